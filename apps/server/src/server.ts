@@ -1,0 +1,81 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type Clock,
+  createLoginThrottle,
+  createSessionService,
+  type Deps,
+  EventHub,
+  type LoginThrottleOptions,
+  systemClock,
+} from '@chat/api/server';
+import { openDatabase } from '@chat/db';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import type { Config } from './config';
+import type { AppLogger } from './logger';
+import { attachWebSocket } from './ws';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: Deps;
+  /** Graceful: reconnect notice to sockets, finish in-flight requests, close the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  loginThrottle?: LoginThrottleOptions;
+}
+
+export async function startServer(config: Config, log: AppLogger, options: StartOptions = {}): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  log.info(
+    { database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined },
+    'database ready',
+  );
+  const hub = new EventHub(database, log);
+  await hub.start();
+  const deps: Deps = {
+    db: database.db,
+    clock: options.clock ?? systemClock,
+    hub,
+    sessions: createSessionService(database.db, {
+      secureCookies: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false,
+      idleDays: config.SESSION_IDLE_DAYS,
+    }),
+    loginThrottle: createLoginThrottle(database.db, options.loginThrottle),
+    log,
+  };
+
+  const app = createApp({ deps, config, ping: () => database.ping() });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+  });
+  const ws = attachWebSocket(server, deps, config, log);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ port, origin: config.PUBLIC_ORIGIN ?? `http://localhost:${port}` }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    deps,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await ws.close();
+        server.closeIdleConnections();
+        // SSE responses are long-lived requests: cut them after a grace period.
+        const force = setTimeout(() => server.closeAllConnections(), 2_000);
+        await stopped;
+        clearTimeout(force);
+        await hub.stop();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * DESIGN.md invariant 6, walked over the whole router: every procedure that
+ * takes a user, chat or group id is called by a stranger, a removed member and
+ * a former contact, and each gets nothing. The table below must name every
+ * procedure of the router, so a new one cannot be forgotten.
+ */
+import { appRouter } from '@chat/api/server';
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectStream, makeUser, type Person } from './clients';
+import { startTestServer, type TestServer } from './harness';
+
+let t: TestServer;
+let owner: Person;
+let member: Person;
+let removed: Person;
+let former: Person;
+let stranger: Person;
+let groupId: string;
+let directId: string;
+
+async function befriend(a: Person, b: Person) {
+  await a.client.api.contacts.request.mutate({ username: b.username });
+  await b.client.api.contacts.accept.mutate({ userId: a.id });
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  [owner, member, removed, former, stranger] = await Promise.all([
+    makeUser(t.url, { prefix: 'owner' }),
+    makeUser(t.url, { prefix: 'member' }),
+    makeUser(t.url, { prefix: 'removed' }),
+    makeUser(t.url, { prefix: 'former' }),
+    makeUser(t.url, { prefix: 'stranger' }),
+  ]);
+  await befriend(owner, member);
+  await befriend(owner, removed);
+  await befriend(owner, former);
+  const group = await owner.client.api.groups.create.mutate({ name: 'Private', userIds: [member.id, removed.id] });
+  groupId = group.id;
+  await owner.client.api.groups.removeMember.mutate({ chatId: groupId, userId: removed.id });
+  directId = (await owner.client.api.chats.direct.mutate({ username: former.username })).id;
+  await owner.client.api.contacts.remove.mutate({ userId: former.id });
+});
+afterAll(async () => {
+  for (const p of [owner, member, removed, former, stranger]) p?.client.close();
+  await t?.stop();
+});
+
+type Outsider = 'stranger' | 'removed' | 'former';
+type Call = (p: Person) => Promise<unknown>;
+
+/** Procedures that take someone else's id, and how an outsider calls each. */
+const guarded: Record<string, Call> = {
+  'chats.get': (p) => p.client.api.chats.get.query({ chatId: groupId }),
+  'groups.rename': (p) => p.client.api.groups.rename.mutate({ chatId: groupId, name: 'Mine now' }),
+  'groups.addMembers': (p) => p.client.api.groups.addMembers.mutate({ chatId: groupId, userIds: [p.id] }),
+  'groups.removeMember': (p) => p.client.api.groups.removeMember.mutate({ chatId: groupId, userId: member.id }),
+  'groups.leave': (p) => p.client.api.groups.leave.mutate({ chatId: groupId }),
+  'groups.delete': (p) => p.client.api.groups.delete.mutate({ chatId: groupId }),
+  'profiles.get': (p) => p.client.api.profiles.get.query({ username: member.username }),
+  'contacts.accept': (p) => p.client.api.contacts.accept.mutate({ userId: member.id }),
+  'contacts.decline': (p) => p.client.api.contacts.decline.mutate({ userId: member.id }),
+  'contacts.cancel': (p) => p.client.api.contacts.cancel.mutate({ userId: member.id }),
+  'contacts.remove': (p) => p.client.api.contacts.remove.mutate({ userId: member.id }),
+};
+
+/** Procedures with no foreign id, or whose effect on others is their own consent (a request). */
+const unguarded: Record<string, string> = {
+  'auth.register': 'creates an account',
+  'auth.login': 'own credentials',
+  'auth.logout': 'own session',
+  'auth.me': 'own user',
+  'events.stream': 'own events only: tested below',
+  'contacts.list': 'own contacts: tested below',
+  'contacts.requests': 'own requests',
+  'contacts.request': 'asks the other side, who must accept',
+  'profiles.me': 'own profile',
+  'profiles.update': 'own profile',
+  'chats.list': 'own chats: tested below',
+  'chats.direct': 'refused without a shared chat or contact: tested below',
+  'groups.create': 'only with own contacts: tested below',
+};
+
+describe('authorization matrix', () => {
+  it('names every procedure of the router', () => {
+    const all = Object.keys(appRouter._def.procedures).sort();
+    expect([...Object.keys(guarded), ...Object.keys(unguarded)].sort()).toEqual(all);
+  });
+
+  const outsiders: Outsider[] = ['stranger', 'removed', 'former'];
+  const who = (o: Outsider) => ({ stranger, removed, former })[o];
+
+  for (const [name, call] of Object.entries(guarded)) {
+    it.each(outsiders)(`${name}: the %s gets NOT_FOUND and nothing changes`, async (o) => {
+      const error = await call(who(o)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCClientError);
+      expect((error as TRPCClientError<never>).data).toMatchObject({ code: 'NOT_FOUND' });
+      const details = await owner.client.api.chats.get.query({ chatId: groupId });
+      expect(details.chat.name).toBe('Private');
+      expect(details.members.map((m) => m.id).sort()).toEqual([owner.id, member.id].sort());
+    });
+  }
+
+  it('outsiders do not see the group in their lists', async () => {
+    for (const p of [stranger, removed, former]) {
+      const chats = await p.client.api.chats.list.query();
+      expect(chats.map((c) => c.id)).not.toContain(groupId);
+    }
+  });
+
+  it('a stranger gets no direct chat with the owner; the former contact keeps theirs (its history)', async () => {
+    await expect(stranger.client.api.chats.direct.mutate({ username: owner.username })).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND' },
+    });
+    await expect(stranger.client.api.chats.direct.mutate({ username: member.username })).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND' },
+    });
+    expect((await former.client.api.chats.direct.mutate({ username: owner.username })).id).toBe(directId);
+  });
+
+  it('nobody can put a non-contact into a new group', async () => {
+    for (const p of [stranger, removed, former]) {
+      await expect(p.client.api.groups.create.mutate({ name: 'Grab', userIds: [member.id] })).rejects.toMatchObject({
+        data: { code: 'BAD_REQUEST' },
+        message: 'You can only add people from your contacts.',
+      });
+      expect(await p.client.api.chats.list.query()).not.toContainEqual(expect.objectContaining({ name: 'Grab' }));
+    }
+    expect((await member.client.api.chats.list.query()).map((c) => c.name)).not.toContain('Grab');
+  });
+
+  it("no outsider's stream carries the group's events", async () => {
+    const streams = [stranger, removed, former, member].map((p) => collectStream(p.client));
+    for (const s of streams) await s.until((items) => items.some((i) => i.type === 'stream.ready'));
+    await owner.client.api.groups.rename.mutate({ chatId: groupId, name: 'Private' });
+    const memberStream = streams[3];
+    await memberStream?.until((items) => items.some((i) => i.type === 'chat.renamed'));
+    await new Promise((r) => setTimeout(r, 300));
+    for (const s of streams.slice(0, 3)) {
+      expect(s.items.filter((i) => i.type !== 'stream.ready')).toEqual([]);
+      s.unsubscribe();
+    }
+    memberStream?.unsubscribe();
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Starts the real server on a free port over a fresh database of its own
+ * (PostgreSQL or PGlite, per TEST_DB), for integration and browser tests.
+ */
+import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { type RunningServer, type StartOptions, startServer } from '../src/server';
+
+export interface TestServer {
+  url: string;
+  server: RunningServer;
+  database: TestDatabase;
+  /** Stops the server and drops its database. */
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions extends StartOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. a second process on the same one); it is then not dropped here. */
+  database?: TestDatabase;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+    ...options.env,
+  });
+  const server = await startServer(config, createLogger(config.LOG_LEVEL), options);
+  return {
+    url: server.url,
+    server,
+    database,
+    async stop() {
+      await server.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The typed client for scripts, bots, tests and the load tool, in Node.
+ * Signs in with a username and password and keeps the session cookie, which
+ * it sends on HTTP, on the WebSocket upgrade and on SSE requests alike.
+ */
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
+import superjson from 'superjson';
+import WebSocket from 'ws';
+import type { AppRouter } from '../routers';
+
+export type Transport = 'ws' | 'sse';
+
+export interface ClientOptions {
+  /** The server's base URL, e.g. http://localhost:3000 */
+  url: string;
+  /** How subscriptions travel; queries and mutations always use HTTP. */
+  transport?: Transport;
+  /** A session cookie value to start with (`chat_session=...`), if any. */
+  cookie?: string | null;
+  /** Sent as Origin on every request, as a browser would. */
+  origin?: string;
+}
+
+export interface ChatClient {
+  api: TRPCClient<AppRouter>;
+  /** The current `name=value` session cookie, or null. */
+  cookie(): string | null;
+  /** Closes the WebSocket, if one was opened. */
+  close(): void;
+}
+
+/** Keeps one session cookie, as a browser would for this origin. */
+class CookieJar {
+  constructor(public value: string | null) {}
+
+  capture(headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq < 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (name !== 'chat_session') continue;
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '';
+      this.value = expired ? null : `${name}=${value}`;
+    }
+  }
+}
+
+export function createChatClient(options: ClientOptions): ChatClient {
+  const base = options.url.replace(/\/$/, '');
+  const jar = new CookieJar(options.cookie ?? null);
+  const headers = (): Record<string, string> => ({
+    ...(jar.value ? { cookie: jar.value } : {}),
+    ...(options.origin ? { origin: options.origin } : {}),
+  });
+  const jarFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, {
+      ...init,
+      headers: { ...(init?.headers as Record<string, string>), ...headers() },
+    });
+    jar.capture(response.headers);
+    return response;
+  };
+
+  let wsClient: ReturnType<typeof createWSClient> | undefined;
+  const subscriptionLink = () => {
+    if (options.transport === 'sse') {
+      return httpSubscriptionLink({
+        url: `${base}/trpc`,
+        transformer: superjson,
+        EventSource,
+        eventSourceOptions: () => ({ fetch: jarFetch }),
+      });
+    }
+    // The WebSocket class is given the cookie at each (re)connection.
+    class CookieWebSocket extends WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols, { headers: headers() });
+      }
+    }
+    wsClient = createWSClient({
+      url: `${base.replace(/^http/, 'ws')}/trpc`,
+      WebSocket: CookieWebSocket as unknown as typeof globalThis.WebSocket,
+      // Connect at the first subscription, after sign-in has set the cookie.
+      lazy: { enabled: true, closeMs: 5_000 },
+      keepAlive: { enabled: true, intervalMs: 20_000, pongTimeoutMs: 10_000 },
+    });
+    return wsLink<AppRouter>({ client: wsClient, transformer: superjson });
+  };
+
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: subscriptionLink(),
+        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: jarFetch }),
+      }),
+    ],
+  });
+
+  return {
+    api,
+    cookie: () => jar.value,
+    close: () => wsClient?.close(),
+  };
+}
+
+/** Signs in and returns a client holding the new session. */
+export async function signIn(options: ClientOptions & { username: string; password: string }): Promise<ChatClient> {
+  const client = createChatClient(options);
+  await client.api.auth.login.mutate({ username: options.username, password: options.password });
+  return client;
+}

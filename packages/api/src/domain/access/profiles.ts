@@ -1,0 +1,44 @@
+/**
+ * Who may see whom (DESIGN.md invariant 6): a user sees their own profile,
+ * their contacts', and those of people they share a chat with. To anyone else
+ * a profile does not exist: the same answer as for an unknown username.
+ */
+import type { Executor } from '@chat/db';
+import { chatMembers, contacts, users } from '@chat/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { notFound } from '../../errors';
+import { type Profile, profileColumns, toProfile } from '../profiles/summary';
+
+export const PROFILE_NOT_FOUND = 'No such user, or you cannot see them.';
+
+export async function canSeeProfile(db: Executor, viewerId: string, targetId: string): Promise<boolean> {
+  if (viewerId === targetId) return true;
+  const [row] = await db
+    .select({ ok: sql<number>`1` })
+    .from(users)
+    .where(
+      and(
+        eq(users.id, targetId),
+        sql`(exists (select 1 from ${contacts} where ${contacts.userId} = ${viewerId} and ${contacts.contactId} = ${targetId})
+          or exists (select 1 from ${chatMembers} a join ${chatMembers} b on a.chat_id = b.chat_id
+                     where a.user_id = ${viewerId} and b.user_id = ${targetId}))`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Loads a profile by id if the viewer may see it; otherwise "not found". */
+export async function accessProfile(db: Executor, viewerId: string, targetId: string): Promise<Profile> {
+  if (!(await canSeeProfile(db, viewerId, targetId))) throw notFound(PROFILE_NOT_FOUND);
+  const [row] = await db.select(profileColumns).from(users).where(eq(users.id, targetId));
+  if (!row) throw notFound(PROFILE_NOT_FOUND);
+  return toProfile(row);
+}
+
+/** The same, by username (case-insensitive). */
+export async function accessProfileByUsername(db: Executor, viewerId: string, username: string): Promise<Profile> {
+  const [row] = await db.select(profileColumns).from(users).where(sql`lower(${users.username}) = lower(${username})`);
+  if (!row || !(await canSeeProfile(db, viewerId, row.id))) throw notFound(PROFILE_NOT_FOUND);
+  return toProfile(row);
+}

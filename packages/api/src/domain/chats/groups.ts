@@ -1,0 +1,198 @@
+import { type Chat, chatMembers, chats, contacts, type Executor, GROUP_MEMBER_LIMIT } from '@chat/db';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Deps } from '../../deps';
+import { conflict, invalid } from '../../errors';
+import { accessChat, accessGroup, accessOwnedGroup } from '../access/chats';
+import { insertChatEvent, insertUserEvent, insertUserEvents } from '../events/store';
+import { loadProfiles, type Profile } from '../profiles/summary';
+import { type ChatSummary, summariseChat } from './summary';
+
+const tooMany = (room: number) =>
+  conflict(
+    room <= 0
+      ? `This group is full: a group can have at most ${GROUP_MEMBER_LIMIT} members.`
+      : `A group can have at most ${GROUP_MEMBER_LIMIT} members; there is room for ${room} more.`,
+    'userIds',
+  );
+
+/** The ids among `userIds` that are not the actor's contacts. */
+async function checkAllContacts(db: Executor, actorId: string, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const rows = await db
+    .select({ id: contacts.contactId })
+    .from(contacts)
+    .where(and(eq(contacts.userId, actorId), inArray(contacts.contactId, userIds)));
+  if (rows.length !== new Set(userIds).size) {
+    throw invalid('You can only add people from your contacts.', 'userIds');
+  }
+}
+
+async function announceJoined(tx: Executor, chat: Chat, members: Profile[]): Promise<void> {
+  for (const member of members) {
+    await insertChatEvent(tx, chat.id, 'chat.member_added', { chatId: chat.id, member });
+  }
+  for (const member of members) {
+    await insertUserEvent(tx, member.id, 'chat.joined', { chat: await summariseChat(tx, member.id, chat) });
+  }
+}
+
+export async function createGroup(
+  deps: Deps,
+  actorId: string,
+  name: string,
+  memberIds: string[],
+): Promise<ChatSummary> {
+  const others = [...new Set(memberIds)].filter((id) => id !== actorId);
+  if (others.length + 1 > GROUP_MEMBER_LIMIT) throw tooMany(GROUP_MEMBER_LIMIT - 1 - others.length);
+  const chat = await deps.db.transaction(async (tx) => {
+    await checkAllContacts(tx, actorId, others);
+    const [created] = await tx
+      .insert(chats)
+      .values({ kind: 'group', name, ownerId: actorId, memberCount: others.length + 1 })
+      .returning();
+    if (!created) throw new Error('insert returned nothing');
+    await tx.insert(chatMembers).values({ chatId: created.id, userId: actorId });
+    if (others.length > 0)
+      await tx.insert(chatMembers).values(others.map((userId) => ({ chatId: created.id, userId })));
+    await insertUserEvent(tx, actorId, 'chat.joined', { chat: await summariseChat(tx, actorId, created) });
+    for (const id of others) {
+      await insertUserEvent(tx, id, 'chat.joined', { chat: await summariseChat(tx, id, created) });
+    }
+    return created;
+  });
+  deps.hub.announce();
+  return summariseChat(deps.db, actorId, chat);
+}
+
+export async function renameGroup(deps: Deps, actorId: string, chatId: string, name: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await accessOwnedGroup(tx, actorId, chatId);
+    await tx.update(chats).set({ name }).where(eq(chats.id, chatId));
+    await insertChatEvent(tx, chatId, 'chat.renamed', { chatId, name });
+  });
+  deps.hub.announce();
+}
+
+/**
+ * Adds the owner's contacts to the group. The chat row is locked first, so
+ * concurrent adds are counted one after another and never pass 300.
+ */
+export async function addMembers(deps: Deps, actorId: string, chatId: string, userIds: string[]): Promise<Profile[]> {
+  const added = await deps.db.transaction(async (tx) => {
+    const chat = await accessOwnedGroup(tx, actorId, chatId);
+    const wanted = [...new Set(userIds)];
+    await checkAllContacts(tx, actorId, wanted);
+    const present = await tx
+      .select({ userId: chatMembers.userId })
+      .from(chatMembers)
+      .where(and(eq(chatMembers.chatId, chatId), inArray(chatMembers.userId, wanted)));
+    const already = new Set(present.map((p) => p.userId));
+    const fresh = wanted.filter((id) => !already.has(id));
+    if (fresh.length === 0) throw conflict('They are already in this group.', 'userIds');
+    if (chat.memberCount + fresh.length > GROUP_MEMBER_LIMIT) throw tooMany(GROUP_MEMBER_LIMIT - chat.memberCount);
+    await tx.insert(chatMembers).values(fresh.map((userId) => ({ chatId, userId })));
+    const [updated] = await tx
+      .update(chats)
+      .set({ memberCount: sql`${chats.memberCount} + ${fresh.length}` })
+      .where(eq(chats.id, chatId))
+      .returning();
+    const profiles = await loadProfiles(tx, fresh);
+    const members = fresh.flatMap((id) => profiles.get(id) ?? []);
+    await announceJoined(tx, updated ?? chat, members);
+    return members;
+  });
+  deps.hub.announce();
+  return added;
+}
+
+/** Takes `userId` out of the group; their access ends with this commit. */
+async function dropMember(tx: Executor, chat: Chat, userId: string, reason: 'removed' | 'left'): Promise<void> {
+  const removed = await tx
+    .delete(chatMembers)
+    .where(and(eq(chatMembers.chatId, chat.id), eq(chatMembers.userId, userId)))
+    .returning({ userId: chatMembers.userId });
+  if (removed.length === 0) throw invalid('That user is not in this group.', 'userId');
+  await tx
+    .update(chats)
+    .set({ memberCount: sql`${chats.memberCount} - 1` })
+    .where(eq(chats.id, chat.id));
+  await insertChatEvent(tx, chat.id, 'chat.member_removed', { chatId: chat.id, userId, reason });
+  await insertUserEvent(tx, userId, 'chat.left', { chatId: chat.id, reason });
+}
+
+export async function removeMember(deps: Deps, actorId: string, chatId: string, userId: string): Promise<void> {
+  if (userId === actorId) throw invalid('To leave your own group, use "Leave group".', 'userId');
+  await deps.db.transaction(async (tx) => {
+    const chat = await accessOwnedGroup(tx, actorId, chatId);
+    await dropMember(tx, chat, userId, 'removed');
+  });
+  deps.hub.announce();
+}
+
+/** Leaves a group. An owner's leaving hands the group to the longest-standing member. */
+export async function leaveGroup(deps: Deps, actorId: string, chatId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const chat = await accessGroup(tx, actorId, chatId, { lock: true });
+    await dropMember(tx, chat, actorId, 'left');
+    const [heir] = await tx
+      .select({ userId: chatMembers.userId })
+      .from(chatMembers)
+      .where(eq(chatMembers.chatId, chatId))
+      .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId))
+      .limit(1);
+    if (!heir) {
+      await tx.delete(chats).where(eq(chats.id, chatId));
+      return;
+    }
+    if (chat.ownerId === actorId) {
+      await tx.update(chats).set({ ownerId: heir.userId }).where(eq(chats.id, chatId));
+      await insertChatEvent(tx, chatId, 'chat.owner_changed', { chatId, ownerId: heir.userId });
+    }
+  });
+  deps.hub.announce();
+}
+
+/** Deletes the group, its members and its history, for everyone. */
+export async function deleteGroup(deps: Deps, actorId: string, chatId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await accessOwnedGroup(tx, actorId, chatId);
+    const members = await tx
+      .select({ userId: chatMembers.userId })
+      .from(chatMembers)
+      .where(eq(chatMembers.chatId, chatId));
+    await tx.delete(chats).where(eq(chats.id, chatId));
+    await insertUserEvents(
+      tx,
+      members.map((m) => m.userId),
+      'chat.left',
+      () => ({ chatId, reason: 'deleted' }),
+    );
+  });
+  deps.hub.announce();
+}
+
+export interface ChatDetails {
+  chat: ChatSummary;
+  members: (Profile & { joinedAt: Date })[];
+}
+
+/** A chat with its members (for the info panel). Members only. */
+export async function getChat(deps: Pick<Deps, 'db'>, actorId: string, chatId: string): Promise<ChatDetails> {
+  const chat = await accessChat(deps.db, actorId, chatId);
+  const rows = await deps.db
+    .select({ userId: chatMembers.userId, joinedAt: chatMembers.joinedAt })
+    .from(chatMembers)
+    .where(eq(chatMembers.chatId, chatId))
+    .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId));
+  const profiles = await loadProfiles(
+    deps.db,
+    rows.map((r) => r.userId),
+  );
+  return {
+    chat: await summariseChat(deps.db, actorId, chat),
+    members: rows.flatMap((r) => {
+      const p = profiles.get(r.userId);
+      return p ? [{ ...p, joinedAt: r.joinedAt }] : [];
+    }),
+  };
+}

@@ -1,0 +1,70 @@
+import type { Chat, Executor } from '@chat/db';
+import { chatMembers, chats } from '@chat/db';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { loadProfiles, type Profile } from '../profiles/summary';
+
+/** A chat as one member sees it in their list. */
+export interface ChatSummary {
+  id: string;
+  kind: 'direct' | 'group';
+  /** Groups: the name. Direct chats: null (show the peer). */
+  name: string | null;
+  ownerId: string | null;
+  memberCount: number;
+  createdAt: Date;
+  lastActivityAt: Date;
+  /** Direct chats: the other person. */
+  peer: Profile | null;
+}
+
+function summarise(chat: Chat, peer: Profile | null): ChatSummary {
+  return {
+    id: chat.id,
+    kind: chat.kind,
+    name: chat.name,
+    ownerId: chat.ownerId,
+    memberCount: chat.memberCount,
+    createdAt: chat.createdAt,
+    lastActivityAt: chat.lastActivityAt,
+    peer,
+  };
+}
+
+/** Summaries of the given chats as `viewerId` sees them (peers resolved for direct chats). */
+export async function summariseChats(db: Executor, viewerId: string, list: Chat[]): Promise<ChatSummary[]> {
+  const direct = list.filter((c) => c.kind === 'direct').map((c) => c.id);
+  const peers = new Map<string, string>();
+  if (direct.length > 0) {
+    const rows = await db
+      .select({ chatId: chatMembers.chatId, userId: chatMembers.userId })
+      .from(chatMembers)
+      .where(and(inArray(chatMembers.chatId, direct), ne(chatMembers.userId, viewerId)));
+    for (const r of rows) peers.set(r.chatId, r.userId);
+  }
+  const profiles = await loadProfiles(db, [...peers.values()]);
+  return list.map((c) => {
+    const peerId = peers.get(c.id);
+    return summarise(c, peerId ? (profiles.get(peerId) ?? null) : null);
+  });
+}
+
+export async function summariseChat(db: Executor, viewerId: string, chat: Chat): Promise<ChatSummary> {
+  const [summary] = await summariseChats(db, viewerId, [chat]);
+  if (!summary) throw new Error('unreachable: one chat in, one summary out');
+  return summary;
+}
+
+/** The user's chats and groups, most recent activity first. */
+export async function listChats(db: Executor, userId: string): Promise<ChatSummary[]> {
+  const rows = await db
+    .select({ chat: chats })
+    .from(chats)
+    .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, userId)))
+    .orderBy(desc(chats.lastActivityAt), desc(chats.createdAt))
+    .limit(1000);
+  return summariseChats(
+    db,
+    userId,
+    rows.map((r) => r.chat),
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * One per server process (DESIGN.md invariant 4). A NOTIFY, sent after a
+ * commit by whichever process wrote, wakes every hub; each reads the new
+ * events from the table once and hands them to its local subscribers by
+ * audience. A 300-member group message costs one read per process.
+ *
+ * NOTIFY is only a hint: the hub also wakes on its own commits, after every
+ * (re)connection of its LISTEN, when a row waits behind a running transaction,
+ * and on a slow timer, so a lost notification delays nothing for long.
+ */
+import type { Database } from '@chat/db';
+import type { Logger } from '../../logger';
+import type { Position } from './cursor';
+import { readAllAfter, readAudiences, readHead, type StoredEvent } from './store';
+
+export const EVENTS_CHANNEL = 'chat_events';
+const PAGE = 1000;
+const HELD_BACK_RETRY_MS = 10;
+const SAFETY_POLL_MS = 2000;
+const ERROR_RETRY_MS = 500;
+
+export type Sink = (events: StoredEvent[]) => void;
+
+export interface HubDatabase {
+  db: Database;
+  listen(channel: string, onNotify: (payload: string) => void, onReady: () => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+/** What domain code calls after committing events. */
+export interface EventPublisher {
+  announce(): void;
+}
+
+export class EventHub implements EventPublisher {
+  private readonly byUser = new Map<string, Set<Sink>>();
+  private cursor: Position | undefined;
+  private pumping = false;
+  private pumpAgain = false;
+  private notifying = false;
+  private notifyAgain = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly database: HubDatabase,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.cursor = await readHead(this.database.db);
+    this.unlisten = await this.database.listen(
+      EVENTS_CHANNEL,
+      () => this.wake(),
+      () => this.wake(),
+    );
+    this.pollTimer = setInterval(() => this.wake(), SAFETY_POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.retryTimer);
+    await this.unlisten?.().catch(() => {});
+  }
+
+  /** Registers a local subscriber. Call before reading its backlog, so nothing falls between. */
+  subscribe(userId: string, sink: Sink): () => void {
+    let set = this.byUser.get(userId);
+    if (!set) {
+      set = new Set();
+      this.byUser.set(userId, set);
+    }
+    set.add(sink);
+    return () => {
+      const s = this.byUser.get(userId);
+      if (!s) return;
+      s.delete(sink);
+      if (s.size === 0) this.byUser.delete(userId);
+    };
+  }
+
+  get subscriberCount(): number {
+    let n = 0;
+    for (const s of this.byUser.values()) n += s.size;
+    return n;
+  }
+
+  /** After a local commit that wrote events: read them here, and wake the other processes. */
+  announce(): void {
+    this.wake();
+    void this.sendNotify();
+  }
+
+  /** Coalesced: while one NOTIFY is in flight, any number of announcements cost one more. */
+  private async sendNotify(): Promise<void> {
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    try {
+      do {
+        this.notifyAgain = false;
+        await this.database.notify(EVENTS_CHANNEL, '');
+      } while (this.notifyAgain && !this.stopped);
+    } catch (error) {
+      this.log.warn({ err: error }, 'event NOTIFY failed; other processes will catch up by polling');
+    } finally {
+      this.notifying = false;
+    }
+  }
+
+  wake(): void {
+    if (this.stopped || !this.cursor) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    let retryIn: number | undefined;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (;;) {
+          const page = await readAllAfter(this.database.db, this.cursor as Position, PAGE);
+          await this.route(page.rows);
+          const last = page.rows.at(-1);
+          if (last) this.cursor = last.position;
+          if (page.heldBack) retryIn = HELD_BACK_RETRY_MS;
+          if (page.heldBack || page.rows.length < PAGE) break;
+        }
+      } while (this.pumpAgain && !this.stopped);
+    } catch (error) {
+      this.log.error({ err: error }, 'reading new events failed; retrying');
+      retryIn = ERROR_RETRY_MS;
+    } finally {
+      this.pumping = false;
+    }
+    if (retryIn !== undefined && !this.stopped) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.wake(), retryIn);
+    }
+  }
+
+  /**
+   * Chat events go to the chat's members as of this read: one membership query
+   * per batch, not per event or per recipient.
+   */
+  private async route(rows: StoredEvent[]): Promise<void> {
+    if (rows.length === 0 || this.byUser.size === 0) return;
+    const chatIds = [...new Set(rows.flatMap((r) => (r.userId === null && r.event.chatId ? [r.event.chatId] : [])))];
+    const audiences = await readAudiences(this.database.db, chatIds);
+    const batches = new Map<Sink, StoredEvent[]>();
+    for (const row of rows) {
+      const audience = row.userId ? [row.userId] : row.event.chatId ? (audiences.get(row.event.chatId) ?? []) : [];
+      for (const userId of audience) {
+        const sinks = this.byUser.get(userId);
+        if (!sinks) continue;
+        for (const sink of sinks) {
+          const batch = batches.get(sink);
+          if (batch) batch.push(row);
+          else batches.set(sink, [row]);
+        }
+      }
+    }
+    for (const [sink, batch] of batches) {
+      try {
+        sink(batch);
+      } catch (error) {
+        this.log.error({ err: error }, 'event subscriber failed');
+      }
+    }
+  }
+}

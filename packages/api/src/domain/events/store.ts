@@ -1,0 +1,145 @@
+/** Reading and writing the event log. See cursor.ts for the ordering rule. */
+import type { Database, Executor } from '@chat/db';
+import { chatMembers, events } from '@chat/db';
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { type Position, START } from './cursor';
+import type { ChatEvent, EventPayloads, EventType } from './types';
+
+export interface StoredEvent {
+  position: Position;
+  event: ChatEvent;
+  /** Set for an event addressed to one user; otherwise `event.chatId` names its audience. */
+  userId: string | null;
+}
+
+/** Events whose transaction has ended for certain: nothing can commit behind them. */
+const belowHorizon = sql`${events.xid} < pg_snapshot_xmin(pg_current_snapshot())`;
+const after = (p: Position) => sql`(${events.xid}, ${events.id}) > (${p.xid.toString()}::xid8, ${p.id})`;
+
+type Row = typeof events.$inferSelect;
+
+function toStored(row: Row): StoredEvent {
+  return {
+    position: { xid: BigInt(row.xid), id: row.id },
+    userId: row.userId,
+    event: {
+      id: row.id,
+      type: row.type as EventType,
+      chatId: row.chatId,
+      payload: row.payload,
+      at: row.createdAt,
+    } as ChatEvent,
+  };
+}
+
+const json = (payload: unknown) => payload as Record<string, unknown>;
+
+/** Writes an event addressed to one user. Call inside the change's own transaction. */
+export async function insertUserEvent<K extends EventType>(
+  tx: Executor,
+  userId: string,
+  type: K,
+  payload: EventPayloads[K],
+): Promise<void> {
+  await tx.insert(events).values({ userId, type, payload: json(payload) });
+}
+
+/** The same event to several users, one row each (for the few events that must reach former members). */
+export async function insertUserEvents<K extends EventType>(
+  tx: Executor,
+  userIds: string[],
+  type: K,
+  payload: (userId: string) => EventPayloads[K],
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx.insert(events).values(userIds.map((userId) => ({ userId, type, payload: json(payload(userId)) })));
+}
+
+/**
+ * Writes an event addressed to a chat: one row, delivered to whoever is a
+ * member when it is read (so a removed member gets nothing after removal).
+ */
+export async function insertChatEvent<K extends EventType>(
+  tx: Executor,
+  chatId: string,
+  type: K,
+  payload: EventPayloads[K],
+): Promise<void> {
+  await tx.insert(events).values({ chatId, type, payload: json(payload) });
+}
+
+/** Current members of the given chats: the audience of chat events, read once per batch. */
+export async function readAudiences(db: Database, chatIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (chatIds.length === 0) return out;
+  const rows = await db
+    .select({ chatId: chatMembers.chatId, userId: chatMembers.userId })
+    .from(chatMembers)
+    .where(inArray(chatMembers.chatId, chatIds));
+  for (const r of rows) {
+    const list = out.get(r.chatId);
+    if (list) list.push(r.userId);
+    else out.set(r.chatId, [r.userId]);
+  }
+  return out;
+}
+
+/** The newest position below the horizon: where a fresh stream starts. */
+export async function readHead(db: Database): Promise<Position> {
+  const [row] = await db
+    .select({ xid: events.xid, id: events.id })
+    .from(events)
+    .where(belowHorizon)
+    .orderBy(desc(events.xid), desc(events.id))
+    .limit(1);
+  return row ? { xid: BigInt(row.xid), id: row.id } : START;
+}
+
+export interface GlobalPage {
+  /** Safe rows, in order. */
+  rows: StoredEvent[];
+  /** True when a committed row waits behind a transaction still running: read again soon. */
+  heldBack: boolean;
+}
+
+/**
+ * Every event after `from`, for one server process to route to its local
+ * subscribers. Reads past the horizon too, to learn whether anything waits.
+ */
+export async function readAllAfter(db: Database, from: Position, limit: number): Promise<GlobalPage> {
+  const found = await db
+    .select({ row: events, safe: sql<boolean>`${belowHorizon}` })
+    .from(events)
+    .where(after(from))
+    .orderBy(events.xid, events.id)
+    .limit(limit);
+  const rows: StoredEvent[] = [];
+  for (const { row, safe } of found) {
+    if (!safe) return { rows, heldBack: true };
+    rows.push(toStored(row));
+  }
+  return { rows, heldBack: false };
+}
+
+/** One user's events after `from`: the backlog a (re)connecting stream reads. */
+export async function readUserAfter(
+  db: Database,
+  userId: string,
+  from: Position,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const audience = or(
+    eq(events.userId, userId),
+    inArray(
+      events.chatId,
+      db.select({ chatId: chatMembers.chatId }).from(chatMembers).where(eq(chatMembers.userId, userId)),
+    ),
+  );
+  const found = await db
+    .select()
+    .from(events)
+    .where(and(audience, after(from), belowHorizon))
+    .orderBy(events.xid, events.id)
+    .limit(limit);
+  return found.map(toStored);
+}

@@ -1,0 +1,50 @@
+/**
+ * Every event a user's stream can carry, by type. Later issues add types here;
+ * the stream, the hub and the client pick them up from this one map.
+ */
+import type { ChatSummary } from '../chats/summary';
+import type { Profile } from '../profiles/summary';
+
+export interface EventPayloads {
+  /** A session of this user was ended (signed out, or revoked from settings). */
+  'session.ended': { sessionRef: string; reason: 'logout' | 'revoked' | 'password_changed' };
+
+  /** Someone asked to become this user's contact. */
+  'contact.request_received': { from: Profile };
+  /** This user asked someone (their other devices learn of it). */
+  'contact.request_sent': { to: Profile };
+  /** A pending request between this user and `userId` is gone. */
+  'contact.request_closed': { userId: string; reason: 'accepted' | 'declined' | 'cancelled' };
+  'contact.added': { contact: Profile };
+  'contact.removed': { userId: string };
+  'profile.updated': { profile: Profile };
+
+  /** This user can now see the chat (created, added to a group). */
+  'chat.joined': { chat: ChatSummary };
+  /** This user can no longer see the chat. */
+  'chat.left': { chatId: string; reason: 'removed' | 'left' | 'deleted' };
+  'chat.renamed': { chatId: string; name: string };
+  'chat.member_added': { chatId: string; member: Profile };
+  'chat.member_removed': { chatId: string; userId: string; reason: 'removed' | 'left' };
+  'chat.owner_changed': { chatId: string; ownerId: string };
+}
+
+export type EventType = keyof EventPayloads;
+
+export type ChatEvent = {
+  [K in EventType]: {
+    id: number;
+    type: K;
+    chatId: string | null;
+    payload: EventPayloads[K];
+    at: Date;
+  };
+}[EventType];
+
+/** What the stream yields: stored events, plus its own control items. */
+export type StreamItem =
+  | ChatEvent
+  /** The stream is live; its tracked id is the cursor to resume from. */
+  | { type: 'stream.ready' }
+  /** The cursor is older than the events kept: reload state, then go on from here. */
+  | { type: 'stream.resync' };

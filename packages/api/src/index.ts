@@ -1,0 +1,10 @@
+/** What the web app and other clients may import: types only at runtime boundaries. */
+
+export { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './domain/auth/rules';
+export type { SessionUser } from './domain/auth/sessions';
+export type { ChatDetails } from './domain/chats/groups';
+export type { ChatSummary } from './domain/chats/summary';
+export type { PendingRequests, RequestOutcome } from './domain/contacts/requests';
+export type { ChatEvent, EventPayloads, EventType, StreamItem } from './domain/events/types';
+export type { Profile } from './domain/profiles/summary';
+export type { AppRouter } from './routers';

@@ -1,0 +1,49 @@
+import { GROUP_MEMBER_LIMIT } from '@chat/db';
+import { z } from 'zod';
+import { openDirectChat } from '../domain/chats/direct';
+import {
+  addMembers,
+  createGroup,
+  deleteGroup,
+  getChat,
+  leaveGroup,
+  removeMember,
+  renameGroup,
+} from '../domain/chats/groups';
+import { listChats } from '../domain/chats/summary';
+import { authedProcedure, router } from '../trpc';
+import { groupName, id, usernameRef } from './inputs';
+
+const chatRef = z.object({ chatId: id('chat') });
+const userIds = z.array(id('user')).max(GROUP_MEMBER_LIMIT, `A group can have at most ${GROUP_MEMBER_LIMIT} members.`);
+
+export const chatsRouter = router({
+  /** The caller's chats and groups, most recent activity first. */
+  list: authedProcedure.query(({ ctx }) => listChats(ctx.deps.db, ctx.auth.user.id)),
+  get: authedProcedure.input(chatRef).query(({ ctx, input }) => getChat(ctx.deps, ctx.auth.user.id, input.chatId)),
+  /** The one-to-one chat with a user (`/chats/@alice`), created on first open between contacts. */
+  direct: authedProcedure
+    .input(z.object({ username: usernameRef }))
+    .mutation(({ ctx, input }) => openDirectChat(ctx.deps, ctx.auth.user.id, input.username)),
+});
+
+export const groupsRouter = router({
+  create: authedProcedure
+    .input(z.object({ name: groupName, userIds }))
+    .mutation(({ ctx, input }) => createGroup(ctx.deps, ctx.auth.user.id, input.name, input.userIds)),
+  rename: authedProcedure
+    .input(chatRef.extend({ name: groupName }))
+    .mutation(({ ctx, input }) => renameGroup(ctx.deps, ctx.auth.user.id, input.chatId, input.name)),
+  addMembers: authedProcedure
+    .input(chatRef.extend({ userIds: userIds.min(1, 'Choose someone to add.') }))
+    .mutation(({ ctx, input }) => addMembers(ctx.deps, ctx.auth.user.id, input.chatId, input.userIds)),
+  removeMember: authedProcedure
+    .input(chatRef.extend({ userId: id('user') }))
+    .mutation(({ ctx, input }) => removeMember(ctx.deps, ctx.auth.user.id, input.chatId, input.userId)),
+  leave: authedProcedure
+    .input(chatRef)
+    .mutation(({ ctx, input }) => leaveGroup(ctx.deps, ctx.auth.user.id, input.chatId)),
+  delete: authedProcedure
+    .input(chatRef)
+    .mutation(({ ctx, input }) => deleteGroup(ctx.deps, ctx.auth.user.id, input.chatId)),
+});

@@ -1,0 +1,17 @@
+import { router } from '../trpc';
+import { authRouter } from './auth';
+import { chatsRouter, groupsRouter } from './chats';
+import { contactsRouter } from './contacts';
+import { eventsRouter } from './events';
+import { profilesRouter } from './profiles';
+
+export const appRouter = router({
+  auth: authRouter,
+  events: eventsRouter,
+  contacts: contactsRouter,
+  profiles: profilesRouter,
+  chats: chatsRouter,
+  groups: groupsRouter,
+});
+
+export type AppRouter = typeof appRouter;

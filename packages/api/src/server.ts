@@ -1,0 +1,11 @@
+/** What the server process imports to assemble the API. */
+
+export { type Clock, systemClock } from './clock';
+export { authenticate, type Context, type RequestMeta } from './context';
+export type { Deps } from './deps';
+export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';
+export { createLoginThrottle, type LoginThrottleOptions } from './domain/auth/throttle';
+export { EventHub } from './domain/events/hub';
+export type { Logger } from './logger';
+export type { AppRouter } from './routers';
+export { appRouter } from './routers';

@@ -1,0 +1,68 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Context } from './context';
+import { DomainError, type DomainErrorKind } from './errors';
+
+const codes: Record<DomainErrorKind, TRPCError['code']> = {
+  invalid: 'BAD_REQUEST',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  rate_limited: 'TOO_MANY_REQUESTS',
+  unavailable: 'SERVICE_UNAVAILABLE',
+};
+
+export function toTRPCError(error: DomainError): TRPCError {
+  return new TRPCError({ code: codes[error.kind], message: error.message, cause: error });
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const zodIssue = cause instanceof ZodError ? cause.issues[0] : undefined;
+    const field = cause instanceof DomainError ? cause.field : zodIssue?.path.join('.');
+    const retryAfterSeconds = cause instanceof DomainError ? cause.retryAfterSeconds : undefined;
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    return {
+      ...shape,
+      message: zodIssue ? zodIssue.message : internal ? 'Something went wrong on the server.' : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        field: field || undefined,
+        retryAfterSeconds,
+      },
+    };
+  },
+});
+
+/** Domain errors become tRPC errors with the same message; nothing else leaks. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(domainErrors);
+
+/** Signed-in callers only; `ctx.auth` is non-null inside. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+  let auth = ctx.auth;
+  // A WebSocket's context is built once, at the upgrade: re-check the session
+  // for every call on it, so a signed-out session cannot keep using its socket.
+  if (auth && ctx.meta.transport === 'ws' && type !== 'subscription') {
+    auth = await ctx.deps.sessions.validate(auth.session.id);
+  }
+  if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  return next({ ctx: { ...ctx, auth } });
+});

@@ -1,0 +1,78 @@
+/** Domain tests: real deps over a fresh database, and people by role. */
+import { randomBytes } from 'node:crypto';
+import { contacts, users } from '@chat/db';
+import { openTestDatabase } from '@chat/db/testing';
+import { systemClock } from '../src/clock';
+import type { Deps } from '../src/deps';
+import { hashPassword } from '../src/domain/auth/password';
+import { createSessionService } from '../src/domain/auth/sessions';
+import { createLoginThrottle } from '../src/domain/auth/throttle';
+import { EventHub } from '../src/domain/events/hub';
+import { silentLogger } from '../src/logger';
+
+export interface TestDeps extends Deps {
+  close(): Promise<void>;
+}
+
+export async function makeDeps(): Promise<TestDeps> {
+  const database = await openTestDatabase();
+  const hub = new EventHub(database, silentLogger);
+  await hub.start();
+  return {
+    db: database.db,
+    clock: systemClock,
+    hub,
+    sessions: createSessionService(database.db, { secureCookies: false }),
+    loginThrottle: createLoginThrottle(database.db),
+    log: silentLogger,
+    async close() {
+      await hub.stop();
+      await database.drop();
+    },
+  };
+}
+
+let sharedHash: Promise<string> | undefined;
+
+export interface TestUser {
+  id: string;
+  username: string;
+}
+
+/** Inserts users directly (one shared password hash: argon2 per user would dominate the tests). */
+export async function makeUsers(deps: Pick<Deps, 'db'>, count: number, prefix = 'u'): Promise<TestUser[]> {
+  sharedHash ??= hashPassword('correct horse battery');
+  const passwordHash = await sharedHash;
+  const rows = Array.from({ length: count }, () => {
+    const username = `${prefix}_${randomBytes(5).toString('hex')}`;
+    return { username, displayName: username, passwordHash };
+  });
+  const out: TestUser[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const inserted = await deps.db
+      .insert(users)
+      .values(rows.slice(i, i + 500))
+      .returning({ id: users.id, username: users.username });
+    out.push(...inserted);
+  }
+  return out;
+}
+
+export async function makeUser(deps: Pick<Deps, 'db'>, prefix = 'u'): Promise<TestUser> {
+  const [u] = await makeUsers(deps, 1, prefix);
+  if (!u) throw new Error('no user made');
+  return u;
+}
+
+/** Makes `owner` a mutual contact of each of `others`, directly. */
+export async function makeContacts(deps: Pick<Deps, 'db'>, owner: TestUser, others: TestUser[]): Promise<void> {
+  for (let i = 0; i < others.length; i += 500) {
+    const slice = others.slice(i, i + 500);
+    await deps.db.insert(contacts).values(
+      slice.flatMap((o) => [
+        { userId: owner.id, contactId: o.id },
+        { userId: o.id, contactId: owner.id },
+      ]),
+    );
+  }
+}
