@@ -1,0 +1,35 @@
+/** Small steps the browser tests share: fresh users, signing in, waiting for the transport. */
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const PASSWORD = 'correct horse battery staple';
+
+let counter = 0;
+/** A username no earlier run or test has used. */
+export function freshUsername(): string {
+  counter += 1;
+  return `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}${counter}`;
+}
+
+/** Registers through the API (no UI), leaving the session cookie in the context. */
+export async function registerViaApi(context: BrowserContext, username: string): Promise<void> {
+  const response = await context.request.post('/trpc/auth.register', {
+    data: { json: { username, password: PASSWORD, passwordRepeat: PASSWORD } },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+/** For `page.waitForURL`: the path alone, whatever the query. */
+export const onPath = (path: string) => (url: URL) => url.pathname === path;
+
+/** Fills and submits the sign-in form on the current page. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Waits until the transport indicator shows `label` ("WebSocket", "SSE", "Connecting…", "Offline"). */
+export async function expectTransport(page: Page, label: string): Promise<void> {
+  await page.getByTestId('transport').filter({ hasText: label }).waitFor();
+}

@@ -1,0 +1,54 @@
+import { type JSX, Match, Switch } from 'solid-js';
+
+export type IconName = 'chat' | 'users' | 'contact' | 'search' | 'compass' | 'inbox' | 'settings';
+
+/** Stroke icons drawn in currentColor (emoji fonts are not everywhere). Decorative: hidden from screen readers. */
+export function Icon(props: { name: IconName; size?: number }): JSX.Element {
+  return (
+    <svg
+      class="icon"
+      width={props.size ?? 18}
+      height={props.size ?? 18}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.8"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+    >
+      <Switch>
+        <Match when={props.name === 'chat'}>
+          <path d="M21 12a8.5 8.5 0 0 1-12.3 7.6L3 21l1.5-5.2A8.5 8.5 0 1 1 21 12z" />
+          <path d="M8.5 11h7M8.5 14.5h4.5" />
+        </Match>
+        <Match when={props.name === 'users'}>
+          <circle cx="9" cy="8" r="3.5" />
+          <path d="M2.5 20.5v-.5a6 6 0 0 1 6-6h1a6 6 0 0 1 6 6v.5" />
+          <path d="M15.5 4.6a3.5 3.5 0 0 1 0 6.8M21.5 20.5v-.5a6 6 0 0 0-3.5-5.5" />
+        </Match>
+        <Match when={props.name === 'contact'}>
+          <rect x="4" y="3" width="16" height="18" rx="2.5" />
+          <circle cx="12" cy="10" r="3" />
+          <path d="M7.5 17.5a5 5 0 0 1 9 0" />
+        </Match>
+        <Match when={props.name === 'search'}>
+          <circle cx="11" cy="11" r="7" />
+          <path d="m20 20-3.5-3.5" />
+        </Match>
+        <Match when={props.name === 'compass'}>
+          <circle cx="12" cy="12" r="9" />
+          <path d="m15.5 8.5-2 5-5 2 2-5z" />
+        </Match>
+        <Match when={props.name === 'inbox'}>
+          <path d="M3 13h5l1.5 3h5l1.5-3h5" />
+          <path d="M5.5 5h13L21 13v5.5a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5V13z" />
+        </Match>
+        <Match when={props.name === 'settings'}>
+          <circle cx="12" cy="12" r="3" />
+          <path d="M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1" />
+        </Match>
+      </Switch>
+    </svg>
+  );
+}

@@ -1,0 +1,40 @@
+import { Show } from 'solid-js';
+import { type TransportState, transportModeInUse, transportState } from '../lib/trpc';
+
+const LABELS: Record<TransportState, string> = {
+  websocket: 'WebSocket',
+  sse: 'SSE',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+};
+
+const DESCRIPTIONS: Record<TransportState, string> = {
+  websocket: 'Live updates over a WebSocket.',
+  sse: 'Live updates over server-sent events (the WebSocket could not connect, or SSE was chosen).',
+  connecting: 'Connecting for live updates…',
+  offline: 'No live updates right now.',
+};
+
+/** Which transport carries the live stream: a dot and a word, at the foot of the chat list. */
+export function TransportIndicator() {
+  return (
+    <div class="transport-wrap">
+      <div
+        class="transport"
+        data-testid="transport"
+        data-state={transportState()}
+        role="status"
+        title={DESCRIPTIONS[transportState()]}
+      >
+        <span class="dot" aria-hidden="true" />
+        <span class="transport-label">{LABELS[transportState()]}</span>
+      </div>
+      <Show when={transportModeInUse() === 'poll'}>
+        <p class="transport-note">
+          Polling was chosen (<code>?transport=poll</code>) but is not available yet, so messages will not update live.
+          Open the app with <code>?transport=auto</code> to go back to live updates.
+        </p>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import { render } from 'solid-js/web';
+import { App } from './app';
+import { rememberTransportChoice } from './lib/transport-mode';
+import { loadSession } from './stores/session';
+import './styles.css';
+
+rememberTransportChoice();
+void loadSession();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+render(() => <App />, root);

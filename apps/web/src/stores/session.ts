@@ -1,0 +1,82 @@
+/**
+ * The signed-in user: loaded from `auth.me` at start-up, changed by signing
+ * in, registering and signing out, and re-checked when the stream says a
+ * session ended.
+ */
+import type { SessionUser } from '@chat/api';
+import { createSignal } from 'solid-js';
+import { api, isApiError } from '../lib/trpc';
+
+export type SessionState =
+  | { status: 'loading' }
+  /** `auth.me` failed: the server could not be reached. */
+  | { status: 'unreachable' }
+  /** `explicit`: the user signed out here (no "come back to" page). */
+  | { status: 'signed-out'; explicit: boolean }
+  | { status: 'signed-in'; user: SessionUser };
+
+const [session, setSession] = createSignal<SessionState>({ status: 'loading' });
+
+export { session };
+
+export function currentUser(): SessionUser | null {
+  const s = session();
+  return s.status === 'signed-in' ? s.user : null;
+}
+
+const signedIn = (user: SessionUser): SessionState => ({ status: 'signed-in', user });
+
+/** Asks the server who we are. Called once at start-up, and by "Try again". */
+export async function loadSession(): Promise<void> {
+  setSession({ status: 'loading' });
+  try {
+    const user = await api.auth.me.query();
+    setSession(user ? signedIn(user) : { status: 'signed-out', explicit: false });
+  } catch {
+    setSession({ status: 'unreachable' });
+  }
+}
+
+let recheck: Promise<boolean> | null = null;
+
+/**
+ * Re-asks `auth.me` (concurrent calls share one request). Resolves whether
+ * the tab is still signed in; rejects when the server cannot be reached,
+ * leaving the state as it was.
+ */
+export function recheckSession(): Promise<boolean> {
+  recheck ??= api.auth.me
+    .query()
+    .then((user) => {
+      if (!user) {
+        if (session().status === 'signed-in') setSession({ status: 'signed-out', explicit: false });
+        return false;
+      }
+      const before = currentUser();
+      // Another tab may have signed in as someone else: the cookie is shared.
+      if (before?.id !== user.id || before.displayName !== user.displayName) setSession(signedIn(user));
+      return true;
+    })
+    .finally(() => {
+      recheck = null;
+    });
+  return recheck;
+}
+
+export async function login(input: { username: string; password: string }): Promise<void> {
+  setSession(signedIn(await api.auth.login.mutate(input)));
+}
+
+export async function register(input: { username: string; password: string; passwordRepeat: string }): Promise<void> {
+  setSession(signedIn(await api.auth.register.mutate(input)));
+}
+
+/** Ends the session on the server. Already signed out there counts as done. */
+export async function logout(): Promise<void> {
+  try {
+    await api.auth.logout.mutate();
+  } catch (error) {
+    if (!(isApiError(error) && error.data?.code === 'UNAUTHORIZED')) throw error;
+  }
+  setSession({ status: 'signed-out', explicit: true });
+}
