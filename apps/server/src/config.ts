@@ -28,6 +28,8 @@ const schema = z
       .default('0')
       .transform((v) => v === '1' || v === 'true'),
     SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Events older than this are pruned; a client away longer gets a resync. */
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     WEB_DIST: z.string().optional(),
   })
   .superRefine((env, ctx) => {

@@ -7,6 +7,8 @@ import {
   type Deps,
   EventHub,
   type LoginThrottleOptions,
+  PresenceService,
+  pruneEvents,
   systemClock,
 } from '@chat/api/server';
 import { openDatabase } from '@chat/db';
@@ -37,10 +39,14 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   );
   const hub = new EventHub(database, log);
   await hub.start();
+  const presence = new PresenceService(database, hub, log);
+  await presence.start();
+  const retention = startRetention(database.db, config.EVENT_RETENTION_DAYS, log);
   const deps: Deps = {
     db: database.db,
     clock: options.clock ?? systemClock,
     hub,
+    presence,
     sessions: createSessionService(database.db, {
       secureCookies: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false,
       idleDays: config.SESSION_IDLE_DAYS,
@@ -72,10 +78,28 @@ export async function startServer(config: Config, log: AppLogger, options: Start
         const force = setTimeout(() => server.closeAllConnections(), 2_000);
         await stopped;
         clearTimeout(force);
+        clearInterval(retention);
+        await presence.stop();
         await hub.stop();
         await database.close();
       })();
       return closing;
     },
   };
+}
+
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
+
+/** Prunes the event log hourly; clients resuming from before the cut get a resync. */
+function startRetention(db: Deps['db'], days: number, log: AppLogger): NodeJS.Timeout {
+  const run = () => {
+    const cutoff = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    pruneEvents(db, cutoff).then(
+      (n) => n > 0 && log.info({ pruned: n, cutoff }, 'pruned old events'),
+      (error: unknown) => log.warn({ err: error }, 'pruning events failed'),
+    );
+  };
+  const timer = setInterval(run, RETENTION_EVERY_MS);
+  timer.unref();
+  return timer;
 }

@@ -4,6 +4,7 @@
  * a former contact, and each gets nothing. The table below must name every
  * procedure of the router, so a new one cannot be forgotten.
  */
+import { randomUUID } from 'node:crypto';
 import { appRouter } from '@chat/api/server';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ let former: Person;
 let stranger: Person;
 let groupId: string;
 let directId: string;
+let messageId: string;
 
 async function befriend(a: Person, b: Person) {
   await a.client.api.contacts.request.mutate({ username: b.username });
@@ -38,6 +40,7 @@ beforeAll(async () => {
   await befriend(owner, former);
   const group = await owner.client.api.groups.create.mutate({ name: 'Private', userIds: [member.id, removed.id] });
   groupId = group.id;
+  messageId = (await owner.client.api.message.send.mutate({ id: randomUUID(), chatId: groupId, body: 'secret' })).id;
   await owner.client.api.groups.removeMember.mutate({ chatId: groupId, userId: removed.id });
   directId = (await owner.client.api.chats.direct.mutate({ username: former.username })).id;
   await owner.client.api.contacts.remove.mutate({ userId: former.id });
@@ -63,6 +66,14 @@ const guarded: Record<string, Call> = {
   'contacts.decline': (p) => p.client.api.contacts.decline.mutate({ userId: member.id }),
   'contacts.cancel': (p) => p.client.api.contacts.cancel.mutate({ userId: member.id }),
   'contacts.remove': (p) => p.client.api.contacts.remove.mutate({ userId: member.id }),
+  'message.send': (p) => p.client.api.message.send.mutate({ id: randomUUID(), chatId: groupId, body: 'intruder' }),
+  'message.edit': (p) => p.client.api.message.edit.mutate({ messageId, body: 'changed' }),
+  'message.delete': (p) => p.client.api.message.delete.mutate({ messageId }),
+  'message.history': (p) => p.client.api.message.history.query({ chatId: groupId }),
+  'message.around': (p) => p.client.api.message.around.query({ messageId }),
+  'message.receipts': (p) => p.client.api.message.receipts.query({ chatId: groupId }),
+  'message.markRead': (p) => p.client.api.message.markRead.mutate({ chatId: groupId, readSeq: 1 }),
+  'presence.typing': (p) => p.client.api.presence.typing.mutate({ chatId: groupId }),
 };
 
 /** Procedures with no foreign id, or whose effect on others is their own consent (a request). */
@@ -72,6 +83,8 @@ const unguarded: Record<string, string> = {
   'auth.logout': 'own session',
   'auth.me': 'own user',
   'events.stream': 'own events only: tested below',
+  'events.poll': 'own events only: tested below',
+  'presence.list': 'contacts and co-members only: presence.int.test.ts',
   'contacts.list': 'own contacts: tested below',
   'contacts.requests': 'own requests',
   'contacts.request': 'asks the other side, who must accept',
@@ -102,6 +115,10 @@ describe('authorization matrix', () => {
       const details = await owner.client.api.chats.get.query({ chatId: groupId });
       expect(details.chat.name).toBe('Private');
       expect(details.members.map((m) => m.id).sort()).toEqual([owner.id, member.id].sort());
+      const history = await owner.client.api.message.history.query({ chatId: groupId });
+      expect(history.messages.map((m) => [m.id, m.body, m.deletedAt])).toEqual([[messageId, 'secret', null]]);
+      const receipts = await owner.client.api.message.receipts.query({ chatId: groupId });
+      expect(receipts.map((r) => r.userId).sort()).toEqual([owner.id, member.id].sort());
     });
   }
 
@@ -137,13 +154,29 @@ describe('authorization matrix', () => {
     const streams = [stranger, removed, former, member].map((p) => collectStream(p.client));
     for (const s of streams) await s.until((items) => items.some((i) => i.type === 'stream.ready'));
     await owner.client.api.groups.rename.mutate({ chatId: groupId, name: 'Private' });
+    await owner.client.api.presence.typing.mutate({ chatId: groupId });
+    const sent = await owner.client.api.message.send.mutate({ id: randomUUID(), chatId: groupId, body: 'later' });
     const memberStream = streams[3];
     await memberStream?.until((items) => items.some((i) => i.type === 'chat.renamed'));
+    await memberStream?.until((items) => items.some((i) => i.type === 'message.created'));
+    await memberStream?.until((items) => items.some((i) => i.type === 'typing'));
+    await owner.client.api.message.delete.mutate({ messageId: sent.id });
     await new Promise((r) => setTimeout(r, 300));
     for (const s of streams.slice(0, 3)) {
-      expect(s.items.filter((i) => i.type !== 'stream.ready')).toEqual([]);
+      expect(s.items.filter((i) => i.type !== 'stream.ready' && i.type !== 'presence')).toEqual([]);
       s.unsubscribe();
     }
     memberStream?.unsubscribe();
+  });
+
+  it("no outsider's poll carries the group's events", async () => {
+    const polls = [stranger, removed, former].map((p) => p.client.api.events.poll.query({}));
+    const starts = await Promise.all(polls);
+    await owner.client.api.message.send.mutate({ id: randomUUID(), chatId: groupId, body: 'polled' });
+    await new Promise((r) => setTimeout(r, 200));
+    for (const [i, p] of [stranger, removed, former].entries()) {
+      const page = await p.client.api.events.poll.query({ lastEventId: starts[i]?.cursor });
+      expect(page.items).toEqual([]);
+    }
   });
 });

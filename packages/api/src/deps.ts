@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { SessionService } from './domain/auth/sessions';
 import type { LoginThrottle } from './domain/auth/throttle';
 import type { EventHub } from './domain/events/hub';
+import type { PresenceService } from './domain/presence/service';
 import type { Logger } from './logger';
 
 /** Everything domain functions may use, passed explicitly (never imported as singletons). */
@@ -11,6 +12,8 @@ export interface Deps {
   clock: Clock;
   /** Reads new events once per process and routes them; `announce()` after committing events. */
   hub: EventHub;
+  /** Who is online, and typing signals; ephemeral, across processes by NOTIFY. */
+  presence: PresenceService;
   sessions: SessionService;
   loginThrottle: LoginThrottle;
   log: Logger;

@@ -6,6 +6,8 @@ export type { Deps } from './deps';
 export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';
 export { createLoginThrottle, type LoginThrottleOptions } from './domain/auth/throttle';
 export { EventHub } from './domain/events/hub';
+export { pruneEvents } from './domain/events/retention';
+export { PresenceService } from './domain/presence/service';
 export type { Logger } from './logger';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';

@@ -8,6 +8,7 @@ import { hashPassword } from '../src/domain/auth/password';
 import { createSessionService } from '../src/domain/auth/sessions';
 import { createLoginThrottle } from '../src/domain/auth/throttle';
 import { EventHub } from '../src/domain/events/hub';
+import { PresenceService } from '../src/domain/presence/service';
 import { silentLogger } from '../src/logger';
 
 export interface TestDeps extends Deps {
@@ -18,14 +19,18 @@ export async function makeDeps(): Promise<TestDeps> {
   const database = await openTestDatabase();
   const hub = new EventHub(database, silentLogger);
   await hub.start();
+  const presence = new PresenceService(database, hub, silentLogger);
+  await presence.start();
   return {
     db: database.db,
     clock: systemClock,
     hub,
+    presence,
     sessions: createSessionService(database.db, { secureCookies: false }),
     loginThrottle: createLoginThrottle(database.db),
     log: silentLogger,
     async close() {
+      await presence.stop();
       await hub.stop();
       await database.drop();
     },

@@ -37,6 +37,10 @@ function dispatch(item: StreamItem): void {
       applied.clear();
       for (const listener of resyncListeners) listener();
       return;
+    case 'presence':
+    case 'typing':
+      // Ephemeral: not stored, no id to deduplicate. The messaging UI shows them.
+      return;
     default:
       if (alreadyApplied(item)) return;
       applyEvent(item);

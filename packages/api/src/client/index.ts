@@ -16,13 +16,21 @@ import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import type { AppRouter } from '../routers';
+import { type EventSubscription, type EventsOptions, type EventTransport, subscribeEvents } from './events';
 
-export type Transport = 'ws' | 'sse';
+export type { EventSubscription, EventsOptions, EventTransport } from './events';
+
+import type { StreamItem } from '../domain/events/types';
+
+export type { MessageView } from '../domain/messages/view';
+export type { StreamItem };
+
+export type Transport = EventTransport;
 
 export interface ClientOptions {
   /** The server's base URL, e.g. http://localhost:3000 */
   url: string;
-  /** How subscriptions travel; queries and mutations always use HTTP. */
+  /** How the event stream travels (WebSocket, SSE or polling); queries and mutations always use HTTP. */
   transport?: Transport;
   /** A session cookie value to start with (`chat_session=...`), if any. */
   cookie?: string | null;
@@ -34,6 +42,12 @@ export interface ChatClient {
   api: TRPCClient<AppRouter>;
   /** The current `name=value` session cookie, or null. */
   cookie(): string | null;
+  /**
+   * Follows the user's event stream over the client's transport: each stored
+   * event once, in order, resumed after reconnects. Returns a handle with the
+   * id to resume from next time.
+   */
+  events(onItem: (item: StreamItem, id: string) => void, options?: EventsOptions): EventSubscription;
   /** Closes the WebSocket, if one was opened. */
   close(): void;
 }
@@ -111,6 +125,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   return {
     api,
     cookie: () => jar.value,
+    events: (onItem, eventOptions) => subscribeEvents(api, options.transport ?? 'ws', onItem, eventOptions),
     close: () => wsClient?.close(),
   };
 }

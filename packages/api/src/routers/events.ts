@@ -1,11 +1,32 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { encodePosition } from '../domain/events/cursor';
-import { streamEvents } from '../domain/events/stream';
+import { pollEvents, streamEvents } from '../domain/events/stream';
 import { DomainError } from '../errors';
 import { authedProcedure, router, toTRPCError } from '../trpc';
 
+const POLL_LIMIT = 500;
+
 export const eventsRouter = router({
+  /**
+   * The same events as `stream`, for clients that cannot stream (strict
+   * proxies): call again with the returned `cursor` every few seconds.
+   */
+  poll: authedProcedure
+    .input(
+      z.object({
+        lastEventId: z.string().max(64).nullish(),
+        limit: z.number().int().min(1).max(POLL_LIMIT).default(POLL_LIMIT),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const actor = { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref };
+      const page = await pollEvents(ctx.deps.db, actor, input.lastEventId, input.limit);
+      return {
+        items: page.items.map(({ position, item }) => ({ id: encodePosition(position), data: item })),
+        cursor: encodePosition(page.cursor),
+      };
+    }),
   /**
    * The user's one live stream (WebSocket or SSE). Resumes after
    * `lastEventId`, which both links send back on every reconnect.

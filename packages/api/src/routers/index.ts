@@ -3,6 +3,8 @@ import { authRouter } from './auth';
 import { chatsRouter, groupsRouter } from './chats';
 import { contactsRouter } from './contacts';
 import { eventsRouter } from './events';
+import { messagesRouter } from './messages';
+import { presenceRouter } from './presence';
 import { profilesRouter } from './profiles';
 
 export const appRouter = router({
@@ -12,6 +14,8 @@ export const appRouter = router({
   profiles: profilesRouter,
   chats: chatsRouter,
   groups: groupsRouter,
+  message: messagesRouter,
+  presence: presenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

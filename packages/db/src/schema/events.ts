@@ -22,6 +22,8 @@ export const events = pgTable(
     xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     chatId: uuid('chat_id'),
+    /** For message events: the message, so deleting it can scrub its text from the log too. */
+    messageId: uuid('message_id'),
     type: text('type').notNull(),
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -30,6 +32,8 @@ export const events = pgTable(
     index('events_xid_id_idx').on(t.xid, t.id),
     index('events_user_xid_id_idx').on(t.userId, t.xid, t.id).where(sql`${t.userId} is not null`),
     index('events_chat_xid_id_idx').on(t.chatId, t.xid, t.id).where(sql`${t.chatId} is not null`),
+    index('events_message_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
+    index('events_created_idx').on(t.createdAt),
   ],
 );
 

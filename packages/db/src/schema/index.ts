@@ -3,6 +3,7 @@ export * from './contacts';
 export * from './event-log';
 export * from './events';
 export * from './messages';
+export * from './presence';
 export * from './rate-limits';
 export * from './sessions';
 export * from './users';

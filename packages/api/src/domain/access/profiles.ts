@@ -5,7 +5,8 @@
  */
 import type { Executor } from '@chat/db';
 import { chatMembers, contacts, users } from '@chat/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { notFound } from '../../errors';
 import { type Profile, profileColumns, toProfile } from '../profiles/summary';
 
@@ -41,4 +42,26 @@ export async function accessProfileByUsername(db: Executor, viewerId: string, us
   const [row] = await db.select(profileColumns).from(users).where(sql`lower(${users.username}) = lower(${username})`);
   if (!row || !(await canSeeProfile(db, viewerId, row.id))) throw notFound(PROFILE_NOT_FOUND);
   return toProfile(row);
+}
+
+/**
+ * Everyone who may see `userId`'s profile (the rule above, asked the other
+ * way round): their contacts and everyone they share a chat with. Presence
+ * goes to exactly these people.
+ */
+export async function listProfileViewers(db: Executor, userId: string): Promise<string[]> {
+  const mine = alias(chatMembers, 'mine');
+  const theirs = alias(chatMembers, 'theirs');
+  const rows = await db
+    .select({ id: contacts.contactId })
+    .from(contacts)
+    .where(eq(contacts.userId, userId))
+    .union(
+      db
+        .select({ id: theirs.userId })
+        .from(mine)
+        .innerJoin(theirs, eq(theirs.chatId, mine.chatId))
+        .where(and(eq(mine.userId, userId), ne(theirs.userId, userId))),
+    );
+  return rows.map((r) => r.id);
 }

@@ -1,6 +1,8 @@
 import type { Chat, Executor } from '@chat/db';
-import { chatMembers, chats } from '@chat/db';
+import { chatMembers, chats, messages } from '@chat/db';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { type ChatReadState, readStates } from '../messages/receipts';
+import { type MessageView, messageColumns, toMessageView } from '../messages/view';
 import { loadProfiles, type Profile } from '../profiles/summary';
 
 /** A chat as one member sees it in their list. */
@@ -15,9 +17,21 @@ export interface ChatSummary {
   lastActivityAt: Date;
   /** Direct chats: the other person. */
   peer: Profile | null;
+  /** The newest message's seq (0 when there is none). */
+  lastSeq: number;
+  lastMessage: MessageView | null;
+  /** The viewer's receipts and unread count in this chat. */
+  readState: ChatReadState;
 }
 
-function summarise(chat: Chat, peer: Profile | null): ChatSummary {
+const NOTHING_READ: ChatReadState = { deliveredSeq: 0, readSeq: 0, unreadCount: 0 };
+
+function summarise(
+  chat: Chat,
+  peer: Profile | null,
+  lastMessage: MessageView | null,
+  readState: ChatReadState,
+): ChatSummary {
   return {
     id: chat.id,
     kind: chat.kind,
@@ -27,7 +41,21 @@ function summarise(chat: Chat, peer: Profile | null): ChatSummary {
     createdAt: chat.createdAt,
     lastActivityAt: chat.lastActivityAt,
     peer,
+    lastSeq: chat.lastSeq,
+    lastMessage,
+    readState,
   };
+}
+
+async function loadLastMessages(db: Executor, list: Chat[]): Promise<Map<string, MessageView>> {
+  const withMessages = list.filter((c) => c.lastSeq > 0).map((c) => c.id);
+  if (withMessages.length === 0) return new Map();
+  const rows = await db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(chats, and(eq(messages.chatId, chats.id), eq(messages.seq, chats.lastSeq)))
+    .where(inArray(chats.id, withMessages));
+  return new Map(rows.map((r) => [r.chatId, toMessageView(r)]));
 }
 
 /** Summaries of the given chats as `viewerId` sees them (peers resolved for direct chats). */
@@ -42,9 +70,16 @@ export async function summariseChats(db: Executor, viewerId: string, list: Chat[
     for (const r of rows) peers.set(r.chatId, r.userId);
   }
   const profiles = await loadProfiles(db, [...peers.values()]);
+  const last = await loadLastMessages(db, list);
+  const states = await readStates(
+    db,
+    viewerId,
+    list.map((c) => c.id),
+  );
   return list.map((c) => {
     const peerId = peers.get(c.id);
-    return summarise(c, peerId ? (profiles.get(peerId) ?? null) : null);
+    const peer = peerId ? (profiles.get(peerId) ?? null) : null;
+    return summarise(c, peer, last.get(c.id) ?? null, states.get(c.id) ?? NOTHING_READ);
   });
 }
 

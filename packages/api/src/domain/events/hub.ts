@@ -12,6 +12,7 @@ import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
 import type { Position } from './cursor';
 import { readAllAfter, readAudiences, readHead, type StoredEvent } from './store';
+import type { EphemeralItem } from './types';
 
 export const EVENTS_CHANNEL = 'chat_events';
 const PAGE = 1000;
@@ -19,7 +20,11 @@ const HELD_BACK_RETRY_MS = 10;
 const SAFETY_POLL_MS = 2000;
 const ERROR_RETRY_MS = 500;
 
-export type Sink = (events: StoredEvent[]) => void;
+/** A local stream: stored events in order, and ephemeral items (presence, typing) as they come. */
+export interface Sink {
+  events(rows: StoredEvent[]): void;
+  ephemeral(item: EphemeralItem): void;
+}
 
 export interface HubDatabase {
   db: Database;
@@ -81,6 +86,24 @@ export class EventHub implements EventPublisher {
       s.delete(sink);
       if (s.size === 0) this.byUser.delete(userId);
     };
+  }
+
+  /** True when this process holds a stream of `userId`. */
+  hasLocal(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  /** Hands an ephemeral item to this process's streams of the given users. */
+  deliverEphemeral(userIds: Iterable<string>, item: EphemeralItem): void {
+    for (const userId of userIds) {
+      for (const sink of this.byUser.get(userId) ?? []) {
+        try {
+          sink.ephemeral(item);
+        } catch (error) {
+          this.log.error({ err: error }, 'event subscriber failed');
+        }
+      }
+    }
   }
 
   get subscriberCount(): number {
@@ -173,7 +196,7 @@ export class EventHub implements EventPublisher {
     }
     for (const [sink, batch] of batches) {
       try {
-        sink(batch);
+        sink.events(batch);
       } catch (error) {
         this.log.error({ err: error }, 'event subscriber failed');
       }

@@ -2,8 +2,13 @@
 import type { Database, Executor } from '@chat/db';
 import { chatMembers, events } from '@chat/db';
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import superjson, { type SuperJSONResult } from 'superjson';
+import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
+
+/** Events whose payload is exactly `{ message }`. */
+const MESSAGE_EVENTS: EventType[] = ['message.created', 'message.edited', 'message.deleted'];
 
 export interface StoredEvent {
   position: Position;
@@ -26,13 +31,14 @@ function toStored(row: Row): StoredEvent {
       id: row.id,
       type: row.type as EventType,
       chatId: row.chatId,
-      payload: row.payload,
+      payload: superjson.deserialize(row.payload as unknown as SuperJSONResult),
       at: row.createdAt,
     } as ChatEvent,
   };
 }
 
-const json = (payload: unknown) => payload as Record<string, unknown>;
+/** Payloads are stored as superjson, so dates come back as dates. */
+const json = (payload: unknown) => superjson.serialize(payload) as unknown as Record<string, unknown>;
 
 /** Writes an event addressed to one user. Call inside the change's own transaction. */
 export async function insertUserEvent<K extends EventType>(
@@ -64,8 +70,21 @@ export async function insertChatEvent<K extends EventType>(
   chatId: string,
   type: K,
   payload: EventPayloads[K],
+  /** For message events: lets a later delete scrub the text from this row too. */
+  messageId?: string,
 ): Promise<void> {
-  await tx.insert(events).values({ chatId, type, payload: json(payload) });
+  await tx.insert(events).values({ chatId, type, payload: json(payload), messageId });
+}
+
+/**
+ * Rewrites the message copy inside every event about it, so an edit or a
+ * delete leaves no old text in the log ("its text is gone from the database").
+ */
+export async function rewriteMessageEvents(tx: Executor, message: MessageView): Promise<void> {
+  await tx
+    .update(events)
+    .set({ payload: json({ message } satisfies EventPayloads['message.created']) })
+    .where(and(eq(events.messageId, message.id), inArray(events.type, MESSAGE_EVENTS)));
 }
 
 /** Current members of the given chats: the audience of chat events, read once per batch. */

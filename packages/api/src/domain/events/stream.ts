@@ -4,10 +4,12 @@
  */
 import type { Database } from '@chat/db';
 import { DomainError } from '../../errors';
+import type { PresenceService } from '../presence/service';
 import { comparePositions, decodePosition, type Position } from './cursor';
-import type { EventHub } from './hub';
+import type { EventHub, Sink } from './hub';
+import { isBelowFloor, readFloor } from './retention';
 import { readHead, readUserAfter, type StoredEvent } from './store';
-import type { StreamItem } from './types';
+import type { EphemeralItem, StreamItem } from './types';
 
 const BACKLOG_PAGE = 500;
 /** Events waiting for a subscriber that does not read; past this it is dropped and resumes later. */
@@ -21,6 +23,7 @@ export interface StreamActor {
 export interface StreamDeps {
   db: Database;
   hub: EventHub;
+  presence: Pick<PresenceService, 'connect'>;
 }
 
 export interface Positioned {
@@ -28,18 +31,27 @@ export interface Positioned {
   item: StreamItem;
 }
 
-class Inbox {
-  private items: StoredEvent[] = [];
+type Entry = StoredEvent | { ephemeral: EphemeralItem };
+
+class Inbox implements Sink {
+  private items: Entry[] = [];
   private wakeUp: (() => void) | undefined;
   overflowed = false;
 
-  readonly push = (batch: StoredEvent[]): void => {
+  events(batch: StoredEvent[]): void {
     if (this.items.length + batch.length > INBOX_LIMIT) this.overflowed = true;
     else this.items.push(...batch);
     this.wakeUp?.();
-  };
+  }
 
-  async take(signal: AbortSignal | undefined): Promise<StoredEvent[]> {
+  ephemeral(item: EphemeralItem): void {
+    // Presence and typing are worth little late: dropped, never a reason to disconnect.
+    if (this.items.length >= INBOX_LIMIT) return;
+    this.items.push({ ephemeral: item });
+    this.wakeUp?.();
+  }
+
+  async take(signal: AbortSignal | undefined): Promise<Entry[]> {
     while (this.items.length === 0 && !this.overflowed && !signal?.aborted) {
       await new Promise<void>((resolve) => {
         this.wakeUp = resolve;
@@ -53,6 +65,26 @@ class Inbox {
   }
 }
 
+export interface Start {
+  cursor: Position;
+  /** Sent first: `stream.ready` for a fresh start, `stream.resync` when the old cursor was pruned. */
+  control: 'stream.ready' | 'stream.resync' | null;
+}
+
+/** Where a stream or a poll starts: after the given cursor, or at the head (with a reason). */
+export async function startPosition(db: Database, lastEventId: string | null | undefined): Promise<Start> {
+  if (!lastEventId) return { cursor: await readStart(db), control: 'stream.ready' };
+  const cursor = decodePosition(lastEventId);
+  if (await isBelowFloor(db, cursor)) return { cursor: await readStart(db), control: 'stream.resync' };
+  return { cursor, control: null };
+}
+
+/** The newest position, never below the floor (the log may be empty after pruning). */
+async function readStart(db: Database): Promise<Position> {
+  const [head, floor] = [await readHead(db), await readFloor(db)];
+  return comparePositions(head, floor) >= 0 ? head : floor;
+}
+
 export async function* streamEvents(
   deps: StreamDeps,
   actor: StreamActor,
@@ -62,18 +94,19 @@ export async function* streamEvents(
   const inbox = new Inbox();
   // Registered before the backlog is read: an event committed meanwhile lands
   // in the inbox and is dropped below if the backlog already had it.
-  const unsubscribe = deps.hub.subscribe(actor.userId, inbox.push);
+  const unsubscribe = deps.hub.subscribe(actor.userId, inbox);
+  const offline = deps.presence.connect(actor.userId);
   try {
-    let cursor: Position;
-    if (lastEventId) {
-      cursor = decodePosition(lastEventId);
-    } else {
-      cursor = await readHead(deps.db);
-      yield { position: cursor, item: { type: 'stream.ready' } };
-    }
+    const start = await startPosition(deps.db, lastEventId);
+    let cursor = start.cursor;
+    if (start.control) yield { position: cursor, item: { type: start.control } };
 
-    const deliver = function* (rows: StoredEvent[]): Generator<Positioned, boolean> {
+    const deliver = function* (rows: Entry[]): Generator<Positioned, boolean> {
       for (const row of rows) {
+        if ('ephemeral' in row) {
+          yield { position: cursor, item: row.ephemeral };
+          continue;
+        }
         if (comparePositions(row.position, cursor) <= 0) continue;
         cursor = row.position;
         yield { position: row.position, item: row.event };
@@ -88,7 +121,7 @@ export async function* streamEvents(
       if (yield* deliver(page)) return;
       if (page.length < BACKLOG_PAGE) break;
     }
-    if (lastEventId) yield { position: cursor, item: { type: 'stream.ready' } };
+    if (!start.control) yield { position: cursor, item: { type: 'stream.ready' } };
 
     while (!signal?.aborted) {
       const batch = await inbox.take(signal);
@@ -99,5 +132,31 @@ export async function* streamEvents(
     }
   } finally {
     unsubscribe();
+    offline();
   }
+}
+
+export interface PollPage {
+  items: Positioned[];
+  /** Where the next poll starts (the last item's position, or the start's). */
+  cursor: Position;
+}
+
+/**
+ * The same stream, for clients that cannot hold one open: what is after the
+ * cursor, one page at a time. Ephemeral items (presence, typing) are not
+ * carried: they are not stored.
+ */
+export async function pollEvents(
+  db: Database,
+  actor: StreamActor,
+  lastEventId: string | null | undefined,
+  limit: number,
+): Promise<PollPage> {
+  const start = await startPosition(db, lastEventId);
+  const items: Positioned[] = [];
+  if (start.control) items.push({ position: start.cursor, item: { type: start.control } });
+  const rows = await readUserAfter(db, actor.userId, start.cursor, limit);
+  for (const row of rows) items.push({ position: row.position, item: row.event });
+  return { items, cursor: rows.at(-1)?.position ?? start.cursor };
 }

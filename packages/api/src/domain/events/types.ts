@@ -3,6 +3,7 @@
  * the stream, the hub and the client pick them up from this one map.
  */
 import type { ChatSummary } from '../chats/summary';
+import type { MessageView } from '../messages/view';
 import type { Profile } from '../profiles/summary';
 
 export interface EventPayloads {
@@ -27,6 +28,17 @@ export interface EventPayloads {
   'chat.member_added': { chatId: string; member: Profile };
   'chat.member_removed': { chatId: string; userId: string; reason: 'removed' | 'left' };
   'chat.owner_changed': { chatId: string; ownerId: string };
+
+  'message.created': { message: MessageView };
+  'message.edited': { message: MessageView };
+  /** The message keeps its place, with `body: null`. */
+  'message.deleted': { message: MessageView };
+  /**
+   * A member's clients received (`deliveredSeq`) or viewed (`readSeq`) the
+   * chat up to that seq. `unreadCount` is that member's own unread count now
+   * (capped at 100), so their other devices stay right.
+   */
+  'receipt.updated': { chatId: string; userId: string; deliveredSeq: number; readSeq: number; unreadCount: number };
 }
 
 export type EventType = keyof EventPayloads;
@@ -47,4 +59,10 @@ export type StreamItem =
   /** The stream is live; its tracked id is the cursor to resume from. */
   | { type: 'stream.ready' }
   /** The cursor is older than the events kept: reload state, then go on from here. */
-  | { type: 'stream.resync' };
+  | { type: 'stream.resync' }
+  | EphemeralItem;
+
+/** Not stored, not replayed: presence and typing travel by NOTIFY only. */
+export type EphemeralItem =
+  | { type: 'presence'; userId: string; online: boolean; lastSeenAt: Date | null }
+  | { type: 'typing'; chatId: string; userId: string };

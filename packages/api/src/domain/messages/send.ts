@@ -1,0 +1,92 @@
+/**
+ * Sending (DESIGN.md invariants 1–2): the message, the chat's next seq and
+ * the `message.created` event commit in one transaction; only then is the
+ * sender answered and the hub woken. The id comes from the client, so a retry
+ * after a lost reply, or two concurrent sends of one id, store one message.
+ */
+import type { Chat, Executor, Message } from '@chat/db';
+import { chatReceipts, chats, messages } from '@chat/db';
+import { eq, sql } from 'drizzle-orm';
+import type { Deps } from '../../deps';
+import { conflict, forbidden } from '../../errors';
+import { accessChat } from '../access/chats';
+import { areContacts } from '../contacts/pair';
+import { insertChatEvent } from '../events/store';
+import { type MessageView, toMessageView } from './view';
+
+export interface SendInput {
+  id: string;
+  chatId: string;
+  body: string;
+}
+
+export const NOT_CONTACTS =
+  'You are no longer contacts, so you cannot send messages here. Add them as a contact again to continue.';
+
+async function findMessage(db: Executor, id: string): Promise<Message | undefined> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id));
+  return row;
+}
+
+/** A stored message with this id must be this very send, repeated. */
+function checkSameSend(message: Message, actorId: string, input: SendInput): MessageView {
+  const same =
+    message.senderId === actorId &&
+    message.chatId === input.chatId &&
+    (message.body === null || message.body === input.body);
+  if (!same) throw conflict('This message id was already used for a different message.', 'id');
+  return toMessageView(message);
+}
+
+/** One-to-one chats need the two to be contacts still; groups need membership only. */
+export async function checkMaySend(db: Executor, chat: Chat, actorId: string): Promise<void> {
+  if (chat.kind !== 'direct' || !chat.directKey) return;
+  const peerId = chat.directKey.split(':').find((id) => id !== actorId);
+  if (!peerId || !(await areContacts(db, actorId, peerId))) throw forbidden(NOT_CONTACTS);
+}
+
+export async function sendMessage(deps: Deps, actorId: string, input: SendInput): Promise<MessageView> {
+  const earlier = await findMessage(deps.db, input.id);
+  if (earlier) return checkSameSend(earlier, actorId, input);
+
+  const outcome = await deps.db.transaction(async (tx) => {
+    // The chat row's lock orders sends in this chat: seq has no gaps or repeats.
+    const chat = await accessChat(tx, actorId, input.chatId, { lock: true });
+    await checkMaySend(tx, chat, actorId);
+    const raced = await findMessage(tx, input.id); // the same id, committed while we waited for the lock
+    if (raced) return { message: raced, created: false };
+
+    const seq = chat.lastSeq + 1;
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        id: input.id,
+        chatId: chat.id,
+        senderId: actorId,
+        seq,
+        body: input.body,
+        createdAt: sql`clock_timestamp()`,
+      })
+      .onConflictDoNothing({ target: messages.id })
+      .returning();
+    if (!row) {
+      // The same id was committed meanwhile into another chat: nothing written here.
+      const other = await findMessage(tx, input.id);
+      if (!other) throw new Error('message id conflicted but no row was found');
+      return { message: other, created: false };
+    }
+    await tx.update(chats).set({ lastSeq: seq, lastActivityAt: row.createdAt }).where(eq(chats.id, chat.id));
+    // Your own message is read by you: it never counts as unread on your other devices.
+    await tx
+      .insert(chatReceipts)
+      .values({ chatId: chat.id, userId: actorId, deliveredSeq: seq, readSeq: seq })
+      .onConflictDoUpdate({
+        target: [chatReceipts.chatId, chatReceipts.userId],
+        set: { deliveredSeq: seq, readSeq: seq, updatedAt: sql`now()` },
+      });
+    await insertChatEvent(tx, chat.id, 'message.created', { message: toMessageView(row) }, row.id);
+    return { message: row, created: true };
+  });
+  if (outcome.created) deps.hub.announce();
+  return checkSameSend(outcome.message, actorId, input);
+}

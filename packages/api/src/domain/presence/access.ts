@@ -1,0 +1,19 @@
+/** Presence and typing, behind the same checks as everything else (DESIGN.md invariant 6). */
+import type { Deps } from '../../deps';
+import { accessChat } from '../access/chats';
+import { listProfileViewers } from '../access/profiles';
+import type { PresenceState } from './service';
+
+/** Online state of everyone the actor may see (contacts and co-members). */
+export async function listPresence(deps: Deps, actorId: string): Promise<PresenceState[]> {
+  // Seeing is symmetric (contacts are mutual; sharing a chat is shared), so the
+  // people who may see the actor are exactly the people the actor may see.
+  const visible = await listProfileViewers(deps.db, actorId);
+  return deps.presence.states(visible);
+}
+
+/** Tells the chat's other members that the actor is typing in it. */
+export async function signalTyping(deps: Deps, actorId: string, chatId: string): Promise<void> {
+  await accessChat(deps.db, actorId, chatId);
+  await deps.presence.typing(actorId, chatId);
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { deleteMessage, editMessage } from '../domain/messages/edit';
+import { listAround, listHistory } from '../domain/messages/history';
+import { listReceipts, markReceipts } from '../domain/messages/receipts';
+import { messageBody } from '../domain/messages/rules';
+import { sendMessage } from '../domain/messages/send';
+import { authedProcedure, router } from '../trpc';
+import { id } from './inputs';
+
+const PAGE_MAX = 100;
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const messagesRouter = router({
+  /** Stores the message (idempotent by `id`, which the client generates) and returns it once committed. */
+  send: authedProcedure
+    .input(z.object({ id: id('message'), chatId: id('chat'), body: messageBody }))
+    .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.auth.user.id, input)),
+  edit: authedProcedure
+    .input(z.object({ messageId: id('message'), body: messageBody }))
+    .mutation(({ ctx, input }) => editMessage(ctx.deps, ctx.auth.user.id, input.messageId, input.body)),
+  delete: authedProcedure
+    .input(z.object({ messageId: id('message') }))
+    .mutation(({ ctx, input }) => deleteMessage(ctx.deps, ctx.auth.user.id, input.messageId)),
+  /** A page of a chat's messages: `older` newest first before the cursor, `newer` oldest first after it. */
+  history: authedProcedure
+    .input(
+      z
+        .object({
+          chatId: id('chat'),
+          direction: z.enum(['older', 'newer']).default('older'),
+          cursor: seq.optional(),
+          from: z.date().optional(),
+          to: z.date().optional(),
+          limit: z.number().int().min(1).max(PAGE_MAX).default(50),
+        })
+        .refine((v) => !v.from || !v.to || v.from <= v.to, {
+          message: 'The start date must be before the end date.',
+          path: ['from'],
+        }),
+    )
+    .query(({ ctx, input }) => listHistory(ctx.deps, ctx.auth.user.id, input)),
+  /** A message with the messages around it, for permalinks. */
+  around: authedProcedure
+    .input(z.object({ messageId: id('message'), limit: z.number().int().min(1).max(PAGE_MAX).default(25) }))
+    .query(({ ctx, input }) => listAround(ctx.deps, ctx.auth.user.id, input.messageId, input.limit)),
+  /** Every member's delivered / read positions in a chat. */
+  receipts: authedProcedure
+    .input(z.object({ chatId: id('chat') }))
+    .query(({ ctx, input }) => listReceipts(ctx.deps, ctx.auth.user.id, input.chatId)),
+  /** "My clients have received / I have seen this chat up to seq N." */
+  markRead: authedProcedure
+    .input(
+      z
+        .object({ chatId: id('chat'), deliveredSeq: seq.optional(), readSeq: seq.optional() })
+        .refine((v) => v.deliveredSeq !== undefined || v.readSeq !== undefined, {
+          message: 'Say what was delivered or read.',
+          path: ['readSeq'],
+        }),
+    )
+    .mutation(({ ctx, input }) => markReceipts(ctx.deps, ctx.auth.user.id, input)),
+});
