@@ -29,6 +29,8 @@ export interface RunningServer {
 export interface StartOptions {
   clock?: Clock;
   loginThrottle?: LoginThrottleOptions;
+  /** The hub's fallback poll (ms); tests lengthen it. */
+  safetyPollMs?: number;
 }
 
 export async function startServer(config: Config, log: AppLogger, options: StartOptions = {}): Promise<RunningServer> {
@@ -37,7 +39,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     { database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined },
     'database ready',
   );
-  const hub = new EventHub(database, log);
+  const hub = new EventHub(database, log, options.safetyPollMs);
   await hub.start();
   const presence = new PresenceService(database, hub, log);
   await presence.start();

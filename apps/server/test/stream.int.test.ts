@@ -95,7 +95,7 @@ describe.each<EventTransport>(['ws', 'sse', 'poll'])('resuming over %s', (transp
     for (const [chatId, ids] of sent) {
       expect(got.filter((m) => m.chatId === chatId).map((m) => m.id)).toEqual(ids);
     }
-  });
+  }, 120_000);
 });
 
 describe('membership and the stream', () => {

@@ -52,6 +52,8 @@ export class EventHub implements EventPublisher {
   constructor(
     private readonly database: HubDatabase,
     private readonly log: Logger,
+    /** Tests lengthen it to prove that re-listening alone catches up. */
+    private readonly safetyPollMs = SAFETY_POLL_MS,
   ) {}
 
   async start(): Promise<void> {
@@ -61,7 +63,7 @@ export class EventHub implements EventPublisher {
       () => this.wake(),
       () => this.wake(),
     );
-    this.pollTimer = setInterval(() => this.wake(), SAFETY_POLL_MS);
+    this.pollTimer = setInterval(() => this.wake(), this.safetyPollMs);
     this.pollTimer.unref();
   }
 
