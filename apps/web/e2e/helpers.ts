@@ -11,12 +11,23 @@ export function freshUsername(): string {
   return `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}${counter}`;
 }
 
+export interface ApiUser {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
 /** Registers through the API (no UI), leaving the session cookie in the context. */
-export async function registerViaApi(context: BrowserContext, username: string): Promise<void> {
-  const response = await context.request.post('/trpc/auth.register', {
-    data: { json: { username, password: PASSWORD, passwordRepeat: PASSWORD } },
-  });
-  expect(response.status(), await response.text()).toBe(200);
+export async function registerViaApi(context: BrowserContext, username: string): Promise<ApiUser> {
+  return mutateViaApi<ApiUser>(context, 'auth.register', { username, password: PASSWORD, passwordRepeat: PASSWORD });
+}
+
+/** Calls a tRPC mutation as the context's signed-in user (for setting a scene, not for what is under test). */
+export async function mutateViaApi<T>(context: BrowserContext, path: string, input: unknown): Promise<T> {
+  const response = await context.request.post(`/trpc/${path}`, { data: { json: input } });
+  const text = await response.text();
+  expect(response.status(), text).toBe(200);
+  return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
 }
 
 /** For `page.waitForURL`: the path alone, whatever the query. */

@@ -3,6 +3,8 @@ import { App } from './app';
 import { rememberTransportChoice } from './lib/transport-mode';
 import { loadSession } from './stores/session';
 import './styles.css';
+import './styles/lists.css';
+import './styles/panels.css';
 
 rememberTransportChoice();
 void loadSession();

@@ -1,6 +1,6 @@
 import { type JSX, Match, Switch } from 'solid-js';
 
-export type IconName = 'chat' | 'users' | 'contact' | 'search' | 'compass' | 'inbox' | 'settings';
+export type IconName = 'chat' | 'users' | 'contact' | 'search' | 'compass' | 'inbox' | 'settings' | 'plus' | 'info';
 
 /** Stroke icons drawn in currentColor (emoji fonts are not everywhere). Decorative: hidden from screen readers. */
 export function Icon(props: { name: IconName; size?: number }): JSX.Element {
@@ -47,6 +47,13 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
         <Match when={props.name === 'settings'}>
           <circle cx="12" cy="12" r="3" />
           <path d="M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1" />
+        </Match>
+        <Match when={props.name === 'plus'}>
+          <path d="M12 5v14M5 12h14" />
+        </Match>
+        <Match when={props.name === 'info'}>
+          <circle cx="12" cy="12" r="9" />
+          <path d="M12 11v5.5M12 7.5v.01" />
         </Match>
       </Switch>
     </svg>

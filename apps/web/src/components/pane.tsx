@@ -2,18 +2,34 @@ import { A } from '@solidjs/router';
 import type { JSX, ParentProps } from 'solid-js';
 import { Icon, type IconName } from './icons';
 
+export interface PaneHeaderProps {
+  title: string;
+  subtitle?: JSX.Element;
+  /** Before the titles (an avatar, say). */
+  leading?: JSX.Element;
+  /** Clicking the titles does this too (a mouse shortcut; give keyboards a real button as well). */
+  onTitlesClick?: () => void;
+}
+
 /** The right pane's header; on a narrow window it has a way back to the chat list. */
-export function PaneHeader(props: ParentProps<{ title: string; subtitle?: JSX.Element }>) {
+export function PaneHeader(props: ParentProps<PaneHeaderProps>) {
   return (
     <header class="pane-header">
       <A href="/" class="back-link" aria-label="Back to chats">
         ‹
       </A>
-      <div class="pane-titles">
+      {props.leading}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: a pointer shortcut; the leading button is the keyboard way */}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: as above */}
+      <div
+        class="pane-titles"
+        classList={{ clickable: Boolean(props.onTitlesClick) }}
+        onClick={() => props.onTitlesClick?.()}
+      >
         <h1>{props.title}</h1>
         {props.subtitle ? <p class="pane-subtitle">{props.subtitle}</p> : null}
       </div>
-      {props.children}
+      <div class="pane-actions">{props.children}</div>
     </header>
   );
 }

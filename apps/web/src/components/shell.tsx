@@ -1,7 +1,9 @@
 import { A, useLocation, useNavigate } from '@solidjs/router';
-import { createSignal, type ParentProps } from 'solid-js';
+import { createSignal, type ParentProps, Show } from 'solid-js';
+import { addressBook } from '../stores/contacts';
 import { ChatList } from './chat-list';
 import { Icon } from './icons';
+import { NewGroupDialog } from './new-group-dialog';
 import { TransportIndicator } from './transport-indicator';
 import { UserMenu } from './user-menu';
 
@@ -19,11 +21,12 @@ export function Shell(props: ParentProps) {
         </div>
         <SearchBox />
         <nav class="sidebar-nav" aria-label="Main">
-          <A href="/contacts" class="nav-link" activeClass="active">
-            <Icon name="contact" /> Contacts
-          </A>
+          <ContactsLink />
         </nav>
-        <h2 class="section-title">Chats</h2>
+        <div class="section-head">
+          <h2 class="section-title">Chats</h2>
+          <NewGroupButton />
+        </div>
         <ChatList />
         <footer class="sidebar-footer">
           <TransportIndicator />
@@ -31,6 +34,36 @@ export function Shell(props: ParentProps) {
       </aside>
       <main class="pane">{props.children}</main>
     </div>
+  );
+}
+
+/** "Contacts", with the number of requests waiting for an answer. */
+function ContactsLink() {
+  const waiting = () => addressBook().incoming.length;
+  return (
+    <A href="/contacts" class="nav-link" activeClass="active">
+      <Icon name="contact" /> Contacts
+      <Show when={waiting() > 0}>
+        <span class="badge" title={`${waiting()} contact request${waiting() === 1 ? '' : 's'}`}>
+          {waiting()}
+          <span class="visually-hidden"> waiting</span>
+        </span>
+      </Show>
+    </A>
+  );
+}
+
+function NewGroupButton() {
+  const [open, setOpen] = createSignal(false);
+  return (
+    <>
+      <button type="button" class="icon-button" aria-label="New group" title="New group" onClick={() => setOpen(true)}>
+        <Icon name="plus" />
+      </button>
+      <Show when={open()}>
+        <NewGroupDialog onClose={() => setOpen(false)} />
+      </Show>
+    </>
   );
 }
 

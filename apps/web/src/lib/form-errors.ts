@@ -32,3 +32,13 @@ function waitText(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
+
+/** One line for a failed action: the server's message, or why there is none. */
+export function errorMessage(error: unknown): string {
+  return toFormErrors(error, []).form ?? 'Something went wrong. Please try again.';
+}
+
+/** Whether the server said the thing does not exist (or is not ours to see): the same answer by design. */
+export function isNotFound(error: unknown): boolean {
+  return isApiError(error) && (error.data?.code === 'NOT_FOUND' || error.data?.code === 'BAD_REQUEST');
+}

@@ -1,22 +1,100 @@
 import { useParams } from '@solidjs/router';
-import { Show } from 'solid-js';
+import { createSignal, Match, Show, Switch } from 'solid-js';
+import { GroupInfoPanel } from '../components/group/group-info-panel';
+import { Icon } from '../components/icons';
 import { EmptyState, PaneHeader } from '../components/pane';
+import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
+import { errorMessage, isNotFound } from '../lib/form-errors';
 import { usePageTitle } from '../lib/title';
+import { type GoneReason, type OpenGroup, useGroup } from '../stores/group';
 
-/** `/groups/<id>` and `/groups/<id>/messages/<messageId>`: a group chat (placeholder). */
+/** `/groups/<id>` and `/groups/<id>/messages/<messageId>`: a group chat. */
 export default function GroupPage() {
   const params = useParams<{ id: string; messageId?: string }>();
-  usePageTitle(() => 'Group');
+  return (
+    <Show when={params.id} keyed>
+      {(id) => <Group chatId={id} messageId={params.messageId} />}
+    </Show>
+  );
+}
+
+const GONE_TEXT: Record<GoneReason, string> = {
+  removed: 'The owner removed you from this group.',
+  deleted: 'The group was deleted.',
+  left: 'You left this group.',
+};
+
+function Group(props: { chatId: string; messageId: string | undefined }) {
+  const group = useGroup(props.chatId);
+  const details = () => group.details.value();
+  const status = () => group.details.status();
+  usePageTitle(() => details()?.chat.name ?? 'Group');
+
+  return (
+    <Switch>
+      <Match when={group.gone()}>
+        {(reason) => (
+          <>
+            <PaneHeader title={details()?.chat.name ?? 'Group'} subtitle="Group" />
+            <Unavailable title="You are no longer in this group">
+              <p>{GONE_TEXT[reason()]}</p>
+            </Unavailable>
+          </>
+        )}
+      </Match>
+      <Match when={details()}>
+        <GroupView group={group} messageId={props.messageId} />
+      </Match>
+      <Match when={status() === 'failed' && isNotFound(group.details.error())}>
+        <PaneHeader title="Group" subtitle="Not available" />
+        <Unavailable title="This group is not available">
+          <p>It does not exist, or you are not a member of it.</p>
+        </Unavailable>
+      </Match>
+      <Match when={status() === 'failed'}>
+        <PaneHeader title="Group" />
+        <LoadFailed message={errorMessage(group.details.error())} onRetry={() => void group.details.reload()} />
+      </Match>
+      <Match when={true}>
+        <PaneHeader title="Group" />
+        <PaneLoading />
+      </Match>
+    </Switch>
+  );
+}
+
+function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
+  const [showInfo, setShowInfo] = createSignal(false);
+  const details = () => props.group.details.value();
+  const name = () => details()?.chat.name ?? 'Group';
+  const count = () => details()?.members.length ?? 0;
+  const toggleInfo = () => setShowInfo(!showInfo());
   return (
     <>
-      <PaneHeader title="Group" subtitle={<span class="mono">{params.id}</span>} />
-      <div class="pane-body centered">
-        <EmptyState icon="users" title="Group chat">
-          <p>Group messages will appear here. Groups come in a later release.</p>
-          <Show when={params.messageId}>
-            {(id) => <p class="muted">This link points at message {id()}, which will be shown in context.</p>}
-          </Show>
-        </EmptyState>
+      <PaneHeader title={name()} subtitle={`${count()} member${count() === 1 ? '' : 's'}`} onTitlesClick={toggleInfo}>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label="Group info"
+          title="Group info"
+          aria-expanded={showInfo()}
+          onClick={toggleInfo}
+        >
+          <Icon name="info" size={20} />
+        </button>
+      </PaneHeader>
+      <div class="pane-main">
+        <div class="pane-body centered">
+          <EmptyState icon="users" title={name()}>
+            <p>Messages arrive in the next step: sending and reading them is being built now.</p>
+            <Show when={props.messageId}>
+              {(id) => <p class="muted">This link points at message {id()}, which will be shown in context.</p>}
+            </Show>
+          </EmptyState>
+        </div>
+        <Show when={showInfo()}>
+          <GroupInfoPanel group={props.group} onClose={() => setShowInfo(false)} />
+        </Show>
       </div>
     </>
   );

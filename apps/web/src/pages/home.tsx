@@ -11,7 +11,7 @@ export default function HomePage() {
         <p>
           Pick a chat on the left, or find people in your <A href="/contacts">contacts</A>.
         </p>
-        <p class="muted">Contacts, one-to-one chats and groups arrive in the next releases.</p>
+        <p class="muted">Start a group with the + next to “Chats”.</p>
       </EmptyState>
     </div>
   );

@@ -6,7 +6,7 @@
 import type { ChatEvent, EventType, StreamItem } from '@chat/api';
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
 import { openEventStream } from '../lib/trpc';
-import { currentUser, recheckSession } from './session';
+import { applyOwnProfile, currentUser, recheckSession } from './session';
 
 /** Event ids already applied: a resumed stream may repeat a few, and each is applied once. */
 const APPLIED_MEMORY = 2_000;
@@ -47,8 +47,8 @@ function dispatch(item: StreamItem): void {
   }
 }
 
-type EventOf<K extends EventType> = Extract<ChatEvent, { type: K }>;
-type EventHandlers = { [K in EventType]?: (event: EventOf<K>) => void };
+export type EventOf<K extends EventType> = Extract<ChatEvent, { type: K }>;
+export type EventHandlers = { [K in EventType]?: (event: EventOf<K>) => void };
 
 /**
  * What each stored event does here. Types without a handler are skipped (the
@@ -59,11 +59,28 @@ const handlers: EventHandlers = {
     // Ours or another of this user's sessions: ask the server whether we are still signed in.
     recheckSession().catch(() => {});
   },
+  'profile.updated': (event) => applyOwnProfile(event.payload.profile),
 };
+
+/** Handler tables of the stores and open pages that follow events (see `onEvents`). */
+const subscribers = new Set<EventHandlers>();
+
+/**
+ * Lets a store or a page follow stored events, each delivered once, in order,
+ * after the table above. Returns the function that stops it (for `onCleanup`).
+ */
+export function onEvents(table: EventHandlers): () => void {
+  subscribers.add(table);
+  return () => subscribers.delete(table);
+}
 
 function applyEvent<K extends EventType>(event: EventOf<K>): void {
   const handler: ((event: EventOf<K>) => void) | undefined = handlers[event.type];
   handler?.(event);
+  for (const table of subscribers) {
+    const follower: ((event: EventOf<K>) => void) | undefined = table[event.type];
+    follower?.(event);
+  }
 }
 
 function alreadyApplied(event: ChatEvent): boolean {

@@ -63,6 +63,17 @@ export function recheckSession(): Promise<boolean> {
   return recheck;
 }
 
+/**
+ * Takes in a profile change that may be the signed-in user's own (from the
+ * stream, or from saving the settings form); anyone else's is ignored here.
+ */
+export function applyOwnProfile(profile: Pick<SessionUser, 'id' | 'username' | 'displayName'>): void {
+  const user = currentUser();
+  if (!user || user.id !== profile.id) return;
+  if (user.displayName === profile.displayName && user.username === profile.username) return;
+  setSession(signedIn({ ...user, username: profile.username, displayName: profile.displayName }));
+}
+
 export async function login(input: { username: string; password: string }): Promise<void> {
   setSession(signedIn(await api.auth.login.mutate(input)));
 }

@@ -1,0 +1,60 @@
+import type { Profile } from '@chat/api';
+import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
+import { lastSeenText } from '../lib/time';
+import { api } from '../lib/trpc';
+import { onEvents } from '../stores/events';
+import { Avatar } from './avatar';
+import { SidePanel } from './side-panel';
+
+/**
+ * Someone's profile: display name, @username, about line and last seen.
+ * Shows what the page already knows at once, then the server's fresh copy;
+ * follows `profile.updated` while open.
+ */
+export function ProfilePanel(props: { profile: Profile; onClose(): void }) {
+  const [fresh, setFresh] = createSignal<Profile | null>(null);
+  const profile = () => fresh() ?? props.profile;
+
+  createEffect(
+    on(
+      () => props.profile.username,
+      (username) => {
+        setFresh(null);
+        api.profiles.get
+          .query({ username })
+          .then((p) => {
+            if (p.username === props.profile.username) setFresh(p);
+          })
+          // Not visible any more (removed contact): what the page knows is still right to show.
+          .catch(() => {});
+      },
+    ),
+  );
+  onCleanup(
+    onEvents({
+      'profile.updated': (e) => {
+        if (e.payload.profile.id === props.profile.id) setFresh(e.payload.profile);
+      },
+    }),
+  );
+
+  return (
+    <SidePanel title="Profile" onClose={props.onClose}>
+      <div class="profile-card" data-testid="profile-panel">
+        <Avatar name={profile().displayName} size="large" />
+        <h3 class="profile-name">{profile().displayName}</h3>
+        <p class="muted">@{profile().username}</p>
+        <dl class="profile-facts">
+          <dt>About</dt>
+          <dd>
+            <Show when={profile().about} fallback={<span class="muted">Nothing here yet.</span>}>
+              {profile().about}
+            </Show>
+          </dd>
+          <dt>Last seen</dt>
+          <dd>{lastSeenText(profile().lastSeenAt)}</dd>
+        </dl>
+      </div>
+    </SidePanel>
+  );
+}

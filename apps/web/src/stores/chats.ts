@@ -1,0 +1,103 @@
+/**
+ * The chat list: the signed-in user's one-to-one chats and groups, most
+ * recent activity first. Kept current by events: `chat.joined` adds,
+ * `chat.left` removes, renames, owners, peers' profiles and new messages
+ * update an entry in place.
+ */
+import type { ChatSummary, Profile } from '@chat/api';
+import { type Change, createSynced } from '../lib/synced';
+import { api } from '../lib/trpc';
+import { onEvents } from './events';
+import { keepStoreInSync } from './sync';
+
+const list = createSynced<ChatSummary[]>([], () => api.chats.list.query());
+keepStoreInSync(list);
+
+export const chatList = list.value;
+export const chatListStatus = list.status;
+export const reloadChatList = list.reload;
+
+const newestFirst = (a: ChatSummary, b: ChatSummary) =>
+  b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || b.createdAt.getTime() - a.createdAt.getTime();
+
+// --- Changes (each idempotent) ----------------------------------------------
+
+const withChat =
+  (chat: ChatSummary): Change<ChatSummary[]> =>
+  (chats) =>
+    [...chats.filter((c) => c.id !== chat.id), chat].sort(newestFirst);
+
+const withoutChat =
+  (chatId: string): Change<ChatSummary[]> =>
+  (chats) =>
+    chats.filter((c) => c.id !== chatId);
+
+const editChat =
+  (chatId: string, edit: (chat: ChatSummary) => ChatSummary): Change<ChatSummary[]> =>
+  (chats) =>
+    chats.map((c) => (c.id === chatId ? edit(c) : c));
+
+const withPeer =
+  (profile: Profile): Change<ChatSummary[]> =>
+  (chats) =>
+    chats.map((c) => (c.peer?.id === profile.id ? { ...c, peer: profile } : c));
+
+const withActivity =
+  (chatId: string, at: Date): Change<ChatSummary[]> =>
+  (chats) =>
+    chats.map((c) => (c.id === chatId && c.lastActivityAt < at ? { ...c, lastActivityAt: at } : c)).sort(newestFirst);
+
+onEvents({
+  'chat.joined': (e) => list.update(withChat(e.payload.chat)),
+  'chat.left': (e) => list.update(withoutChat(e.payload.chatId)),
+  'chat.renamed': (e) => renameInList(e.payload.chatId, e.payload.name),
+  'chat.owner_changed': (e) => list.update(editChat(e.payload.chatId, (c) => ({ ...c, ownerId: e.payload.ownerId }))),
+  'profile.updated': (e) => list.update(withPeer(e.payload.profile)),
+  'message.created': (e) => list.update(withActivity(e.payload.message.chatId, e.payload.message.createdAt)),
+});
+
+// --- Reads and actions -------------------------------------------------------
+
+export function findChat(chatId: string): ChatSummary | undefined {
+  return chatList().find((c) => c.id === chatId);
+}
+
+/** Takes a chat the server just returned into the list (its `chat.joined` may follow). */
+export function rememberChat(chat: ChatSummary): void {
+  list.update(withChat(chat));
+}
+
+export function renameInList(chatId: string, name: string): void {
+  list.update(editChat(chatId, (c) => ({ ...c, name })));
+}
+
+/** Drops a chat the user has just left or deleted (its `chat.left` follows). */
+export function forgetChat(chatId: string): void {
+  list.update(withoutChat(chatId));
+}
+
+/** The one-to-one chat with `username` (created on first open between contacts). */
+export async function openDirectChat(username: string): Promise<ChatSummary> {
+  const chat = await api.chats.direct.mutate({ username });
+  // Only add it when new to the list: the list's copy is kept current, the answer may be older.
+  if (!findChat(chat.id)) rememberChat(chat);
+  return chat;
+}
+
+export async function createGroup(name: string, userIds: string[]): Promise<ChatSummary> {
+  const chat = await api.groups.create.mutate({ name, userIds });
+  rememberChat(chat);
+  return chat;
+}
+
+/** What a chat is called in the list and its header. */
+export function chatTitle(chat: Pick<ChatSummary, 'kind' | 'name' | 'peer'>): string {
+  if (chat.kind === 'group') return chat.name ?? 'Unnamed group';
+  return chat.peer?.displayName ?? 'Unknown user';
+}
+
+/** Where a chat lives: `/chats/@alice` or `/groups/<id>`. */
+export function chatPath(chat: Pick<ChatSummary, 'id' | 'kind' | 'peer'>): string {
+  if (chat.kind === 'direct' && chat.peer) return `/chats/@${chat.peer.username}`;
+  return `/groups/${chat.id}`;
+}
