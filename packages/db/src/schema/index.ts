@@ -2,6 +2,7 @@ export * from './chats';
 export * from './contacts';
 export * from './event-log';
 export * from './events';
+export * from './media';
 export * from './messages';
 export * from './presence';
 export * from './rate-limits';
