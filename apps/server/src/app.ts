@@ -4,9 +4,10 @@ import { appRouter, authenticate, type Context, type Deps } from '@chat/api/serv
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
-import { Hono } from 'hono';
+import { Hono, type Context as HonoContext, type Next } from 'hono';
 import type { Config } from './config';
 import { isForeign } from './middleware/origin';
+import { mountMedia } from './routes/media';
 
 export interface AppOptions {
   deps: Deps;
@@ -43,7 +44,7 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
     }
   });
 
-  app.use('/trpc/*', async (c, next) => {
+  const sameOrigin = async (c: HonoContext, next: Next) => {
     const foreign = isForeign(policy, {
       origin: c.req.header('origin'),
       host: c.req.header('host'),
@@ -51,7 +52,10 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
     });
     if (foreign) return c.json({ error: { message: 'Cross-site requests are not allowed.' } }, 403);
     await next();
-  });
+  };
+  app.use('/trpc/*', sameOrigin);
+  app.use('/api/*', sameOrigin);
+  mountMedia(app, deps);
 
   app.use(
     '/trpc/*',

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type Clock,
+  createBlobStore,
   createLoginThrottle,
   createSessionService,
   type Deps,
@@ -9,6 +10,7 @@ import {
   type LoginThrottleOptions,
   PresenceService,
   pruneEvents,
+  removeUnattached,
   systemClock,
 } from '@chat/api/server';
 import { openDatabase } from '@chat/db';
@@ -43,9 +45,22 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   await hub.start();
   const presence = new PresenceService(database, hub, log);
   await presence.start();
-  const retention = startRetention(database.db, config.EVENT_RETENTION_DAYS, log);
+  const blobs = createBlobStore({
+    dataDir: config.dataDir,
+    s3: config.S3_BUCKET
+      ? {
+          bucket: config.S3_BUCKET,
+          region: config.S3_REGION,
+          endpoint: config.S3_ENDPOINT,
+          accessKeyId: config.S3_ACCESS_KEY_ID,
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+        }
+      : undefined,
+  });
+  log.info({ blobs: blobs.kind }, 'image store ready');
   const deps: Deps = {
     db: database.db,
+    blobs,
     clock: options.clock ?? systemClock,
     hub,
     presence,
@@ -56,6 +71,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     loginThrottle: createLoginThrottle(database.db, options.loginThrottle),
     log,
   };
+  const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
 
   const app = createApp({ deps, config, ping: () => database.ping() });
   const server = await new Promise<Server>((resolve) => {
@@ -92,13 +108,23 @@ export async function startServer(config: Config, log: AppLogger, options: Start
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
-/** Prunes the event log hourly; clients resuming from before the cut get a resync. */
-function startRetention(db: Deps['db'], days: number, log: AppLogger): NodeJS.Timeout {
+const UNATTACHED_UPLOAD_HOURS = 24;
+
+/**
+ * Hourly housekeeping: prunes the event log (clients resuming from before the
+ * cut get a resync) and removes images uploaded but never sent.
+ */
+function startRetention(deps: Deps, days: number, log: AppLogger): NodeJS.Timeout {
   const run = () => {
     const cutoff = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
-    pruneEvents(db, cutoff).then(
+    pruneEvents(deps.db, cutoff).then(
       (n) => n > 0 && log.info({ pruned: n, cutoff }, 'pruned old events'),
       (error: unknown) => log.warn({ err: error }, 'pruning events failed'),
+    );
+    const stale = new Date(Date.now() - UNATTACHED_UPLOAD_HOURS * 60 * 60 * 1000);
+    removeUnattached(deps, stale).then(
+      (n) => n > 0 && log.info({ removed: n }, 'removed images never sent'),
+      (error: unknown) => log.warn({ err: error }, 'removing unsent images failed'),
     );
   };
   const timer = setInterval(run, RETENTION_EVERY_MS);

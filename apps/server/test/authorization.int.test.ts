@@ -71,6 +71,7 @@ const guarded: Record<string, Call> = {
   'message.delete': (p) => p.client.api.message.delete.mutate({ messageId }),
   'message.history': (p) => p.client.api.message.history.query({ chatId: groupId }),
   'message.around': (p) => p.client.api.message.around.query({ messageId }),
+  'message.react': (p) => p.client.api.message.react.mutate({ messageId, emoji: '👍', on: true }),
   'message.receipts': (p) => p.client.api.message.receipts.query({ chatId: groupId }),
   'message.markRead': (p) => p.client.api.message.markRead.mutate({ chatId: groupId, readSeq: 1 }),
   'presence.typing': (p) => p.client.api.presence.typing.mutate({ chatId: groupId }),
@@ -116,7 +117,9 @@ describe('authorization matrix', () => {
       expect(details.chat.name).toBe('Private');
       expect(details.members.map((m) => m.id).sort()).toEqual([owner.id, member.id].sort());
       const history = await owner.client.api.message.history.query({ chatId: groupId });
-      expect(history.messages.map((m) => [m.id, m.body, m.deletedAt])).toEqual([[messageId, 'secret', null]]);
+      expect(history.messages.map((m) => [m.id, m.body, m.deletedAt, m.reactions])).toEqual([
+        [messageId, 'secret', null, []],
+      ]);
       const receipts = await owner.client.api.message.receipts.query({ chatId: groupId });
       expect(receipts.map((r) => r.userId).sort()).toEqual([owner.id, member.id].sort());
     });

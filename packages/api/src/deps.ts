@@ -1,4 +1,5 @@
 import type { Database } from '@chat/db';
+import type { BlobStore } from './blobs';
 import type { Clock } from './clock';
 import type { SessionService } from './domain/auth/sessions';
 import type { LoginThrottle } from './domain/auth/throttle';
@@ -10,6 +11,8 @@ import type { Logger } from './logger';
 export interface Deps {
   db: Database;
   clock: Clock;
+  /** Image bytes: a local directory or an S3 bucket. */
+  blobs: BlobStore;
   /** Reads new events once per process and routes them; `announce()` after committing events. */
   hub: EventHub;
   /** Who is online, and typing signals; ephemeral, across processes by NOTIFY. */

@@ -1,5 +1,6 @@
 /** What the server process imports to assemble the API. */
 
+export { type BlobStore, createBlobStore, LocalBlobStore, S3BlobStore } from './blobs';
 export { type Clock, systemClock } from './clock';
 export { authenticate, type Context, type RequestMeta } from './context';
 export type { Deps } from './deps';
@@ -7,7 +8,10 @@ export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';
 export { createLoginThrottle, type LoginThrottleOptions } from './domain/auth/throttle';
 export { EventHub } from './domain/events/hub';
 export { pruneEvents } from './domain/events/retention';
+export { MAX_IMAGE_BYTES } from './domain/media/images';
+export { openImage, removeUnattached, storeUpload } from './domain/media/uploads';
 export { PresenceService } from './domain/presence/service';
+export { DomainError } from './errors';
 export type { Logger } from './logger';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';

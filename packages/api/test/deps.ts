@@ -1,7 +1,11 @@
 /** Domain tests: real deps over a fresh database, and people by role. */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { contacts, users } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
+import { LocalBlobStore } from '../src/blobs';
 import { systemClock } from '../src/clock';
 import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/domain/auth/password';
@@ -21,9 +25,11 @@ export async function makeDeps(): Promise<TestDeps> {
   await hub.start();
   const presence = new PresenceService(database, hub, silentLogger);
   await presence.start();
+  const blobDir = mkdtempSync(join(tmpdir(), 'chat-blobs-'));
   return {
     db: database.db,
     clock: systemClock,
+    blobs: new LocalBlobStore(blobDir),
     hub,
     presence,
     sessions: createSessionService(database.db, { secureCookies: false }),
@@ -33,6 +39,7 @@ export async function makeDeps(): Promise<TestDeps> {
       await presence.stop();
       await hub.stop();
       await database.drop();
+      rmSync(blobDir, { recursive: true, force: true });
     },
   };
 }

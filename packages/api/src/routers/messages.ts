@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { MAX_ATTACHMENTS } from '../domain/media/uploads';
 import { deleteMessage, editMessage } from '../domain/messages/edit';
 import { listAround, listHistory } from '../domain/messages/history';
+import { setReaction } from '../domain/messages/reactions';
 import { listReceipts, markReceipts } from '../domain/messages/receipts';
-import { messageBody } from '../domain/messages/rules';
+import { emoji, messageText } from '../domain/messages/rules';
 import { sendMessage } from '../domain/messages/send';
 import { authedProcedure, router } from '../trpc';
 import { id } from './inputs';
@@ -13,10 +15,20 @@ const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const messagesRouter = router({
   /** Stores the message (idempotent by `id`, which the client generates) and returns it once committed. */
   send: authedProcedure
-    .input(z.object({ id: id('message'), chatId: id('chat'), body: messageBody }))
+    .input(
+      z.object({
+        id: id('message'),
+        chatId: id('chat'),
+        body: messageText,
+        attachmentIds: z
+          .array(id('image'))
+          .max(MAX_ATTACHMENTS, `A message can have at most ${MAX_ATTACHMENTS} images.`)
+          .default([]),
+      }),
+    )
     .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.auth.user.id, input)),
   edit: authedProcedure
-    .input(z.object({ messageId: id('message'), body: messageBody }))
+    .input(z.object({ messageId: id('message'), body: messageText }))
     .mutation(({ ctx, input }) => editMessage(ctx.deps, ctx.auth.user.id, input.messageId, input.body)),
   delete: authedProcedure
     .input(z.object({ messageId: id('message') }))
@@ -43,6 +55,10 @@ export const messagesRouter = router({
   around: authedProcedure
     .input(z.object({ messageId: id('message'), limit: z.number().int().min(1).max(PAGE_MAX).default(25) }))
     .query(({ ctx, input }) => listAround(ctx.deps, ctx.auth.user.id, input.messageId, input.limit)),
+  /** Adds (`on: true`) or takes away one emoji reaction; returns the message's reactions. */
+  react: authedProcedure
+    .input(z.object({ messageId: id('message'), emoji, on: z.boolean() }))
+    .mutation(({ ctx, input }) => setReaction(ctx.deps, ctx.auth.user.id, input)),
   /** Every member's delivered / read positions in a chat. */
   receipts: authedProcedure
     .input(z.object({ chatId: id('chat') }))

@@ -2,7 +2,7 @@ import type { Chat, Executor } from '@chat/db';
 import { chatMembers, chats, messages } from '@chat/db';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import { type ChatReadState, readStates } from '../messages/receipts';
-import { type MessageView, messageColumns, toMessageView } from '../messages/view';
+import { loadMessageViews, type MessageView, messageColumns } from '../messages/view';
 import { loadProfiles, type Profile } from '../profiles/summary';
 
 /** A chat as one member sees it in their list. */
@@ -55,7 +55,8 @@ async function loadLastMessages(db: Executor, list: Chat[]): Promise<Map<string,
     .from(messages)
     .innerJoin(chats, and(eq(messages.chatId, chats.id), eq(messages.seq, chats.lastSeq)))
     .where(inArray(chats.id, withMessages));
-  return new Map(rows.map((r) => [r.chatId, toMessageView(r)]));
+  const views = await loadMessageViews(db, rows);
+  return new Map(views.map((v) => [v.chatId, v]));
 }
 
 /** Summaries of the given chats as `viewerId` sees them (peers resolved for direct chats). */

@@ -38,6 +38,8 @@ export interface EventPayloads {
    * chat up to that seq. `unreadCount` is that member's own unread count now
    * (capped at 100), so their other devices stay right.
    */
+  /** `userId` added (`on`) or took away an emoji on a message. */
+  'reaction.updated': { chatId: string; messageId: string; emoji: string; userId: string; on: boolean };
   'receipt.updated': { chatId: string; userId: string; deliveredSeq: number; readSeq: number; unreadCount: number };
 }
 

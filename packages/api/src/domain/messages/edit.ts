@@ -1,11 +1,13 @@
 /** Editing and deleting your own messages. A deleted message keeps its place; its text is gone. */
-import { messages } from '@chat/db';
+import { messages, reactions } from '@chat/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { forbidden, invalid } from '../../errors';
 import { accessMessage } from '../access/messages';
 import { insertChatEvent, rewriteMessageEvents } from '../events/store';
-import { type MessageView, toMessageView } from './view';
+import { dropMessageUploads } from '../media/uploads';
+import { EMPTY_MESSAGE } from './rules';
+import { loadMessageView, type MessageView } from './view';
 
 const DELETED = 'This message was deleted.';
 
@@ -14,38 +16,46 @@ export async function editMessage(deps: Deps, actorId: string, messageId: string
     const { message } = await accessMessage(tx, actorId, messageId, { lock: true });
     if (message.senderId !== actorId) throw forbidden('You can only edit your own messages.');
     if (message.deletedAt) throw invalid(DELETED);
-    if (message.body === body) return { message, changed: false };
+    const current = await loadMessageView(tx, message);
+    if (body.trim().length === 0 && current.attachments.length === 0) throw invalid(EMPTY_MESSAGE, 'body');
+    if (message.body === body) return { view: current, changed: false, blobs: [] };
     const [row] = await tx
       .update(messages)
       .set({ body, editedAt: sql`clock_timestamp()` })
       .where(eq(messages.id, messageId))
       .returning();
     if (!row) throw new Error('edited message vanished');
-    const view = toMessageView(row);
+    const view = await loadMessageView(tx, row);
     await rewriteMessageEvents(tx, view);
     await insertChatEvent(tx, row.chatId, 'message.edited', { message: view }, row.id);
-    return { message: row, changed: true };
+    return { view, changed: true };
   });
   if (outcome.changed) deps.hub.announce();
-  return toMessageView(outcome.message);
+  return outcome.view;
 }
 
 export async function deleteMessage(deps: Deps, actorId: string, messageId: string): Promise<MessageView> {
   const outcome = await deps.db.transaction(async (tx) => {
     const { message } = await accessMessage(tx, actorId, messageId, { lock: true });
     if (message.senderId !== actorId) throw forbidden('You can only delete your own messages.');
-    if (message.deletedAt) return { message, changed: false };
+    if (message.deletedAt) return { view: await loadMessageView(tx, message), changed: false, blobs: [] };
+    const blobs = await dropMessageUploads(tx, message.id);
+    await tx.delete(reactions).where(eq(reactions.messageId, message.id));
     const [row] = await tx
       .update(messages)
       .set({ body: null, deletedAt: sql`clock_timestamp()` })
       .where(eq(messages.id, messageId))
       .returning();
     if (!row) throw new Error('deleted message vanished');
-    const view = toMessageView(row);
+    const view = await loadMessageView(tx, row);
     await rewriteMessageEvents(tx, view);
     await insertChatEvent(tx, row.chatId, 'message.deleted', { message: view }, row.id);
-    return { message: row, changed: true };
+    return { view, changed: true, blobs };
   });
   if (outcome.changed) deps.hub.announce();
-  return toMessageView(outcome.message);
+  // The images' bytes go once the delete has committed (a failure here leaves unreachable files, never broken messages).
+  await deps.blobs
+    .delete(outcome.blobs)
+    .catch((error: unknown) => deps.log.warn({ err: error }, 'could not delete images'));
+  return outcome.view;
 }

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { accessChat } from '../access/chats';
 import { accessMessage } from '../access/messages';
-import { type MessageView, messageColumns, toMessageView } from './view';
+import { loadMessageView, loadMessageViews, type MessageView, messageColumns } from './view';
 
 export interface HistoryInput {
   chatId: string;
@@ -37,7 +37,7 @@ async function readPage(db: Executor, input: HistoryInput): Promise<HistoryPage>
     .orderBy(older ? desc(messages.seq) : asc(messages.seq))
     .limit(input.limit + 1);
   const more = rows.length > input.limit;
-  const page = rows.slice(0, input.limit).map(toMessageView);
+  const page = await loadMessageViews(db, rows.slice(0, input.limit));
   return { messages: page, nextCursor: more ? (page.at(-1)?.seq ?? null) : null };
 }
 
@@ -62,7 +62,7 @@ export async function listAround(deps: Deps, actorId: string, messageId: string,
   const base = { chatId: message.chatId, cursor: message.seq, limit };
   const before = await readPage(deps.db, { ...base, direction: 'older' });
   const after = await readPage(deps.db, { ...base, direction: 'newer' });
-  const target = toMessageView(message);
+  const target = await loadMessageView(deps.db, message);
   return {
     chatId: message.chatId,
     messages: [...before.messages.reverse(), target, ...after.messages],

@@ -8,16 +8,20 @@ import type { Chat, Executor, Message } from '@chat/db';
 import { chatReceipts, chats, messages } from '@chat/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
-import { conflict, forbidden } from '../../errors';
+import { conflict, forbidden, invalid } from '../../errors';
 import { accessChat } from '../access/chats';
 import { areContacts } from '../contacts/pair';
 import { insertChatEvent } from '../events/store';
-import { type MessageView, toMessageView } from './view';
+import { attachUploads, toAttachmentView } from '../media/uploads';
+import { EMPTY_MESSAGE } from './rules';
+import { loadMessageView, type MessageView, toMessageView } from './view';
 
 export interface SendInput {
   id: string;
   chatId: string;
   body: string;
+  /** Uploads (images) of the sender's in this chat, in display order. */
+  attachmentIds?: string[];
 }
 
 export const NOT_CONTACTS =
@@ -29,13 +33,13 @@ async function findMessage(db: Executor, id: string): Promise<Message | undefine
 }
 
 /** A stored message with this id must be this very send, repeated. */
-function checkSameSend(message: Message, actorId: string, input: SendInput): MessageView {
+async function checkSameSend(db: Executor, message: Message, actorId: string, input: SendInput): Promise<MessageView> {
   const same =
     message.senderId === actorId &&
     message.chatId === input.chatId &&
     (message.body === null || message.body === input.body);
   if (!same) throw conflict('This message id was already used for a different message.', 'id');
-  return toMessageView(message);
+  return loadMessageView(db, message);
 }
 
 /** One-to-one chats need the two to be contacts still; groups need membership only. */
@@ -46,15 +50,17 @@ export async function checkMaySend(db: Executor, chat: Chat, actorId: string): P
 }
 
 export async function sendMessage(deps: Deps, actorId: string, input: SendInput): Promise<MessageView> {
+  const attachmentIds = input.attachmentIds ?? [];
+  if (input.body.trim().length === 0 && attachmentIds.length === 0) throw invalid(EMPTY_MESSAGE, 'body');
   const earlier = await findMessage(deps.db, input.id);
-  if (earlier) return checkSameSend(earlier, actorId, input);
+  if (earlier) return checkSameSend(deps.db, earlier, actorId, input);
 
   const outcome = await deps.db.transaction(async (tx) => {
     // The chat row's lock orders sends in this chat: seq has no gaps or repeats.
     const chat = await accessChat(tx, actorId, input.chatId, { lock: true });
     await checkMaySend(tx, chat, actorId);
     const raced = await findMessage(tx, input.id); // the same id, committed while we waited for the lock
-    if (raced) return { message: raced, created: false };
+    if (raced) return { message: raced, created: false, view: undefined };
 
     const seq = chat.lastSeq + 1;
     const [row] = await tx
@@ -73,8 +79,9 @@ export async function sendMessage(deps: Deps, actorId: string, input: SendInput)
       // The same id was committed meanwhile into another chat: nothing written here.
       const other = await findMessage(tx, input.id);
       if (!other) throw new Error('message id conflicted but no row was found');
-      return { message: other, created: false };
+      return { message: other, created: false, view: undefined };
     }
+    const attached = await attachUploads(tx, actorId, chat.id, row.id, attachmentIds);
     await tx.update(chats).set({ lastSeq: seq, lastActivityAt: row.createdAt }).where(eq(chats.id, chat.id));
     // Your own message is read by you: it never counts as unread on your other devices.
     await tx
@@ -84,9 +91,10 @@ export async function sendMessage(deps: Deps, actorId: string, input: SendInput)
         target: [chatReceipts.chatId, chatReceipts.userId],
         set: { deliveredSeq: seq, readSeq: seq, updatedAt: sql`now()` },
       });
-    await insertChatEvent(tx, chat.id, 'message.created', { message: toMessageView(row) }, row.id);
-    return { message: row, created: true };
+    const view = toMessageView(row, attached.map(toAttachmentView));
+    await insertChatEvent(tx, chat.id, 'message.created', { message: view }, row.id);
+    return { message: row, created: true, view };
   });
   if (outcome.created) deps.hub.announce();
-  return checkSameSend(outcome.message, actorId, input);
+  return outcome.view ?? checkSameSend(deps.db, outcome.message, actorId, input);
 }

@@ -1,0 +1,156 @@
+/** Uploading images into a chat, serving them to its members, and binding them to a message. */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { type Executor, type Upload, uploads } from '@chat/db';
+import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
+import type { Deps } from '../../deps';
+import { invalid } from '../../errors';
+import { accessChat } from '../access/chats';
+import { accessUpload } from '../access/uploads';
+import { checkMaySend } from '../messages/send';
+import { encodeImage } from './images';
+
+export const MAX_ATTACHMENTS = 10;
+
+export interface AttachmentView {
+  id: string;
+  contentType: string;
+  fileName: string;
+  bytes: number;
+  width: number;
+  height: number;
+  thumbWidth: number;
+  thumbHeight: number;
+}
+
+export function toAttachmentView(u: Upload): AttachmentView {
+  return {
+    id: u.id,
+    contentType: u.contentType,
+    fileName: u.fileName,
+    bytes: u.bytes,
+    width: u.width,
+    height: u.height,
+    thumbWidth: u.thumbWidth,
+    thumbHeight: u.thumbHeight,
+  };
+}
+
+const blobKeys = (id: string) => ({ full: `images/${id}`, thumb: `images/${id}.thumb.webp` });
+
+/** A name for the download button: no folders, no control characters, not too long. */
+export function cleanFileName(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  const clean = base
+    .replace(/[\p{Cc}\p{Cf}"]/gu, '')
+    .trim()
+    .slice(0, 200);
+  return clean || 'image';
+}
+
+export interface UploadInput {
+  chatId: string;
+  fileName?: string;
+  data: Buffer;
+}
+
+export async function storeUpload(deps: Deps, actorId: string, input: UploadInput): Promise<AttachmentView> {
+  const chat = await accessChat(deps.db, actorId, input.chatId);
+  await checkMaySend(deps.db, chat, actorId);
+  const image = await encodeImage(input.data);
+  const id = randomUUID();
+  const keys = blobKeys(id);
+  await deps.blobs.put(keys.full, image.data, image.contentType);
+  await deps.blobs.put(keys.thumb, image.thumb.data, 'image/webp');
+  try {
+    const [row] = await deps.db
+      .insert(uploads)
+      .values({
+        id,
+        uploaderId: actorId,
+        chatId: chat.id,
+        contentType: image.contentType,
+        fileName: cleanFileName(input.fileName),
+        bytes: image.data.length,
+        width: image.width,
+        height: image.height,
+        thumbWidth: image.thumb.width,
+        thumbHeight: image.thumb.height,
+      })
+      .returning();
+    if (!row) throw new Error('upload insert returned nothing');
+    return toAttachmentView(row);
+  } catch (error) {
+    await deps.blobs.delete([keys.full, keys.thumb]).catch(() => {});
+    throw error;
+  }
+}
+
+export interface OpenedImage {
+  body: Readable;
+  length: number;
+  contentType: string;
+  fileName: string;
+}
+
+/** The image's bytes for a member of its chat (the thumbnail is always WebP). */
+export async function openImage(
+  deps: Deps,
+  actorId: string,
+  uploadId: string,
+  variant: 'full' | 'thumb',
+): Promise<OpenedImage> {
+  const upload = await accessUpload(deps.db, actorId, uploadId);
+  const keys = blobKeys(upload.id);
+  const blob = await deps.blobs.get(variant === 'full' ? keys.full : keys.thumb);
+  if (!blob) throw new Error(`blob missing for upload ${upload.id}`);
+  return {
+    ...blob,
+    contentType: variant === 'full' ? upload.contentType : 'image/webp',
+    fileName: upload.fileName,
+  };
+}
+
+/**
+ * Binds uploads to a new message, inside the send's transaction. Each must be
+ * the sender's own, from this chat, and not attached yet.
+ */
+export async function attachUploads(
+  tx: Executor,
+  actorId: string,
+  chatId: string,
+  messageId: string,
+  ids: string[],
+): Promise<Upload[]> {
+  if (ids.length === 0) return [];
+  if (new Set(ids).size !== ids.length) throw invalid('The same image is attached twice.', 'attachmentIds');
+  if (ids.length > MAX_ATTACHMENTS)
+    throw invalid(`A message can have at most ${MAX_ATTACHMENTS} images.`, 'attachmentIds');
+  const rows = await tx.select().from(uploads).where(inArray(uploads.id, ids)).for('update');
+  const usable = rows.filter((r) => r.uploaderId === actorId && r.chatId === chatId && r.messageId === null);
+  if (usable.length !== ids.length) {
+    throw invalid('One of these images cannot be attached: upload it again in this chat.', 'attachmentIds');
+  }
+  const attached: Upload[] = [];
+  for (const [position, id] of ids.entries()) {
+    const [row] = await tx.update(uploads).set({ messageId, position }).where(eq(uploads.id, id)).returning();
+    if (row) attached.push(row);
+  }
+  return attached;
+}
+
+/** Detaches and forgets a message's images (on delete); returns the blob keys to remove after commit. */
+export async function dropMessageUploads(tx: Executor, messageId: string): Promise<string[]> {
+  const gone = await tx.delete(uploads).where(eq(uploads.messageId, messageId)).returning({ id: uploads.id });
+  return gone.flatMap((g) => Object.values(blobKeys(g.id)));
+}
+
+/** Removes uploads never attached to a message since `cutoff`, with their blobs. */
+export async function removeUnattached(deps: Pick<Deps, 'db' | 'blobs'>, cutoff: Date): Promise<number> {
+  const gone = await deps.db
+    .delete(uploads)
+    .where(and(isNull(uploads.messageId), lt(uploads.createdAt, cutoff)))
+    .returning({ id: uploads.id });
+  await deps.blobs.delete(gone.flatMap((g) => Object.values(blobKeys(g.id))));
+  return gone.length;
+}
