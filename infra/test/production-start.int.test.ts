@@ -10,12 +10,14 @@
  * is newer; and there is no tini in front (the server handles SIGTERM itself).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChatClient } from '@chat/api/client';
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleScript, repoRoot, runtimeStage } from './support';
 
@@ -30,6 +32,14 @@ let url: string;
 let port: number;
 let output = '';
 let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+let s3: S3rver;
+let s3Dir: string;
+
+/** A 4×3 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEElEQVQImWMwTjsDRww4OQA/XBC9rAe9TAAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,6 +96,17 @@ beforeAll(async () => {
   execFileSync('sh', [bundleScript, workdir], { cwd: repoRoot, stdio: 'pipe' });
 
   database = await createTestDatabase();
+  // The image store, as compose runs one: an S3-compatible server with the bucket made.
+  s3Dir = mkdtempSync(join(tmpdir(), 'chat-s3-'));
+  const s3Port = await freePort();
+  s3 = new S3rver({
+    port: s3Port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: s3Dir,
+    configureBuckets: [{ name: 'chat', configs: [] }],
+  });
+  await s3.run();
   port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -96,6 +117,11 @@ beforeAll(async () => {
     PORT: String(port),
     LOG_LEVEL: 'info',
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir as string }),
+    S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+    S3_BUCKET: 'chat',
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
   };
   const [command, ...args] = image.cmd as [string, ...string[]];
   child = spawn(command, args, { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -115,6 +141,8 @@ afterAll(async () => {
     await exited;
   }
   await database?.drop();
+  await s3?.close();
+  if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
   if (bundleRoot) rmSync(bundleRoot, { recursive: true, force: true });
 });
 
@@ -159,12 +187,58 @@ describe('the production bundle, started as the image starts it', () => {
     }
   });
 
-  // The rest of the smoke test lands with messaging and images, as one block
-  // here: a second user, a chat between the two, a message with an image (start
-  // an s3rver in beforeAll and add S3_ENDPOINT/S3_BUCKET/S3_ACCESS_KEY_ID/
-  // S3_SECRET_ACCESS_KEY to `env`, as compose does), and its arrival on the
-  // other user's event stream. Keep it before the SIGTERM test, which ends the server.
-  it.todo('sends a message with an image, and the other user receives it');
+  it('sends a message with an image (stored on S3), and the other user receives both', async () => {
+    const password = 'correct horse battery';
+    const [alice, bob] = [createChatClient({ url, origin: url }), createChatClient({ url, origin: url })];
+    try {
+      const a = await alice.api.auth.register.mutate({
+        username: `a_${Date.now().toString(36)}`,
+        password,
+        passwordRepeat: password,
+      });
+      const b = await bob.api.auth.register.mutate({
+        username: `b_${Date.now().toString(36)}`,
+        password,
+        passwordRepeat: password,
+      });
+      await alice.api.contacts.request.mutate({ username: b.username });
+      await bob.api.contacts.accept.mutate({ userId: a.id });
+      const chat = await alice.api.chats.direct.mutate({ username: b.username });
+
+      const received: string[] = [];
+      let live = false;
+      const stream = bob.events((item) => {
+        if (item.type === 'stream.ready') live = true;
+        if (item.type === 'message.created') received.push(item.payload.message.id);
+      });
+      const up = await fetch(`${url}/api/uploads?chatId=${chat.id}&name=dot.png`, {
+        method: 'POST',
+        headers: { cookie: alice.cookie() ?? '', origin: url },
+        body: new Uint8Array(PNG),
+      });
+      expect(up.status).toBe(201);
+      const upload = (await up.json()) as { id: string };
+      for (let i = 0; i < 200 && !live; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(live).toBe(true);
+      const sent = await alice.api.message.send.mutate({
+        id: randomUUID(),
+        chatId: chat.id,
+        body: 'hello',
+        attachmentIds: [upload.id],
+      });
+      const deadline = Date.now() + 10_000;
+      while (!received.includes(sent.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      stream.stop();
+      expect(received).toEqual([sent.id]);
+      const image = await fetch(`${url}/api/images/${upload.id}`, { headers: { cookie: bob.cookie() ?? '' } });
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/png');
+      expect(readdirSync(s3Dir, { recursive: true }).join(' ')).toContain(upload.id);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  });
 
   it('stops with exit code 0 within a few seconds of SIGTERM', async () => {
     const start = Date.now();

@@ -74,12 +74,12 @@ describe('message.send', () => {
     const id = randomUUID();
     await alice.client.api.message.send.mutate({ id, chatId: group, body: 'original' });
     const attempts = [
-      alice.client.api.message.send.mutate({ id, chatId: group, body: 'different' }),
-      alice.client.api.message.send.mutate({ id, chatId: direct, body: 'original' }),
-      bob.client.api.message.send.mutate({ id, chatId: group, body: 'original' }),
+      () => alice.client.api.message.send.mutate({ id, chatId: group, body: 'different' }),
+      () => alice.client.api.message.send.mutate({ id, chatId: direct, body: 'original' }),
+      () => bob.client.api.message.send.mutate({ id, chatId: group, body: 'original' }),
     ];
     for (const attempt of attempts) {
-      await expect(attempt).rejects.toMatchObject({
+      await expect(attempt()).rejects.toMatchObject({
         data: { code: 'CONFLICT', field: 'id' },
         message: 'This message id was already used for a different message.',
       });

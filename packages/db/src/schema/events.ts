@@ -11,9 +11,10 @@ const xid8 = customType<{ data: string; driverData: string }>({
  * The event log every live stream reads (DESIGN.md invariants 2-4).
  *
  * An event is addressed either to one user (`user_id`) or to every current
- * member of a chat (`chat_id`, used from the chats issue on). Readers order by
- * `(xid, id)` and only read rows whose `xid` is below the oldest running
- * transaction (see packages/api/src/domain/events/cursor.ts for why).
+ * member of a chat (`chat_id`). Ids are handed out in commit order (writers
+ * hold one lock until commit), so readers order by `id` alone; see
+ * packages/api/src/domain/events/cursor.ts. `xid` is left from an earlier
+ * scheme and is no longer read.
  */
 export const events = pgTable(
   'events',

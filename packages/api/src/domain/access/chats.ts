@@ -5,7 +5,7 @@
  */
 import type { Chat, Executor } from '@chat/db';
 import { chatMembers, chats } from '@chat/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { forbidden, notFound } from '../../errors';
 
 export const CHAT_NOT_FOUND = 'This chat does not exist, or you are not in it.';
@@ -19,22 +19,8 @@ export async function isMember(db: Executor, userId: string, chatId: string): Pr
 }
 
 /**
- * Serialises writers of one chat, and makes their transaction ids follow
- * that order. A row lock alone does not: a transaction can be given its id
- * while it waits, before the holder's, and then its events would sort
- * before the holder's in the stream (cursor.ts orders by transaction id) even
- * though it sent later. An advisory lock takes no transaction id, so the id
- * is assigned only once the lock is ours: ids rise with the lock order.
- * Call first in the transaction, before anything writes.
- */
-async function lockChat(tx: Executor, chatId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`chat:${chatId}`}, 0))`);
-  await tx.execute(sql`select pg_current_xact_id()`);
-}
-
-/**
- * Loads a chat the user is a member of. With `lock`, the chat is locked for
- * the rest of the transaction (see lockChat), serialising sends and
+ * Loads a chat the user is a member of. With `lock`, the chat row is locked
+ * for the rest of the transaction, serialising sends (the seq) and
  * membership changes.
  */
 export async function accessChat(
@@ -43,7 +29,6 @@ export async function accessChat(
   chatId: string,
   options: { lock?: boolean } = {},
 ): Promise<Chat> {
-  if (options.lock) await lockChat(db, chatId);
   const query = db
     .select({ chat: chats })
     .from(chats)
@@ -70,4 +55,13 @@ export async function accessOwnedGroup(db: Executor, userId: string, chatId: str
   const chat = await accessGroup(db, userId, chatId, { lock: true });
   if (chat.ownerId !== userId) throw forbidden("Only the group's owner can do that.");
   return chat;
+}
+
+/** Every chat the user may read now: their memberships (search reads across all of them). */
+export async function listReadableChats(db: Executor, userId: string): Promise<Chat[]> {
+  const rows = await db
+    .select({ chat: chats })
+    .from(chats)
+    .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, userId)));
+  return rows.map((r) => r.chat);
 }

@@ -5,8 +5,8 @@
  * audience. A 300-member group message costs one read per process.
  *
  * NOTIFY is only a hint: the hub also wakes on its own commits, after every
- * (re)connection of its LISTEN, when a row waits behind a running transaction,
- * and on a slow timer, so a lost notification delays nothing for long.
+ * (re)connection of its LISTEN, and on a slow timer, so a lost notification
+ * delays nothing for long.
  */
 import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
@@ -16,7 +16,6 @@ import type { EphemeralItem } from './types';
 
 export const EVENTS_CHANNEL = 'chat_events';
 const PAGE = 1000;
-const HELD_BACK_RETRY_MS = 10;
 const SAFETY_POLL_MS = 2000;
 const ERROR_RETRY_MS = 500;
 
@@ -155,12 +154,11 @@ export class EventHub implements EventPublisher {
       do {
         this.pumpAgain = false;
         for (;;) {
-          const page = await readAllAfter(this.database.db, this.cursor as Position, PAGE);
-          await this.route(page.rows);
-          const last = page.rows.at(-1);
+          const rows = await readAllAfter(this.database.db, this.cursor as Position, PAGE);
+          await this.route(rows);
+          const last = rows.at(-1);
           if (last) this.cursor = last.position;
-          if (page.heldBack) retryIn = HELD_BACK_RETRY_MS;
-          if (page.heldBack || page.rows.length < PAGE) break;
+          if (rows.length < PAGE) break;
         }
       } while (this.pumpAgain && !this.stopped);
     } catch (error) {

@@ -6,12 +6,12 @@
  */
 import type { Database, Executor } from '@chat/db';
 import { eventLogFloor, events } from '@chat/db';
-import { and, desc, lt, sql } from 'drizzle-orm';
+import { desc, lt, lte, sql } from 'drizzle-orm';
 import { comparePositions, type Position, START } from './cursor';
 
 export async function readFloor(db: Executor): Promise<Position> {
   const [row] = await db.select().from(eventLogFloor);
-  return row ? { xid: BigInt(row.xid), id: row.id } : START;
+  return row ? { id: row.id } : START;
 }
 
 /** True when events after `cursor` may already have been pruned. */
@@ -23,25 +23,21 @@ export async function isBelowFloor(db: Executor, cursor: Position): Promise<bool
 export async function pruneEvents(db: Database, cutoff: Date): Promise<number> {
   return db.transaction(async (tx) => {
     const [newest] = await tx
-      .select({ xid: events.xid, id: events.id })
+      .select({ id: events.id })
       .from(events)
-      .where(and(lt(events.createdAt, cutoff), sql`${events.xid} < pg_snapshot_xmin(pg_current_snapshot())`))
-      .orderBy(desc(events.xid), desc(events.id))
+      .where(lt(events.createdAt, cutoff))
+      .orderBy(desc(events.id))
       .limit(1);
     if (!newest) return 0;
-    const at = sql`(${newest.xid}::xid8, ${newest.id}::bigint)`;
     await tx
       .insert(eventLogFloor)
-      .values({ singleton: true, xid: newest.xid, id: newest.id })
+      .values({ singleton: true, id: newest.id, xid: sql`pg_current_xact_id()` })
       .onConflictDoUpdate({
         target: eventLogFloor.singleton,
-        set: { xid: newest.xid, id: newest.id },
-        setWhere: sql`(${eventLogFloor.xid}, ${eventLogFloor.id}) < ${at}`,
+        set: { id: newest.id },
+        setWhere: lt(eventLogFloor.id, newest.id),
       });
-    const deleted = await tx
-      .delete(events)
-      .where(sql`(${events.xid}, ${events.id}) <= ${at}`)
-      .returning({ id: events.id });
+    const deleted = await tx.delete(events).where(lte(events.id, newest.id)).returning({ id: events.id });
     return deleted.length;
   });
 }

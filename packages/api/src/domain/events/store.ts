@@ -1,7 +1,7 @@
 /** Reading and writing the event log. See cursor.ts for the ordering rule. */
 import type { Database, Executor } from '@chat/db';
 import { chatMembers, events } from '@chat/db';
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
@@ -17,15 +17,21 @@ export interface StoredEvent {
   userId: string | null;
 }
 
-/** Events whose transaction has ended for certain: nothing can commit behind them. */
-const belowHorizon = sql`${events.xid} < pg_snapshot_xmin(pg_current_snapshot())`;
-const after = (p: Position) => sql`(${events.xid}, ${events.id}) > (${p.xid.toString()}::xid8, ${p.id})`;
+const after = (p: Position) => gt(events.id, p.id);
+
+/** The lock every event writer holds until commit (cursor.ts explains why). */
+export const EVENT_LOG_LOCK = 7_201_001;
+
+/** Call in the transaction before writing events; held until it commits. Taking it again is free. */
+export async function lockEventLog(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
+}
 
 type Row = typeof events.$inferSelect;
 
 function toStored(row: Row): StoredEvent {
   return {
-    position: { xid: BigInt(row.xid), id: row.id },
+    position: { id: row.id },
     userId: row.userId,
     event: {
       id: row.id,
@@ -47,6 +53,7 @@ export async function insertUserEvent<K extends EventType>(
   type: K,
   payload: EventPayloads[K],
 ): Promise<void> {
+  await lockEventLog(tx);
   await tx.insert(events).values({ userId, type, payload: json(payload) });
 }
 
@@ -58,6 +65,7 @@ export async function insertUserEvents<K extends EventType>(
   payload: (userId: string) => EventPayloads[K],
 ): Promise<void> {
   if (userIds.length === 0) return;
+  await lockEventLog(tx);
   await tx.insert(events).values(userIds.map((userId) => ({ userId, type, payload: json(payload(userId)) })));
 }
 
@@ -73,6 +81,7 @@ export async function insertChatEvent<K extends EventType>(
   /** For message events: lets a later delete scrub the text from this row too. */
   messageId?: string,
 ): Promise<void> {
+  await lockEventLog(tx);
   await tx.insert(events).values({ chatId, type, payload: json(payload), messageId });
 }
 
@@ -103,41 +112,16 @@ export async function readAudiences(db: Database, chatIds: string[]): Promise<Ma
   return out;
 }
 
-/** The newest position below the horizon: where a fresh stream starts. */
+/** The newest committed position: where a fresh stream starts. */
 export async function readHead(db: Database): Promise<Position> {
-  const [row] = await db
-    .select({ xid: events.xid, id: events.id })
-    .from(events)
-    .where(belowHorizon)
-    .orderBy(desc(events.xid), desc(events.id))
-    .limit(1);
-  return row ? { xid: BigInt(row.xid), id: row.id } : START;
+  const [row] = await db.select({ id: events.id }).from(events).orderBy(desc(events.id)).limit(1);
+  return row ? { id: row.id } : START;
 }
 
-export interface GlobalPage {
-  /** Safe rows, in order. */
-  rows: StoredEvent[];
-  /** True when a committed row waits behind a transaction still running: read again soon. */
-  heldBack: boolean;
-}
-
-/**
- * Every event after `from`, for one server process to route to its local
- * subscribers. Reads past the horizon too, to learn whether anything waits.
- */
-export async function readAllAfter(db: Database, from: Position, limit: number): Promise<GlobalPage> {
-  const found = await db
-    .select({ row: events, safe: sql<boolean>`${belowHorizon}` })
-    .from(events)
-    .where(after(from))
-    .orderBy(events.xid, events.id)
-    .limit(limit);
-  const rows: StoredEvent[] = [];
-  for (const { row, safe } of found) {
-    if (!safe) return { rows, heldBack: true };
-    rows.push(toStored(row));
-  }
-  return { rows, heldBack: false };
+/** Every event after `from`, for one server process to route to its local subscribers. */
+export async function readAllAfter(db: Database, from: Position, limit: number): Promise<StoredEvent[]> {
+  const found = await db.select().from(events).where(after(from)).orderBy(events.id).limit(limit);
+  return found.map(toStored);
 }
 
 /** One user's events after `from`: the backlog a (re)connecting stream reads. */
@@ -157,8 +141,8 @@ export async function readUserAfter(
   const found = await db
     .select()
     .from(events)
-    .where(and(audience, after(from), belowHorizon))
-    .orderBy(events.xid, events.id)
+    .where(and(audience, after(from)))
+    .orderBy(events.id)
     .limit(limit);
   return found.map(toStored);
 }
