@@ -4,7 +4,7 @@
  * a profile does not exist: the same answer as for an unknown username.
  */
 import type { Executor } from '@chat/db';
-import { chatMembers, contacts, users } from '@chat/db';
+import { chatMembers, chats, contacts, users } from '@chat/db';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { notFound } from '../../errors';
@@ -60,6 +60,32 @@ export async function listProfileViewers(db: Executor, userId: string): Promise<
       db
         .select({ id: theirs.userId })
         .from(mine)
+        .innerJoin(theirs, eq(theirs.chatId, mine.chatId))
+        .where(and(eq(mine.userId, userId), ne(theirs.userId, userId))),
+    );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Who is told live when `userId` comes online or goes offline: their contacts
+ * and the other side of their one-to-one chats. A subset of the viewers above,
+ * on purpose: pushing every connect to all co-members of 300-member groups
+ * cost 300 deliveries per connect and stalled the server when a thousand
+ * people connected at once (load/REPORT.md). Group members' states are read on
+ * demand (`presence.list`).
+ */
+export async function listPresenceWatchers(db: Executor, userId: string): Promise<string[]> {
+  const mine = alias(chatMembers, 'mine');
+  const theirs = alias(chatMembers, 'theirs');
+  const rows = await db
+    .select({ id: contacts.contactId })
+    .from(contacts)
+    .where(eq(contacts.userId, userId))
+    .union(
+      db
+        .select({ id: theirs.userId })
+        .from(mine)
+        .innerJoin(chats, and(eq(chats.id, mine.chatId), eq(chats.kind, 'direct')))
         .innerJoin(theirs, eq(theirs.chatId, mine.chatId))
         .where(and(eq(mine.userId, userId), ne(theirs.userId, userId))),
     );

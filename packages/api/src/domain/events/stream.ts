@@ -53,9 +53,15 @@ class Inbox implements Sink {
 
   async take(signal: AbortSignal | undefined): Promise<Entry[]> {
     while (this.items.length === 0 && !this.overflowed && !signal?.aborted) {
+      // One abort listener per wait, removed when the wait ends: a long-lived
+      // stream must not collect a listener per batch.
       await new Promise<void>((resolve) => {
-        this.wakeUp = resolve;
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const done = () => {
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.wakeUp = done;
+        signal?.addEventListener('abort', done, { once: true });
       });
       this.wakeUp = undefined;
     }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { presence, serverProcesses, users } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from '../../logger';
-import { listProfileViewers } from '../access/profiles';
+import { listPresenceWatchers } from '../access/profiles';
 import type { EventHub, HubDatabase } from '../events/hub';
 import { readAudiences } from '../events/store';
 
@@ -188,7 +188,7 @@ export class PresenceService {
         this.hub.deliverEphemeral(here, { type: 'typing', chatId: s.c, userId: s.u });
         return;
       }
-      const viewers = (await listProfileViewers(db, s.u)).filter((v) => this.hub.hasLocal(v));
+      const viewers = (await listPresenceWatchers(db, s.u)).filter((v) => this.hub.hasLocal(v));
       // The user's own other tabs learn it too (their own status in the UI).
       if (this.hub.hasLocal(s.u)) viewers.push(s.u);
       if (viewers.length === 0) return;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseOptions, UsageError } from './options';
+
+describe('options', () => {
+  it('parses a full command line', () => {
+    const o = parseOptions([
+      '--',
+      '--users',
+      '1000',
+      '--groups',
+      '100x3-50,20x300:2',
+      '--direct-share',
+      '0.6',
+      '--transport',
+      'sse',
+    ]);
+    expect(o.users).toBe(1000);
+    expect(o.groups).toEqual([
+      { count: 100, min: 3, max: 50, weight: 1 },
+      { count: 20, min: 300, max: 300, weight: 2 },
+    ]);
+    expect(o['direct-share']).toBe(0.6);
+    expect(o.transport).toBe('sse');
+  });
+
+  it('sends everything one-to-one without groups, and into groups when there are some', () => {
+    expect(parseOptions([])['direct-share']).toBe(1);
+    expect(parseOptions(['--groups', '2x10'])['direct-share']).toBe(0);
+  });
+
+  it('names each bad option', () => {
+    const bad = () => parseOptions(['--users', 'many', '--transport', 'carrier-pigeon', '--groups', '1x400']);
+    expect(bad).toThrow(UsageError);
+    expect(bad).toThrow(/--users: .*number/);
+    expect(bad).toThrow(/--transport/);
+    expect(bad).toThrow(/--groups: .*300 members/);
+    expect(() => parseOptions(['--seed', 'db'])).toThrow(/--database-url: is required with --seed db/);
+    expect(() => parseOptions(['--frobnicate'])).toThrow(/Unknown option/);
+  });
+
+  it('documents every option in --help', () => {
+    for (const flag of [
+      '--users',
+      '--connections',
+      '--groups',
+      '--direct-share',
+      '--rate',
+      '--duration',
+      '--ramp-up',
+      '--transport',
+      '--seed',
+      '--workers',
+      '--ceilings',
+      '--start-server',
+    ]) {
+      expect(helpText()).toContain(flag);
+    }
+  });
+});

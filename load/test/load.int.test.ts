@@ -1,0 +1,91 @@
+/**
+ * The load tool, in-process, against the real server: a short run must lose
+ * and duplicate nothing with figures that add up; and the accounting must
+ * catch a delivery that went missing, so the first check is not vacuous.
+ */
+import { startTestServer, type TestServer } from '@chat/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tally } from '../src/ledger';
+import { defaultOptions } from '../src/options';
+import { parseGroups } from '../src/plan';
+import { runLoad } from '../src/run';
+import { exitCode } from '../src/summary';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const quiet = () => {};
+
+function shortRun(overrides: Parameters<typeof defaultOptions>[0] = {}) {
+  return defaultOptions({
+    url: [server.url],
+    users: 10,
+    connections: 2,
+    groups: parseGroups('2x5'),
+    'direct-share': 0.5,
+    rate: 20,
+    duration: 3,
+    'ramp-up': 0.5,
+    settle: 0,
+    grace: 10,
+    workers: 0,
+    'login-concurrency': 2,
+    ...overrides,
+  });
+}
+
+describe('load tool', () => {
+  it('delivers every stored message to every member connection once, and the figures add up', async () => {
+    const result = await runLoad(shortRun(), quiet);
+    const t = result.tally;
+    expect(result.connections).toMatchObject({ connections: 20, ready: 20 });
+    expect(t.sent).toBeGreaterThan(40);
+    expect(t.stored).toBe(t.sent);
+    expect(t.lost).toBe(0);
+    expect(t.duplicated).toBe(0);
+    expect(t.delivered).toBe(t.expected);
+    expect(t.delivered + t.lost).toBe(t.expected);
+    expect(t.latency.count).toBe(t.delivered);
+    expect(t.sendLatency.count).toBe(t.stored);
+    // Each message is owed to 2 connections of each member: 2 members (one-to-one) or 5 (groups).
+    expect(t.expected % 2).toBe(0);
+    expect(t.expected).toBeGreaterThanOrEqual(t.stored * 4);
+    expect(t.expected).toBeLessThanOrEqual(t.stored * 10);
+    expect(t.errors).toEqual({});
+    expect(exitCode(result)).toBe(0);
+
+    // The same books with one delivery taken out: the tally must call it lost, and the run failed.
+    const [report, ...others] = result.books.reports;
+    if (!report) throw new Error('no report');
+    const [chatId, pairs] = Object.entries(report.received)[0] ?? [];
+    if (!chatId || !pairs?.[0]) throw new Error('no deliveries');
+    const [seq, count] = pairs[0];
+    const damaged = {
+      ...report,
+      received: { ...report.received, [chatId]: [[seq, count - 1] as [number, number], ...pairs.slice(1)] },
+    };
+    const missing = tally([damaged, ...others], result.books.audience);
+    expect(missing.lost).toBe(1);
+    expect(missing.delivered).toBe(t.delivered - 1);
+    expect(exitCode({ ...result, tally: missing })).toBe(1);
+  });
+
+  it.runIf(process.env.TEST_DB === 'postgres')(
+    'seeds through SQL with sessions written there, then runs clean',
+    async () => {
+      const result = await runLoad(
+        shortRun({ seed: 'db', sessions: 'db', 'database-url': server.database.url, users: 12, connections: 1 }),
+        quiet,
+      );
+      expect(result.tally.lost).toBe(0);
+      expect(result.tally.duplicated).toBe(0);
+      expect(result.tally.stored).toBeGreaterThan(0);
+      expect(result.tally.delivered).toBe(result.tally.expected);
+    },
+  );
+});
