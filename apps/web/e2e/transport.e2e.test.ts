@@ -95,14 +95,32 @@ describe('the event stream transport', () => {
     }
   });
 
-  it('shows Offline and says why when polling is forced (not built yet)', async () => {
+  it('polls events.poll when ?transport=poll turns streaming off, with no stream opened', async () => {
     const context = await newContext(browser, server.url);
     await registerViaApi(context, freshUsername());
     const page = await context.newPage();
+    const problems = watchPage(page);
+    const sockets: string[] = [];
+    const streams: string[] = [];
+    const polls: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    page.on('request', (request) => {
+      if (request.url().includes('events.stream')) streams.push(request.url());
+      if (request.url().includes('events.poll')) polls.push(request.url());
+    });
 
     await page.goto('/?transport=poll');
-    await expectTransport(page, 'Offline');
+    await expectTransport(page, 'Polling');
     await page.getByText('Polling was chosen').waitFor();
+    // Every ~3 s, resuming from the last position it was given.
+    await expect.poll(() => polls.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    expect(decodeURIComponent(polls.at(-1) ?? '')).toMatch(/"lastEventId":"[^"]+"/);
+    expect(sockets).toEqual([]);
+    expect(streams).toEqual([]);
+
+    await page.goto('/?transport=auto');
+    await expectTransport(page, 'WebSocket');
+    expect(problems.uncaught).toEqual([]);
     await context.close();
   });
 });

@@ -2,6 +2,7 @@ import { Route, Router } from '@solidjs/router';
 import type { ParentProps } from 'solid-js';
 import { RequireSession, RequireSignedOut } from './components/guards';
 import { Shell } from './components/shell';
+import { useTitleCount } from './lib/title';
 import ChatPage from './pages/chat';
 import ContactsPage from './pages/contacts';
 import GroupPage from './pages/group';
@@ -11,7 +12,11 @@ import NotFoundPage from './pages/not-found';
 import RegisterPage from './pages/register';
 import SearchPage from './pages/search';
 import SettingsPage from './pages/settings';
+import { unreadTotal } from './stores/chats';
 import { followSession } from './stores/events';
+// Stores that work with no chat open: sending what the outbox holds, marking what arrived as delivered.
+import './stores/outbox';
+import './stores/marks';
 
 const Public = (props: ParentProps) => <RequireSignedOut>{props.children}</RequireSignedOut>;
 
@@ -27,6 +32,7 @@ const SignedIn = (props: ParentProps) => (
  */
 export function App() {
   followSession();
+  useTitleCount(unreadTotal);
   return (
     <Router>
       <Route path="/" component={Public}>

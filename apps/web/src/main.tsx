@@ -5,6 +5,8 @@ import { loadSession } from './stores/session';
 import './styles.css';
 import './styles/lists.css';
 import './styles/panels.css';
+import './styles/messages.css';
+import './styles/composer.css';
 
 rememberTransportChoice();
 void loadSession();

@@ -1,10 +1,14 @@
 import type { ChatSummary } from '@chat/api';
 import { A } from '@solidjs/router';
-import { For, Match, Switch } from 'solid-js';
+import { For, Match, Show, Switch } from 'solid-js';
+import { previewText, unreadBadge } from '../lib/chat-summary';
+import { now } from '../lib/clock';
+import { listTime } from '../lib/time';
 import { chatList, chatListStatus, chatPath, chatTitle, reloadChatList } from '../stores/chats';
-import { Avatar } from './avatar';
+import { currentUser } from '../stores/session';
 import { Icon } from './icons';
 import { EmptyState } from './pane';
+import { AvatarWithPresence } from './presence';
 
 /** The chats in the left column, most recent activity first, kept live by the event stream. */
 export function ChatList() {
@@ -36,22 +40,40 @@ export function ChatList() {
   );
 }
 
+/** Name, time and the last message; bold with a count while something is unread. */
 function ChatItem(props: { chat: ChatSummary }) {
-  const subtitle = () =>
+  const fallback = () =>
     props.chat.kind === 'group' ? 'Group' : props.chat.peer ? `@${props.chat.peer.username}` : '';
+  const preview = () => previewText(props.chat.lastMessage, currentUser()?.id) || fallback();
+  const unread = () => props.chat.readState.unreadCount;
   return (
     <li>
-      <A href={chatPath(props.chat)} class="chat-item" activeClass="active" end>
+      <A href={chatPath(props.chat)} class="chat-item" classList={{ unread: unread() > 0 }} activeClass="active" end>
         {props.chat.kind === 'group' ? (
           <span class="avatar group-avatar" aria-hidden="true">
             <Icon name="users" size={18} />
           </span>
         ) : (
-          <Avatar name={chatTitle(props.chat)} />
+          <AvatarWithPresence name={chatTitle(props.chat)} userId={props.chat.peer?.id ?? ''} />
         )}
         <span class="chat-item-names">
-          <span class="chat-item-title">{chatTitle(props.chat)}</span>
-          <span class="chat-item-subtitle">{subtitle()}</span>
+          <span class="chat-item-line">
+            <span class="chat-item-title">{chatTitle(props.chat)}</span>
+            <Show when={props.chat.lastMessage}>
+              {(m) => <span class="chat-item-time">{listTime(m().createdAt, now())}</span>}
+            </Show>
+          </span>
+          <span class="chat-item-line">
+            <span class="chat-item-subtitle" data-testid="chat-preview">
+              {preview()}
+            </span>
+            <Show when={unread() > 0}>
+              <span class="badge" data-testid="unread-badge">
+                {unreadBadge(unread())}
+                <span class="visually-hidden"> unread</span>
+              </span>
+            </Show>
+          </span>
         </span>
       </A>
     </li>

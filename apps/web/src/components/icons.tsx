@@ -1,6 +1,22 @@
 import { type JSX, Match, Switch } from 'solid-js';
 
-export type IconName = 'chat' | 'users' | 'contact' | 'search' | 'compass' | 'inbox' | 'settings' | 'plus' | 'info';
+export type IconName =
+  | 'chat'
+  | 'users'
+  | 'contact'
+  | 'search'
+  | 'compass'
+  | 'inbox'
+  | 'settings'
+  | 'plus'
+  | 'info'
+  | 'send'
+  | 'edit'
+  | 'trash'
+  | 'arrow-down'
+  | 'clock'
+  | 'check'
+  | 'checks';
 
 /** Stroke icons drawn in currentColor (emoji fonts are not everywhere). Decorative: hidden from screen readers. */
 export function Icon(props: { name: IconName; size?: number }): JSX.Element {
@@ -54,6 +70,32 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
         <Match when={props.name === 'info'}>
           <circle cx="12" cy="12" r="9" />
           <path d="M12 11v5.5M12 7.5v.01" />
+        </Match>
+        <Match when={props.name === 'send'}>
+          <path d="M4 12 20 4l-4 16-4.5-6.5z" />
+          <path d="m11.5 13.5 8.5-9.5" />
+        </Match>
+        <Match when={props.name === 'edit'}>
+          <path d="M4 20h4L19 9l-4-4L4 16z" />
+          <path d="m13.5 6.5 4 4" />
+        </Match>
+        <Match when={props.name === 'trash'}>
+          <path d="M4 7h16M10 11v6M14 11v6" />
+          <path d="M6 7l1 13h10l1-13M9 7V4h6v3" />
+        </Match>
+        <Match when={props.name === 'arrow-down'}>
+          <path d="M12 5v14M6 13l6 6 6-6" />
+        </Match>
+        <Match when={props.name === 'clock'}>
+          <circle cx="12" cy="12" r="8.5" />
+          <path d="M12 7.5V12l3 2" />
+        </Match>
+        <Match when={props.name === 'check'}>
+          <path d="m5 12.5 4.5 4.5L19 7.5" />
+        </Match>
+        <Match when={props.name === 'checks'}>
+          <path d="m2 12.5 4.5 4.5L16 7.5" />
+          <path d="m11.5 16.5.5.5 9.5-9.5" />
         </Match>
       </Switch>
     </svg>

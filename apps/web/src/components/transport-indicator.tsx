@@ -4,6 +4,7 @@ import { type TransportState, transportModeInUse, transportState } from '../lib/
 const LABELS: Record<TransportState, string> = {
   websocket: 'WebSocket',
   sse: 'SSE',
+  polling: 'Polling',
   connecting: 'Connecting…',
   offline: 'Offline',
 };
@@ -11,8 +12,9 @@ const LABELS: Record<TransportState, string> = {
 const DESCRIPTIONS: Record<TransportState, string> = {
   websocket: 'Live updates over a WebSocket.',
   sse: 'Live updates over server-sent events (the WebSocket could not connect, or SSE was chosen).',
+  polling: 'Updates by asking the server every few seconds (streaming was turned off with ?transport=poll).',
   connecting: 'Connecting for live updates…',
-  offline: 'No live updates right now.',
+  offline: 'No connection: messages you write are kept and sent when it is back.',
 };
 
 /** Which transport carries the live stream: a dot and a word, at the foot of the chat list. */
@@ -31,8 +33,8 @@ export function TransportIndicator() {
       </div>
       <Show when={transportModeInUse() === 'poll'}>
         <p class="transport-note">
-          Polling was chosen (<code>?transport=poll</code>) but is not available yet, so messages will not update live.
-          Open the app with <code>?transport=auto</code> to go back to live updates.
+          Polling was chosen (<code>?transport=poll</code>): new messages arrive within a few seconds, and typing and
+          online status are not shown live. Open the app with <code>?transport=auto</code> for live updates.
         </p>
       </Show>
     </div>

@@ -23,3 +23,47 @@ export function lastSeenText(at: Date | null, now: Date = new Date()): string {
   }
   return relative.format(Math.round(seconds / size), unit);
 }
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
+const weekdayShort = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const dayMonth = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+const dayMonthYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole calendar days from `at` to `now` where the browser is (0 = today, 1 = yesterday). */
+function daysAgo(at: Date, now: Date): number {
+  const start = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  return Math.round((start(now) - start(at)) / DAY_MS);
+}
+
+/** A message's time of day: "14:05". */
+export function clockTime(at: Date): string {
+  return clock.format(at);
+}
+
+/** A message's full date and time, for its tooltip. */
+export function fullDateTime(at: Date): string {
+  return full.format(at);
+}
+
+/** The line between days: "Today", "Yesterday", "Monday" within a week, else the date. */
+export function dayLabel(at: Date, now: Date = new Date()): string {
+  const days = daysAgo(at, now);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  if (days > 1 && days < 7) return weekday.format(at);
+  return at.getFullYear() === now.getFullYear() ? dayMonth.format(at) : dayMonthYear.format(at);
+}
+
+/** The chat list's time: the clock today, "Yesterday", a weekday within a week, else a short date. */
+export function listTime(at: Date, now: Date = new Date()): string {
+  const days = daysAgo(at, now);
+  if (days <= 0) return clock.format(at);
+  if (days === 1) return 'Yesterday';
+  if (days < 7) return weekdayShort.format(at);
+  return shortDate.format(at);
+}

@@ -2,40 +2,42 @@
  * The one place that talks to the network.
  *
  * - `api`: queries and mutations over HTTP (batched, same origin, the session
- *   cookie goes along by itself).
- * - `openEventStream()`: the tab's single event-stream subscription (one per
- *   tab, never one per chat). WebSocket first; SSE when the WebSocket cannot
- *   open (it errors or closes before opening, or has not opened within 4 s) or
- *   keeps failing to reconnect. `?transport=` can force a mode (see
- *   transport-mode.ts). The tracked id of the last item is kept, so every
- *   reconnection, on either transport, resumes where the last one stopped.
+ *   cookie goes along by itself; message sends each on their own).
+ * - `openEventStream()`: the tab's single event stream (one per tab, never one
+ *   per chat). WebSocket first; SSE when the WebSocket cannot open (it errors
+ *   or closes before opening, or has not opened within 4 s) or keeps failing
+ *   to reconnect; polling `events.poll` when `?transport=poll` asks for it
+ *   (see transport-mode.ts). The tracked id of the last item is kept, so every
+ *   reconnection, on any transport, resumes where the last one stopped. While
+ *   the browser says it is offline the stream is closed, and it reopens at
+ *   once when the network is back.
  * - `transportState()`: what the stream is using now, for the indicator.
  */
 import type { AppRouter, StreamItem } from '@chat/api';
 import {
   createTRPCClient,
-  createWSClient,
   httpBatchLink,
-  httpSubscriptionLink,
+  httpLink,
   isTRPCClientError,
+  splitLink,
   type TRPCClientError,
-  wsLink,
 } from '@trpc/client';
 import { createSignal } from 'solid-js';
 import superjson from 'superjson';
+import { type AttemptEvents, pollEvents, subscribeOverSse, subscribeOverWebSocket, TRPC_PATH } from './stream-attempts';
 import { type TransportMode, transportMode } from './transport-mode';
 
-const TRPC_PATH = '/trpc';
-/** A WebSocket that has not opened by then is treated as blocked. */
-const WS_OPEN_TIMEOUT_MS = 4_000;
-/** Reconnects in a row that fail before an opened WebSocket is given up for SSE (auto mode). */
-const WS_FAILED_RECONNECTS = 3;
-/** Keep pings well under common proxy idle timeouts (AWS ALB: 60 s). */
-const WS_KEEPALIVE = { enabled: true, intervalMs: 20_000, pongTimeoutMs: 10_000 } as const;
 const RETRY_MAX_MS = 30_000;
 
 export const api = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: TRPC_PATH, transformer: superjson })],
+  links: [
+    splitLink({
+      // A send goes alone: its fate (and its retry) is its own, never a batch's.
+      condition: (op) => op.path === 'message.send',
+      true: httpLink({ url: TRPC_PATH, transformer: superjson }),
+      false: httpBatchLink({ url: TRPC_PATH, transformer: superjson }),
+    }),
+  ],
 });
 
 export type ApiError = TRPCClientError<AppRouter>;
@@ -43,7 +45,7 @@ export const isApiError = (error: unknown): error is ApiError => isTRPCClientErr
 
 // --- Transport state --------------------------------------------------------
 
-export type TransportState = 'connecting' | 'websocket' | 'sse' | 'offline';
+export type TransportState = 'connecting' | 'websocket' | 'sse' | 'polling' | 'offline';
 
 const [streamState, setStreamState] = createSignal<TransportState>('offline');
 const [online, setOnline] = createSignal(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -54,6 +56,13 @@ if (typeof window !== 'undefined') {
 
 /** What the event stream uses now. A browser that knows it has no network is 'offline'. */
 export const transportState = (): TransportState => (online() ? streamState() : 'offline');
+
+/** Whether events arrive now (over any transport). */
+export const isConnected = (state: TransportState = transportState()): boolean =>
+  state === 'websocket' || state === 'sse' || state === 'polling';
+
+/** Whether the browser believes it has a network. */
+export { online as browserOnline };
 
 /** The mode the stream was opened in ('auto' unless forced by `?transport=`). */
 const [activeMode, setActiveMode] = createSignal<TransportMode>('auto');
@@ -72,22 +81,11 @@ export interface StreamHandlers {
   shouldResume(): Promise<boolean>;
 }
 
-type Kind = 'ws' | 'sse';
+type Kind = 'ws' | 'sse' | 'poll';
 
-/** What one subscription attempt reports to the controller below. */
-interface AttemptEvents {
-  data(id: string, item: StreamItem): void;
-  /** The transport is up and the subscription is live on it. */
-  live(): void;
-  /** The link lost its connection and is reconnecting by itself. */
-  reconnecting(): void;
-  /** The subscription failed with an error the link does not retry. */
-  failed(error: unknown): void;
-  /** The server completed the stream. */
-  ended(): void;
-  /** WebSocket only: it cannot open, or keeps failing to reconnect. */
-  unusable(): void;
-}
+const LIVE_STATE: Record<Kind, TransportState> = { ws: 'websocket', sse: 'sse', poll: 'polling' };
+
+const pollQuery = (lastEventId: string | null) => api.events.poll.query({ lastEventId });
 
 /**
  * Opens the tab's event stream and keeps it going until the returned function
@@ -96,14 +94,10 @@ interface AttemptEvents {
 export function openEventStream(handlers: StreamHandlers): () => void {
   const mode = transportMode();
   setActiveMode(mode);
-  if (mode === 'poll') {
-    // Polling an `events.since` query is not built yet: no live updates.
-    setStreamState('offline');
-    return () => {};
-  }
 
   let lastEventId: string | null = null;
   let attempt: { stop(): void } | null = null;
+  let kindInUse: Kind = mode === 'sse' ? 'sse' : mode === 'poll' ? 'poll' : 'ws';
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let failuresInARow = 0;
   let closed = false;
@@ -114,8 +108,25 @@ export function openEventStream(handlers: StreamHandlers): () => void {
     current?.stop();
   };
 
+  /** The browser lost its network: nothing can arrive, so stop (a WebSocket may otherwise linger half-dead). */
+  const pause = () => {
+    clearTimeout(retryTimer);
+    stopAttempt();
+    setStreamState('connecting');
+  };
+  /** The network is back: resume at once, from the last id. */
+  const resume = () => {
+    if (closed) return;
+    failuresInARow = 0;
+    begin(kindInUse);
+  };
+  window.addEventListener('offline', pause);
+  window.addEventListener('online', resume);
+
   const close = () => {
     closed = true;
+    window.removeEventListener('offline', pause);
+    window.removeEventListener('online', resume);
     clearTimeout(retryTimer);
     stopAttempt();
     setStreamState('offline');
@@ -135,8 +146,11 @@ export function openEventStream(handlers: StreamHandlers): () => void {
 
   const begin = (kind: Kind) => {
     stopAttempt();
+    clearTimeout(retryTimer);
     if (closed) return;
+    kindInUse = kind;
     setStreamState('connecting');
+    if (!navigator.onLine) return; // `online` starts it again
     const self = { stop: () => {} };
     attempt = self;
     const isCurrent = () => attempt === self && !closed;
@@ -148,7 +162,10 @@ export function openEventStream(handlers: StreamHandlers): () => void {
         handlers.onItem(item, id);
       },
       live() {
-        if (isCurrent()) setStreamState(kind === 'ws' ? 'websocket' : 'sse');
+        if (!isCurrent()) return;
+        setStreamState(LIVE_STATE[kind]);
+        // A poll that was answered is a working connection.
+        if (kind === 'poll') failuresInARow = 0;
       },
       reconnecting() {
         if (isCurrent()) setStreamState('connecting');
@@ -172,83 +189,11 @@ export function openEventStream(handlers: StreamHandlers): () => void {
         else void resumeLater('ws');
       },
     };
-    self.stop = kind === 'ws' ? subscribeOverWebSocket(lastEventId, events) : subscribeOverSse(lastEventId, events);
+    if (kind === 'ws') self.stop = subscribeOverWebSocket(lastEventId, events);
+    else if (kind === 'sse') self.stop = subscribeOverSse(lastEventId, events);
+    else self.stop = pollEvents(pollQuery, lastEventId, events);
   };
 
-  begin(mode === 'sse' ? 'sse' : 'ws');
+  begin(kindInUse);
   return close;
-}
-
-function webSocketUrl(): string {
-  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${window.location.host}${TRPC_PATH}`;
-}
-
-/** Returns a function that stops the subscription and closes its socket. */
-function subscribeOverWebSocket(lastEventId: string | null, events: AttemptEvents): () => void {
-  let opened = false;
-  let failedReconnects = 0;
-  let givenUp = false;
-  const giveUp = () => {
-    if (givenUp) return;
-    givenUp = true;
-    events.unusable();
-  };
-  const openTimer = setTimeout(() => {
-    if (!opened) giveUp();
-  }, WS_OPEN_TIMEOUT_MS);
-
-  const wsClient = createWSClient({
-    url: webSocketUrl(),
-    keepAlive: WS_KEEPALIVE,
-    onOpen() {
-      opened = true;
-      failedReconnects = 0;
-      clearTimeout(openTimer);
-    },
-    // A failed socket fires 'error' and then 'close': counting closes counts each failure once.
-    onClose() {
-      if (!opened) giveUp();
-      else if (++failedReconnects >= WS_FAILED_RECONNECTS) giveUp();
-    },
-  });
-  const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
-  const subscription = client.events.stream.subscribe(
-    { lastEventId },
-    {
-      onData: ({ id, data }) => events.data(id, data),
-      onConnectionStateChange(state) {
-        if (state.state === 'pending') events.live();
-        else if (state.state === 'connecting') events.reconnecting();
-      },
-      onError: (error) => events.failed(error),
-      onComplete: () => events.ended(),
-    },
-  );
-
-  return () => {
-    clearTimeout(openTimer);
-    subscription.unsubscribe();
-    wsClient.close().catch(() => {});
-  };
-}
-
-/** Returns a function that stops the subscription (and closes its EventSource). */
-function subscribeOverSse(lastEventId: string | null, events: AttemptEvents): () => void {
-  const client = createTRPCClient<AppRouter>({
-    links: [httpSubscriptionLink({ url: TRPC_PATH, transformer: superjson })],
-  });
-  const subscription = client.events.stream.subscribe(
-    { lastEventId },
-    {
-      onData: ({ id, data }) => events.data(id, data),
-      onConnectionStateChange(state) {
-        if (state.state === 'pending') events.live();
-        else if (state.state === 'connecting') events.reconnecting();
-      },
-      onError: (error) => events.failed(error),
-      onComplete: () => events.ended(),
-    },
-  );
-  return () => subscription.unsubscribe();
 }

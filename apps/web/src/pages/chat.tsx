@@ -1,13 +1,17 @@
 import type { ChatSummary } from '@chat/api';
 import { useParams } from '@solidjs/router';
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from 'solid-js';
-import { Avatar } from '../components/avatar';
-import { EmptyState, PaneHeader } from '../components/pane';
+import { MessagePane } from '../components/messages/message-pane';
+import { PaneHeader } from '../components/pane';
+import { AvatarWithPresence, presenceText } from '../components/presence';
 import { ProfilePanel } from '../components/profile-panel';
 import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
 import { errorMessage, isNotFound } from '../lib/form-errors';
 import { usePageTitle } from '../lib/title';
-import { findChat, openDirectChat } from '../stores/chats';
+import { chatPath, findChat, openDirectChat } from '../stores/chats';
+import { addressBook, addressBookStatus } from '../stores/contacts';
+import { clearRefusal } from '../stores/outbox';
+import { currentUser } from '../stores/session';
 import NotFoundPage from './not-found';
 
 /** `/chats/@alice` and `/chats/@alice/messages/<id>`: the one-to-one chat with alice. */
@@ -77,15 +81,39 @@ function DirectChat(props: { handle: string; messageId: string | undefined }) {
 
 const errorMessageOf = (o: Opening) => ('message' in o ? o.message : '');
 
+/** What the server answers a message to someone who is no longer a contact (domain/messages/send.ts). */
+const NOT_CONTACTS =
+  'You are no longer contacts, so you cannot send messages here. Add them as a contact again to continue.';
+
 function ChatView(props: { chat: ChatSummary; messageId: string | undefined }) {
   const [showProfile, setShowProfile] = createSignal(false);
   const name = () => props.chat.peer?.displayName ?? 'Unknown user';
   const toggleProfile = () => setShowProfile(Boolean(props.chat.peer) && !showProfile());
+  const nameOf = (userId: string) => {
+    const me = currentUser();
+    if (userId === me?.id) return me.displayName;
+    return userId === props.chat.peer?.id ? name() : 'Unknown user';
+  };
+  /** Known not to be contacts any more (the address book is loaded and lacks them). */
+  const notContacts = () =>
+    addressBookStatus() === 'ready' &&
+    Boolean(props.chat.peer) &&
+    !addressBook().contacts.some((c) => c.id === props.chat.peer?.id);
+  // Contacts again: whatever the server refused before may go now.
+  createEffect(() => {
+    if (addressBookStatus() === 'ready' && !notContacts()) clearRefusal(props.chat.id);
+  });
+  const subtitle = () => {
+    const peer = props.chat.peer;
+    if (!peer) return 'Direct message';
+    const presence = presenceText(peer.id);
+    return presence ? `@${peer.username} · ${presence}` : `@${peer.username}`;
+  };
   return (
     <>
       <PaneHeader
         title={name()}
-        subtitle={props.chat.peer ? `@${props.chat.peer.username}` : 'Direct message'}
+        subtitle={<span data-testid="presence">{subtitle()}</span>}
         onTitlesClick={toggleProfile}
         leading={
           <button
@@ -95,19 +123,21 @@ function ChatView(props: { chat: ChatSummary; messageId: string | undefined }) {
             aria-expanded={showProfile()}
             onClick={toggleProfile}
           >
-            <Avatar name={name()} />
+            <AvatarWithPresence name={name()} userId={props.chat.peer?.id ?? ''} />
           </button>
         }
       />
       <div class="pane-main">
-        <div class="pane-body centered">
-          <EmptyState icon="chat" title={`Your conversation with ${name()}`}>
-            <p>Messages arrive in the next step: sending and reading them is being built now.</p>
-            <Show when={props.messageId}>
-              {(id) => <p class="muted">This link points at message {id()}, which will be shown in context.</p>}
-            </Show>
-          </EmptyState>
-        </div>
+        <Show when={props.messageId ?? 'latest'} keyed>
+          <MessagePane
+            chat={props.chat}
+            messageId={props.messageId}
+            path={chatPath(props.chat)}
+            nameOf={nameOf}
+            blocked={notContacts() ? NOT_CONTACTS : null}
+            placeholder={`Message ${name()}`}
+          />
+        </Show>
         <Show when={showProfile() && props.chat.peer}>
           {(peer) => <ProfilePanel profile={peer()} onClose={() => setShowProfile(false)} />}
         </Show>

@@ -2,11 +2,14 @@ import { useParams } from '@solidjs/router';
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import { GroupInfoPanel } from '../components/group/group-info-panel';
 import { Icon } from '../components/icons';
-import { EmptyState, PaneHeader } from '../components/pane';
+import { MessagePane } from '../components/messages/message-pane';
+import { PaneHeader } from '../components/pane';
 import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
 import { errorMessage, isNotFound } from '../lib/form-errors';
 import { usePageTitle } from '../lib/title';
+import { findChat } from '../stores/chats';
 import { type GoneReason, type OpenGroup, useGroup } from '../stores/group';
+import { currentUser } from '../stores/session';
 
 /** `/groups/<id>` and `/groups/<id>/messages/<messageId>`: a group chat. */
 export default function GroupPage() {
@@ -69,6 +72,16 @@ function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
   const name = () => details()?.chat.name ?? 'Group';
   const count = () => details()?.members.length ?? 0;
   const toggleInfo = () => setShowInfo(!showInfo());
+  // The list's copy is kept live (read state, last message); the group's own until the list has it.
+  const summary = () => {
+    const d = details();
+    return d ? (findChat(d.chat.id) ?? d.chat) : null;
+  };
+  const nameOf = (userId: string) => {
+    const member = details()?.members.find((m) => m.id === userId);
+    if (member) return member.displayName;
+    return userId === currentUser()?.id ? (currentUser()?.displayName ?? 'You') : 'Former member';
+  };
   return (
     <>
       <PaneHeader title={name()} subtitle={`${count()} member${count() === 1 ? '' : 's'}`} onTitlesClick={toggleInfo}>
@@ -84,14 +97,20 @@ function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
         </button>
       </PaneHeader>
       <div class="pane-main">
-        <div class="pane-body centered">
-          <EmptyState icon="users" title={name()}>
-            <p>Messages arrive in the next step: sending and reading them is being built now.</p>
-            <Show when={props.messageId}>
-              {(id) => <p class="muted">This link points at message {id()}, which will be shown in context.</p>}
+        <Show when={summary()}>
+          {(chat) => (
+            <Show when={props.messageId ?? 'latest'} keyed>
+              <MessagePane
+                chat={chat()}
+                messageId={props.messageId}
+                path={`/groups/${chat().id}`}
+                nameOf={nameOf}
+                blocked={null}
+                placeholder={`Message ${name()}`}
+              />
             </Show>
-          </EmptyState>
-        </div>
+          )}
+        </Show>
         <Show when={showInfo()}>
           <GroupInfoPanel group={props.group} onClose={() => setShowInfo(false)} />
         </Show>

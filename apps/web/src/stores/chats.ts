@@ -1,13 +1,17 @@
 /**
  * The chat list: the signed-in user's one-to-one chats and groups, most
  * recent activity first. Kept current by events: `chat.joined` adds,
- * `chat.left` removes, renames, owners, peers' profiles and new messages
- * update an entry in place.
+ * `chat.left` removes, renames, owners and peers' profiles update an entry in
+ * place, and messages and the user's own receipts move its preview, unread
+ * count and place (lib/chat-summary.ts).
  */
-import type { ChatSummary, Profile } from '@chat/api';
+import type { ChatSummary, MessageView, Profile } from '@chat/api';
+import { createMemo, createRoot } from 'solid-js';
+import { withChangedMessage, withNewMessage, withReadLocally, withReadState } from '../lib/chat-summary';
 import { type Change, createSynced } from '../lib/synced';
 import { api } from '../lib/trpc';
 import { onEvents } from './events';
+import { currentUser } from './session';
 import { keepStoreInSync } from './sync';
 
 const list = createSynced<ChatSummary[]>([], () => api.chats.list.query());
@@ -42,10 +46,15 @@ const withPeer =
   (chats) =>
     chats.map((c) => (c.peer?.id === profile.id ? { ...c, peer: profile } : c));
 
-const withActivity =
-  (chatId: string, at: Date): Change<ChatSummary[]> =>
+const withMessage =
+  (message: MessageView): Change<ChatSummary[]> =>
   (chats) =>
-    chats.map((c) => (c.id === chatId && c.lastActivityAt < at ? { ...c, lastActivityAt: at } : c)).sort(newestFirst);
+    chats.map((c) => (c.id === message.chatId ? withNewMessage(c, message, currentUser()?.id) : c)).sort(newestFirst);
+
+const withEditedMessage =
+  (message: MessageView): Change<ChatSummary[]> =>
+  (chats) =>
+    chats.map((c) => (c.id === message.chatId ? withChangedMessage(c, message) : c));
 
 onEvents({
   'chat.joined': (e) => list.update(withChat(e.payload.chat)),
@@ -53,8 +62,18 @@ onEvents({
   'chat.renamed': (e) => renameInList(e.payload.chatId, e.payload.name),
   'chat.owner_changed': (e) => list.update(editChat(e.payload.chatId, (c) => ({ ...c, ownerId: e.payload.ownerId }))),
   'profile.updated': (e) => list.update(withPeer(e.payload.profile)),
-  'message.created': (e) => list.update(withActivity(e.payload.message.chatId, e.payload.message.createdAt)),
+  'message.created': (e) => list.update(withMessage(e.payload.message)),
+  'message.edited': (e) => list.update(withEditedMessage(e.payload.message)),
+  'message.deleted': (e) => list.update(withEditedMessage(e.payload.message)),
+  'receipt.updated': ({ payload: { chatId, userId, ...state } }) => {
+    if (userId === currentUser()?.id) list.update(editChat(chatId, (c) => withReadState(c, state)));
+  },
 });
+
+/** Unread messages over all chats (each counted up to the server's cap), for the tab title. */
+export const unreadTotal = createRoot(() =>
+  createMemo(() => chatList().reduce((sum, c) => sum + c.readState.unreadCount, 0)),
+);
 
 // --- Reads and actions -------------------------------------------------------
 
@@ -65,6 +84,16 @@ export function findChat(chatId: string): ChatSummary | undefined {
 /** Takes a chat the server just returned into the list (its `chat.joined` may follow). */
 export function rememberChat(chat: ChatSummary): void {
   list.update(withChat(chat));
+}
+
+/** A message the server just stored for this user (its `message.created` follows). */
+export function noteSentMessage(message: MessageView): void {
+  list.update(withMessage(message));
+}
+
+/** The open chat is on screen up to `seq`: its badge goes at once, before the server answers. */
+export function markReadInList(chatId: string, seq: number): void {
+  list.update(editChat(chatId, (c) => withReadLocally(c, seq)));
 }
 
 export function renameInList(chatId: string, name: string): void {

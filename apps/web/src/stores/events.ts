@@ -3,7 +3,7 @@
  * dispatcher that hands each item to the store it concerns: the stream's own
  * control items in `dispatch`, stored events through the `handlers` table.
  */
-import type { ChatEvent, EventType, StreamItem } from '@chat/api';
+import type { ChatEvent, EphemeralItem, EventType, StreamItem } from '@chat/api';
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
 import { openEventStream } from '../lib/trpc';
 import { applyOwnProfile, currentUser, recheckSession } from './session';
@@ -28,6 +28,17 @@ export function onResync(listener: () => void): () => void {
   return () => resyncListeners.delete(listener);
 }
 
+const ephemeralListeners = new Set<(item: EphemeralItem) => void>();
+
+/**
+ * Presence and typing as they pass: not stored, not replayed after a
+ * reconnect, never deduplicated (they carry no id). Returns the unsubscriber.
+ */
+export function onEphemeral(listener: (item: EphemeralItem) => void): () => void {
+  ephemeralListeners.add(listener);
+  return () => ephemeralListeners.delete(listener);
+}
+
 function dispatch(item: StreamItem): void {
   switch (item.type) {
     case 'stream.ready':
@@ -39,7 +50,7 @@ function dispatch(item: StreamItem): void {
       return;
     case 'presence':
     case 'typing':
-      // Ephemeral: not stored, no id to deduplicate. The messaging UI shows them.
+      for (const listener of ephemeralListeners) listener(item);
       return;
     default:
       if (alreadyApplied(item)) return;

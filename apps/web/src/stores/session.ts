@@ -38,6 +38,8 @@ export async function loadSession(): Promise<void> {
 }
 
 let recheck: Promise<boolean> | null = null;
+/** Bumped by every local profile change: a recheck that started before one must not undo it. */
+let profileVersion = 0;
 
 /**
  * Re-asks `auth.me` (concurrent calls share one request). Resolves whether
@@ -45,7 +47,9 @@ let recheck: Promise<boolean> | null = null;
  * leaving the state as it was.
  */
 export function recheckSession(): Promise<boolean> {
-  recheck ??= api.auth.me
+  if (recheck) return recheck;
+  const version = profileVersion; // as the request leaves
+  recheck = api.auth.me
     .query()
     .then((user) => {
       if (!user) {
@@ -54,7 +58,9 @@ export function recheckSession(): Promise<boolean> {
       }
       const before = currentUser();
       // Another tab may have signed in as someone else: the cookie is shared.
-      if (before?.id !== user.id || before.displayName !== user.displayName) setSession(signedIn(user));
+      if (before?.id !== user.id) setSession(signedIn(user));
+      // A profile saved while this was in flight is newer than its answer.
+      else if (before.displayName !== user.displayName && version === profileVersion) setSession(signedIn(user));
       return true;
     })
     .finally(() => {
@@ -71,6 +77,7 @@ export function applyOwnProfile(profile: Pick<SessionUser, 'id' | 'username' | '
   const user = currentUser();
   if (!user || user.id !== profile.id) return;
   if (user.displayName === profile.displayName && user.username === profile.username) return;
+  profileVersion++;
   setSession(signedIn({ ...user, username: profile.username, displayName: profile.displayName }));
 }
 

@@ -1,0 +1,231 @@
+/**
+ * An open chat's conversation: the messages (paged both ways, grouped by day
+ * and sender), who is typing, and the composer. Marks the chat read while it
+ * is on screen at its newest message.
+ */
+import type { ChatSummary } from '@chat/api';
+import { A, useNavigate } from '@solidjs/router';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, untrack } from 'solid-js';
+import { pageAttended } from '../../lib/attention';
+import { errorMessage } from '../../lib/form-errors';
+import { newestSeq, timelineEntries } from '../../lib/timeline';
+import { layoutRows } from '../../lib/timeline-layout';
+import { markRead } from '../../stores/marks';
+import { useTimeline } from '../../stores/messages';
+import { discardMessage, refusalIn, retryMessage, sendMessage, unsentIn } from '../../stores/outbox';
+import { useReceipts } from '../../stores/receipts';
+import { currentUser } from '../../stores/session';
+import { signalTyping, stoppedTyping } from '../../stores/typing';
+import { Icon } from '../icons';
+import { Composer } from './composer';
+import { MessageRow } from './message-row';
+import { TypingLine } from './typing-line';
+import { useChatScroll } from './use-chat-scroll';
+
+export interface MessagePaneProps {
+  /** The chat as the list has it (kept live). */
+  chat: ChatSummary;
+  /** Permalinks: open around this message. */
+  messageId?: string | undefined;
+  /** The chat's own address: `/chats/@bob` or `/groups/<id>`. */
+  path: string;
+  /** Who is behind a sender id. */
+  nameOf(userId: string): string;
+  /** Why the user cannot write here, when known before trying (e.g. no longer contacts). */
+  blocked: string | null;
+  placeholder: string;
+}
+
+/** Chats whose next opening should be at the newest message ("Jump to latest" from a permalink). */
+const openAtLatest = new Set<string>();
+
+/** Further than this from the bottom shows "Jump to latest". */
+const JUMP_FROM_PX = 240;
+
+const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+export function MessagePane(props: MessagePaneProps) {
+  const navigate = useNavigate();
+  const chatId = untrack(() => props.chat.id);
+  const myId = () => currentUser()?.id ?? '';
+  const opened = untrack(() => ({ readSeq: props.chat.readState.readSeq, lastSeq: props.chat.lastSeq }));
+  const latest = !props.messageId && openAtLatest.delete(chatId);
+  const timeline = useTimeline(chatId, { aroundId: props.messageId, latest, ...opened });
+  const receipts = useReceipts(chatId);
+  const ready = () => timeline.status() === 'ready';
+
+  const entries = createMemo(() =>
+    timelineEntries(timeline.messages(), timeline.hasNewer() ? [] : unsentIn(chatId), myId()),
+  );
+  const byId = createMemo(() => new Map(entries().map((e) => [e.id, e])));
+  const ids = createMemo(() => entries().map((e) => e.id), [], { equals: sameIds });
+  const [firstUnreadId, setFirstUnreadId] = createSignal<string | null>(null);
+  const layout = createMemo(() => layoutRows(entries(), { firstUnreadId: firstUnreadId() }));
+  const statusContext = createMemo(() => ({
+    kind: props.chat.kind,
+    peerId: props.chat.peer?.id ?? null,
+    receipts: receipts(),
+  }));
+
+  let scroller: HTMLDivElement | undefined;
+  let content: HTMLOListElement | undefined;
+  const scroll = useChatScroll({
+    scroller: () => scroller,
+    content: () => content,
+    onNearTop: () => void loadOlder(),
+    onNearBottom: () => {
+      if (ready() && timeline.hasNewer()) void timeline.loadNewer();
+    },
+  });
+
+  /** Older pages, keeping the view in place; more while the list is too short to scroll. */
+  async function loadOlder(): Promise<void> {
+    while (ready() && timeline.hasOlder() && !timeline.loadingOlder()) {
+      const before = timeline.messages().length;
+      await scroll.keepPlace(timeline.loadOlder);
+      // Stop when it did not get further (a failed request) or the list can scroll now.
+      if (timeline.messages().length === before || !scroll.fits()) return;
+    }
+  }
+
+  const rowOf = (id: string) => scroller?.querySelector(`[data-message-id="${CSS.escape(id)}"]`) ?? null;
+
+  // Opened: place the view (the link's message, the first unread, or the bottom), once per load.
+  const [placed, setPlaced] = createSignal(false);
+  let placeAtBottom = latest;
+  createEffect(
+    on(timeline.status, (status) => {
+      setPlaced(false);
+      if (status !== 'ready') return;
+      if (placeAtBottom) {
+        placeAtBottom = false;
+        scroll.toBottom();
+        setPlaced(true);
+        return;
+      }
+      const target = timeline.target();
+      const unread = target
+        ? undefined
+        : timeline.messages().find((m) => m.seq > opened.readSeq && m.senderId !== myId());
+      setFirstUnreadId(unread?.id ?? null);
+      const row = target ? rowOf(target.id) : unread ? rowOf(unread.id) : null;
+      if (row) scroll.reveal(row, target ? 'center' : 'start');
+      else scroll.toBottom();
+      setPlaced(true);
+      if (scroll.fits()) void loadOlder();
+    }),
+  );
+
+  // Read while on screen: visible, focused, at the newest message.
+  createEffect(() => {
+    if (!placed() || timeline.hasNewer() || !scroll.atBottom() || !pageAttended()) return;
+    const seq = newestSeq(timeline.messages());
+    if (seq > props.chat.readState.readSeq) markRead(chatId, seq);
+  });
+
+  async function jumpToLatest(): Promise<void> {
+    if (props.messageId) {
+      openAtLatest.add(chatId);
+      return navigate(props.path);
+    }
+    if (timeline.hasNewer()) {
+      placeAtBottom = true;
+      await timeline.showLatest();
+    }
+    scroll.toBottom();
+  }
+
+  const send = (body: string) => {
+    if (timeline.hasNewer()) void jumpToLatest();
+    scroll.toBottom();
+    sendMessage(chatId, body);
+    stoppedTyping(chatId);
+  };
+
+  return (
+    <section class="message-pane" aria-label="Conversation">
+      <div class="timeline-wrap">
+        <div class="timeline" ref={scroller} data-testid="timeline">
+          <Switch>
+            <Match when={timeline.status() === 'failed'}>
+              <div class="timeline-note" role="alert">
+                <Show
+                  when={props.messageId}
+                  fallback={
+                    <>
+                      <p>Could not load the messages. {errorMessage(timeline.error())}</p>
+                      <button type="button" class="button small" onClick={() => void timeline.reload()}>
+                        Try again
+                      </button>
+                    </>
+                  }
+                >
+                  <p>That message is not available: it does not exist, or it is not in this chat.</p>
+                  <A href={props.path}>Go to the latest messages</A>
+                </Show>
+              </div>
+            </Match>
+            <Match when={timeline.status() === 'loading'}>
+              <div class="timeline-note" aria-busy="true">
+                <span class="spinner" aria-hidden="true" />
+                <span class="visually-hidden">Loading messages…</span>
+              </div>
+            </Match>
+            <Match when={ready() && entries().length === 0}>
+              <div class="timeline-note">
+                <Icon name="chat" size={28} />
+                <p>No messages yet. Say hello!</p>
+              </div>
+            </Match>
+          </Switch>
+          <Show when={ready() && entries().length > 0 && !timeline.hasOlder()}>
+            <p class="timeline-start">This is the beginning of the conversation.</p>
+          </Show>
+          <Show when={timeline.loadingOlder()}>
+            <div class="timeline-more" aria-busy="true">
+              <span class="spinner small" aria-hidden="true" />
+              <span class="visually-hidden">Loading earlier messages…</span>
+            </div>
+          </Show>
+          <ol class="messages" aria-label="Messages" ref={content}>
+            <For each={ids()}>
+              {(id) => (
+                <Show when={byId().get(id)}>
+                  {(entry) => (
+                    <MessageRow
+                      entry={entry()}
+                      layout={layout().get(id)}
+                      own={entry().senderId === myId()}
+                      showSender={props.chat.kind === 'group'}
+                      senderName={props.nameOf(entry().senderId)}
+                      highlighted={timeline.target()?.id === id}
+                      permalink={`${props.path}/messages/${id}`}
+                      status={statusContext()}
+                      onEdit={(body) => timeline.edit(id, body)}
+                      onDelete={() => timeline.remove(id)}
+                      onRetry={() => retryMessage(id)}
+                      onDiscard={() => discardMessage(id)}
+                    />
+                  )}
+                </Show>
+              )}
+            </For>
+          </ol>
+        </div>
+        <Show when={ready() && (scroll.fromBottom() > JUMP_FROM_PX || timeline.hasNewer())}>
+          <button type="button" class="jump-latest" onClick={() => void jumpToLatest()}>
+            <Icon name="arrow-down" size={16} /> Jump to latest
+          </button>
+        </Show>
+      </div>
+      <TypingLine chatId={chatId} nameOf={props.nameOf} />
+      <Composer
+        chatId={chatId}
+        placeholder={props.placeholder}
+        blocked={props.blocked ?? refusalIn(chatId)}
+        onSend={send}
+        onTyping={() => signalTyping(chatId)}
+      />
+    </section>
+  );
+}

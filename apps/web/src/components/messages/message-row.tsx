@@ -1,0 +1,149 @@
+import { A } from '@solidjs/router';
+import { createSignal, Show } from 'solid-js';
+import { now } from '../../lib/clock';
+import { clockTime, dayLabel, fullDateTime } from '../../lib/time';
+import type { TimelineEntry } from '../../lib/timeline';
+import type { RowLayout } from '../../lib/timeline-layout';
+import { Avatar } from '../avatar';
+import { ConfirmDialog } from '../confirm-dialog';
+import { Icon } from '../icons';
+import { MessageEditor } from './message-editor';
+import { MessageStatus, type StatusContext } from './message-status';
+
+export interface MessageRowProps {
+  entry: TimelineEntry;
+  layout: RowLayout | undefined;
+  own: boolean;
+  /** Groups show others' names and avatars; a one-to-one chat needs neither. */
+  showSender: boolean;
+  senderName: string;
+  highlighted: boolean;
+  /** Where the message's own link goes (`…/messages/<id>`). */
+  permalink: string;
+  status: StatusContext;
+  onEdit(body: string): Promise<void>;
+  onDelete(): Promise<void>;
+  onRetry(): void;
+  onDiscard(): void;
+}
+
+/** One message, with the day line and "New messages" line above it when it starts them. */
+export function MessageRow(props: MessageRowProps) {
+  const [editing, setEditing] = createSignal(false);
+  const [confirming, setConfirming] = createSignal(false);
+  const deleted = () => Boolean(props.entry.deletedAt) || (props.entry.seq !== null && props.entry.body === null);
+  const first = () => props.layout?.firstInRun ?? true;
+  const failed = () => props.entry.unsent?.state === 'failed';
+  const mayChange = () => props.own && !props.entry.unsent && !deleted();
+
+  return (
+    <li
+      class="message-row"
+      classList={{ own: props.own, first: first(), last: props.layout?.lastInRun ?? true }}
+      data-message-id={props.entry.id}
+      data-status={props.entry.unsent ? props.entry.unsent.state : 'stored'}
+      aria-current={props.highlighted ? 'true' : undefined}
+    >
+      <Show when={props.layout?.day}>
+        {(day) => (
+          <h2 class="day-line">
+            <span>{dayLabel(day(), now())}</span>
+          </h2>
+        )}
+      </Show>
+      <Show when={props.layout?.newMessages}>
+        <div class="new-line" data-testid="new-messages">
+          <span>New messages</span>
+        </div>
+      </Show>
+      <div class="message" classList={{ highlighted: props.highlighted, failed: failed() }}>
+        <Show when={props.showSender && !props.own}>
+          <div class="message-gutter">
+            <Show when={first()}>
+              <Avatar name={props.senderName} size="small" />
+            </Show>
+          </div>
+        </Show>
+        <div class="bubble" classList={{ deleted: deleted() }}>
+          <Show when={props.showSender && !props.own && first()}>
+            <div class="sender">{props.senderName}</div>
+          </Show>
+          <Show
+            when={editing()}
+            fallback={<p class="message-text">{deleted() ? 'This message was deleted' : props.entry.body}</p>}
+          >
+            <MessageEditor
+              body={props.entry.body ?? ''}
+              onCancel={() => setEditing(false)}
+              onSave={async (body) => {
+                await props.onEdit(body);
+                setEditing(false);
+              }}
+            />
+          </Show>
+          <span class="meta">
+            <Show when={props.entry.editedAt && !deleted()}>
+              <span class="edited">(edited)</span>
+            </Show>
+            <Show when={!props.entry.unsent} fallback={<time>{clockTime(props.entry.createdAt)}</time>}>
+              <A
+                href={props.permalink}
+                class="message-time"
+                title={fullDateTime(props.entry.createdAt)}
+                aria-label={`Link to message sent ${fullDateTime(props.entry.createdAt)}`}
+              >
+                <time datetime={props.entry.createdAt.toISOString()}>{clockTime(props.entry.createdAt)}</time>
+              </A>
+            </Show>
+            <Show when={props.own}>
+              <MessageStatus entry={props.entry} context={props.status} />
+            </Show>
+          </span>
+        </div>
+        <Show when={mayChange() && !editing()}>
+          <div class="message-actions" role="toolbar" aria-label="Message actions">
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Edit message"
+              title="Edit"
+              onClick={() => setEditing(true)}
+            >
+              <Icon name="edit" size={16} />
+            </button>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Delete message"
+              title="Delete"
+              onClick={() => setConfirming(true)}
+            >
+              <Icon name="trash" size={16} />
+            </button>
+          </div>
+        </Show>
+      </div>
+      <Show when={failed()}>
+        <div class="send-failed" role="alert">
+          <span>{props.entry.unsent?.error ?? 'Not sent.'}</span>
+          <button type="button" class="button small" onClick={() => props.onRetry()}>
+            Retry
+          </button>
+          <button type="button" class="button small" onClick={() => props.onDiscard()}>
+            Discard
+          </button>
+        </div>
+      </Show>
+      <Show when={confirming()}>
+        <ConfirmDialog
+          title="Delete message"
+          message={<p>Delete this message for everyone in the chat? This cannot be undone.</p>}
+          confirmLabel="Delete"
+          danger
+          onConfirm={() => props.onDelete()}
+          onClose={() => setConfirming(false)}
+        />
+      </Show>
+    </li>
+  );
+}

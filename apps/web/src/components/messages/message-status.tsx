@@ -1,0 +1,55 @@
+import { Match, Switch } from 'solid-js';
+import type { TimelineEntry } from '../../lib/timeline';
+import { type Delivery, deliveryTo, type Receipts, readCount } from '../../stores/receipts';
+import { Icon } from '../icons';
+
+export interface StatusContext {
+  kind: 'direct' | 'group';
+  /** One-to-one: the other person. */
+  peerId: string | null;
+  receipts: Receipts;
+}
+
+const DELIVERY_TEXT: Record<Delivery, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+
+/**
+ * Where one of the user's own messages has got to: sending (a clock), sent
+ * (✓), delivered (✓✓), read (✓✓ in colour); in a group, "Read by N".
+ */
+export function MessageStatus(props: { entry: TimelineEntry; context: StatusContext }) {
+  const seq = () => props.entry.seq ?? 0;
+  const delivery = () =>
+    props.context.peerId ? deliveryTo(props.context.receipts, props.context.peerId, seq()) : 'sent';
+  const readers = () => readCount(props.context.receipts, props.entry.senderId, seq());
+  return (
+    <Switch>
+      <Match when={props.entry.unsent?.state === 'failed'}>{null}</Match>
+      <Match when={props.entry.unsent}>
+        <span class="status pending" role="img" aria-label="Sending" title="Sending…">
+          <Icon name="clock" size={14} />
+        </span>
+      </Match>
+      <Match when={props.context.kind === 'group' && readers() > 0}>
+        <span class="status read-by" title={`Read by ${readers()} member${readers() === 1 ? '' : 's'}`}>
+          Read by {readers()}
+        </span>
+      </Match>
+      <Match when={props.context.kind === 'group'}>
+        <span class="status" role="img" aria-label="Sent" title="Sent">
+          <Icon name="check" size={14} />
+        </span>
+      </Match>
+      <Match when={true}>
+        <span
+          class="status"
+          classList={{ read: delivery() === 'read' }}
+          role="img"
+          aria-label={DELIVERY_TEXT[delivery()]}
+          title={DELIVERY_TEXT[delivery()]}
+        >
+          <Icon name={delivery() === 'sent' ? 'check' : 'checks'} size={14} />
+        </span>
+      </Match>
+    </Switch>
+  );
+}
