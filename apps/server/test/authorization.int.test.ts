@@ -94,6 +94,7 @@ const unguarded: Record<string, string> = {
   'chats.list': 'own chats: tested below',
   'chats.direct': 'refused without a shared chat or contact: tested below',
   'groups.create': 'only with own contacts: tested below',
+  'search.messages': 'own chats only: tested below (and search.int.test.ts)',
 };
 
 describe('authorization matrix', () => {
@@ -170,6 +171,25 @@ describe('authorization matrix', () => {
       s.unsubscribe();
     }
     memberStream?.unsubscribe();
+  });
+
+  it("no outsider's search finds the group's messages; its members' does", async () => {
+    await owner.client.api.message.send.mutate({ id: randomUUID(), chatId: groupId, body: 'confidential quarterly' });
+    for (const p of [stranger, removed, former]) {
+      for (const q of ['secret', 'confidential', 'quarterly', 'confid', 'in:Private', `from:@${owner.username}`]) {
+        // in:Private names no group of theirs: a BAD_REQUEST, no hits either way.
+        const found = await p.client.api.search.messages.query({ q }).then(
+          (page) => page.hits,
+          (e: unknown) => {
+            expect(e).toMatchObject({ data: { code: 'BAD_REQUEST' } });
+            return [];
+          },
+        );
+        expect(found).toEqual([]);
+      }
+    }
+    const mine = await member.client.api.search.messages.query({ q: 'confidential' });
+    expect(mine.hits.map((h) => h.chat.id)).toEqual([groupId]);
   });
 
   it("no outsider's poll carries the group's events", async () => {

@@ -11,4 +11,5 @@ export { MESSAGE_MAX_LENGTH } from './domain/messages/rules';
 export type { MessageView } from './domain/messages/view';
 export type { PresenceState } from './domain/presence/service';
 export type { Profile } from './domain/profiles/summary';
+export type { SearchChat, SearchHit, SearchPage, SearchPerson, SnippetSegment } from './domain/search';
 export type { AppRouter } from './routers';

@@ -6,6 +6,7 @@ import { eventsRouter } from './events';
 import { messagesRouter } from './messages';
 import { presenceRouter } from './presence';
 import { profilesRouter } from './profiles';
+import { searchRouter } from './search';
 
 export const appRouter = router({
   auth: authRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   groups: groupsRouter,
   message: messagesRouter,
   presence: presenceRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,5 +6,6 @@ export * from './media';
 export * from './messages';
 export * from './presence';
 export * from './rate-limits';
+export * from './search';
 export * from './sessions';
 export * from './users';

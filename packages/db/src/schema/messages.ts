@@ -26,7 +26,10 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_chat_seq_key').on(t.chatId, t.seq),
     index('messages_chat_created_idx').on(t.chatId, t.createdAt),
-    index('messages_sender_idx').on(t.senderId),
+    // With created_at: search walks one sender's messages newest first (from:).
+    index('messages_sender_idx').on(t.senderId, t.createdAt),
+    // Search walks this newest first for common words (domain/search); search.ts has the text index.
+    index('messages_created_idx').on(t.createdAt, t.id),
   ],
 );
 

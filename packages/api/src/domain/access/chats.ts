@@ -57,11 +57,13 @@ export async function accessOwnedGroup(db: Executor, userId: string, chatId: str
   return chat;
 }
 
+/** What search needs of a chat the user may read. */
+export type ReadableChat = Pick<Chat, 'id' | 'kind' | 'name' | 'lastSeq'>;
+
 /** Every chat the user may read now: their memberships (search reads across all of them). */
-export async function listReadableChats(db: Executor, userId: string): Promise<Chat[]> {
-  const rows = await db
-    .select({ chat: chats })
+export async function listReadableChats(db: Executor, userId: string): Promise<ReadableChat[]> {
+  return db
+    .select({ id: chats.id, kind: chats.kind, name: chats.name, lastSeq: chats.lastSeq })
     .from(chats)
     .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, userId)));
-  return rows.map((r) => r.chat);
 }

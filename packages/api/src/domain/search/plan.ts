@@ -1,0 +1,129 @@
+/**
+ * Which of five query shapes answers a search fastest. Left to itself, the
+ * planner gets this wrong in the way that hurts: for a rare word it
+ * over-estimates the matches (a word missing from the statistics is assumed
+ * half as frequent as the least frequent word there), so walking the table
+ * newest first looks cheap, and then the walk reads millions of rows to find
+ * twenty. So we choose, counting rows each shape would read, and write the
+ * query so that the planner can only do that shape:
+ *
+ * - `collect`: every match from the text index (or the sender index for
+ *   from:), then sorted. Reads as many rows as there are matches: right for
+ *   rare words, and the shape whose worst case is bounded by the word.
+ * - `intersect`: the (chat_id, search_vector) index intersects the words'
+ *   lists with the searcher's chats' lists, so only visible matches are read:
+ *   right for mid-frequency words when the searcher sees a part of the table.
+ * - `walk`: the table's index by time (messages_created_idx), newest first,
+ *   testing each row. Reads about wanted / (share of rows that match and are
+ *   visible): right for common words when the searcher sees much of the
+ *   table.
+ * - `sender`: the same along one sender's messages (messages_sender_idx,
+ *   for from:): right for a busy sender and a common word.
+ * - `per-chat`: the same walk inside each of the searcher's chats, merged.
+ *   Reads at most every message the searcher can see: right for common words
+ *   when that is a small part of the table.
+ *
+ * Counts come from the planner's own estimates (EXPLAIN, statistics kept by
+ * ANALYZE). A word missing from the statistics is estimated at half the
+ * rarest listed one, so a rare word's matches are over-estimated and its walk
+ * under-estimated; the 10,000 lexemes kept for the vector column (migration
+ * 0004) keep that error small.
+ */
+
+export type Shape = 'collect' | 'intersect' | 'walk' | 'sender' | 'per-chat';
+
+export interface PlanInput {
+  /** Rows wanted from the shape: a page (plus one), or relevance's candidates. */
+  wanted: number;
+  /**
+   * Estimated messages matching the words in the whole table; null when there are no words. The
+   * planner counts a phrase like its words anywhere in the message: that is what the index returns
+   * and the rows re-checked, but fewer match (see PHRASE_SHARE).
+   */
+  textMatches: number | null;
+  /** Words that must follow another (in "quoted phrases"): each makes a match rarer than the estimate. */
+  phraseLinks: number;
+  /** Estimated messages containing each word on its own (what the index reads), and which are prefixes. */
+  words: { rows: number; prefix: boolean }[];
+  /** Estimated messages in the table. */
+  total: number;
+  /** Messages in the chats searched, and how many chats. */
+  visible: number;
+  chats: number;
+  /** Share of rows that pass the other filters (has:image), 1 when none. */
+  filterShare: number;
+  /** from: estimated messages by the senders, and how many senders; null without from:. */
+  senders: { rows: number; count: number } | null;
+}
+
+export interface Plan {
+  shape: Shape;
+  /** Estimated rows read by each shape, for logs and the benchmark. */
+  rows: Record<Shape, number>;
+}
+
+/**
+ * What each shape pays per row, in units of one row of the walk (about half
+ * a microsecond here), measured on the 10-million-message corpus
+ * (load/SEARCH-REPORT.md, `pnpm shapes`). The walk reads the table in the
+ * order it was written, some 30 rows per page, and tests the chat before the
+ * words; `collect` and `intersect` fetch a page for nearly every row, and
+ * re-check it; `per-chat` too, but its few chats' rows share pages more often.
+ */
+const WALK_ROW = 1;
+const FETCHED_ROW = 16;
+const PER_CHAT_ROW = 6;
+/** One entry of a word's list in the text index. */
+const INDEX_ENTRY = 0.04;
+/** A prefix's lists are gathered again for each chat the index is asked about, at about this much per entry. */
+const PREFIX_ENTRY_PER_CHAT = 1;
+/** Starting the walk in one chat (an index descent), and one chat's index lookup. */
+const CHAT_START = 20;
+const CHAT_LOOKUP = 10;
+
+/**
+ * Two words next to each other, in order, against both anywhere in a message
+ * of about ten words: about one in ten of the messages with both.
+ */
+const PHRASE_SHARE = 0.1;
+
+const SHAPES = ['collect', 'intersect', 'walk', 'sender', 'per-chat'] as const;
+
+export function choosePlan(input: PlanInput): Plan {
+  const total = Math.max(input.total, input.visible, 1);
+  const visible = Math.max(input.visible, 1);
+  const words = input.textMatches !== null;
+  const candidates = input.textMatches ?? total;
+  const matches = candidates * PHRASE_SHARE ** input.phraseLinks;
+  const seen = visible / total;
+  const senderShare = input.senders ? Math.max(input.senders.rows, 1) / total : 1;
+  // Share of the searched messages that match everything.
+  const share = Math.min(1, Math.max(matches / total, 1e-9) * input.filterShare * senderShare);
+  // A sender's walk reads only their messages: the share among those that match the rest.
+  const senderWalk =
+    input.senders?.count === 1
+      ? Math.min(input.senders.rows, input.wanted / (Math.max(share / senderShare, 1e-9) * seen))
+      : Number.POSITIVE_INFINITY;
+  const tableWalk = Math.min(total, input.wanted / (share * seen));
+  const rows: Record<Shape, number> = {
+    collect: Math.min(words ? candidates : total, input.senders?.rows ?? total),
+    intersect: Math.min(candidates, total) * seen,
+    walk: tableWalk,
+    sender: senderWalk,
+    'per-chat': Math.min(visible, (input.chats * input.wanted) / share),
+  };
+  const entries = input.words.reduce(
+    (sum, w) => sum + w.rows * (w.prefix ? Math.max(input.chats, 1) * PREFIX_ENTRY_PER_CHAT : INDEX_ENTRY),
+    0,
+  );
+  const cost: Record<Shape, number> = {
+    collect: words || input.senders ? rows.collect * FETCHED_ROW : Number.POSITIVE_INFINITY,
+    intersect: words ? rows.intersect * FETCHED_ROW + entries + input.chats * CHAT_LOOKUP : Number.POSITIVE_INFINITY,
+    walk: rows.walk * WALK_ROW,
+    // A sender's messages are scattered: each row of their walk is a fetched page.
+    sender: rows.sender * FETCHED_ROW,
+    'per-chat': rows['per-chat'] * PER_CHAT_ROW + input.chats * CHAT_START,
+  };
+  const shape = SHAPES.reduce((best, s) => (cost[s] < cost[best] ? s : best));
+  return { shape, rows };
+}

@@ -1,0 +1,110 @@
+/**
+ * The SQL of each shape (plan.ts). All return the same columns, newest first.
+ * Each is written so the planner cannot swap it for another: `collect` and
+ * `intersect` fence the sort off (a materialized CTE, no LIMIT inside) so
+ * every match is read from the index; `collect` hides the chat test from
+ * the index (only the words are looked up), `intersect` leaves it visible so
+ * the (chat_id, search_vector) index answers both. The walks wrap the word
+ * test in `is true`, which no index matches, so they read by time and stop
+ * at `limit`; their transaction also turns bitmap and sequential scans off
+ * (searchSettings in search.ts). `sender` is the walk along one sender's
+ * messages (messages_sender_idx is on sender_id, created_at).
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Shape } from './plan';
+
+export interface HitsQuery {
+  shape: Shape;
+  chatIds: string[];
+  /** Words to match (with exclusions folded in), or null. */
+  text: SQL | null;
+  /** Without words: exclusions only, as one tsquery matching any of them. */
+  excluded: SQL | null;
+  senderIds: string[] | null;
+  after: Date | null;
+  before: Date | null;
+  hasImage: boolean;
+  /** Keyset: strictly older than this (created_at as PostgreSQL's text, id). */
+  olderThan: { at: string; id: string } | null;
+  /** Relevance's fixed window: sent at or before this instant. */
+  upTo: string | null;
+  limit: number;
+  /** Also return the vector (for ranking). */
+  withVector: boolean;
+}
+
+/**
+ * Ids as one uuid[] parameter, written as an array literal: one parameter
+ * whatever the count (hundreds of chats), and the same text on both drivers.
+ * The ids come from the database, so they are well-formed uuids.
+ */
+export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/** The words' test: `indexed` for the index to answer, `tested` for a walk (no index matches it). */
+function textTests(q: HitsQuery, how: 'indexed' | 'tested'): SQL[] {
+  const c: SQL[] = [];
+  if (q.text)
+    c.push(how === 'indexed' ? sql`m.search_vector @@ ${q.text}` : sql`(m.search_vector @@ ${q.text}) is true`);
+  if (q.excluded) c.push(sql`not (m.search_vector @@ ${q.excluded})`);
+  return c;
+}
+
+/** Everything but the chats and the words. */
+function conditions(q: HitsQuery): SQL[] {
+  const c: SQL[] = [sql`m.deleted_at is null`];
+  if (q.senderIds) c.push(sql`m.sender_id = any(${uuidArray(q.senderIds)})`);
+  if (q.after) c.push(sql`m.created_at >= ${q.after.toISOString()}::timestamptz`);
+  if (q.before) c.push(sql`m.created_at < ${q.before.toISOString()}::timestamptz`);
+  if (q.upTo) c.push(sql`m.created_at <= ${q.upTo}::timestamptz`);
+  if (q.olderThan) {
+    // The first test lets an index on created_at seek; the second breaks ties.
+    const { at, id } = q.olderThan;
+    c.push(sql`m.created_at <= ${at}::timestamptz`, sql`(m.created_at, m.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  if (q.hasImage) c.push(sql`exists (select 1 from uploads u where u.message_id = m.id)`);
+  return c;
+}
+
+function columns(q: HitsQuery): SQL {
+  const base = sql`m.id, m.chat_id, m.sender_id, m.seq, m.body, m.created_at, m.edited_at`;
+  return q.withVector ? sql`${base}, m.search_vector` : base;
+}
+
+const newestFirst = sql`order by created_at desc, id desc`;
+
+/** The hits of one shape: at most `limit` rows, newest first. */
+export function hitsQuery(q: HitsQuery): SQL {
+  if (q.chatIds.length === 0) return sql`select ${columns(q)} from messages m where false`;
+  switch (q.shape) {
+    case 'collect':
+    case 'intersect': {
+      const inChats = sql`m.chat_id = any(${uuidArray(q.chatIds)})`;
+      const chats = q.shape === 'collect' ? sql`(${inChats}) is true` : inChats;
+      const where = sql.join([chats, ...textTests(q, 'indexed'), ...conditions(q)], sql` and `);
+      return sql`with hits as materialized (select ${columns(q)} from messages m where ${where})
+        select * from hits ${newestFirst} limit ${q.limit}`;
+    }
+    case 'walk':
+    case 'sender': {
+      // One test, so that the chat is tested first: most rows of the table are in other chats, and
+      // the words' test is the costly one (the planner would order them by its own cost guesses).
+      const words = textTests(q, 'tested');
+      const visible = sql`case when m.chat_id = any(${uuidArray(q.chatIds)})
+        then ${words.length > 0 ? sql.join(words, sql` and `) : sql`true`} else false end`;
+      const where = sql.join([visible, ...conditions(q)], sql` and `);
+      // Ordered by sender first, only the sender's index can give this order without a sort.
+      const order =
+        q.shape === 'sender' && q.senderIds?.length === 1
+          ? sql`order by m.sender_id desc, m.created_at desc, m.id desc`
+          : sql`order by m.created_at desc, m.id desc`;
+      return sql`select ${columns(q)} from messages m where ${where} ${order} limit ${q.limit}`;
+    }
+    case 'per-chat': {
+      const where = sql.join([sql`m.chat_id = c.id`, ...textTests(q, 'tested'), ...conditions(q)], sql` and `);
+      return sql`select h.* from unnest(${uuidArray(q.chatIds)}) as c(id)
+        cross join lateral (select ${columns(q)} from messages m where ${where}
+          order by m.created_at desc, m.id desc limit ${q.limit}) h
+        ${newestFirst} limit ${q.limit}`;
+    }
+  }
+}
