@@ -15,3 +15,4 @@ export { DomainError } from './errors';
 export type { Logger } from './logger';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
+export { encodeFrame, share, wireTransformer } from './wire';

@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import { DomainError, type DomainErrorKind } from './errors';
+import { wireTransformer } from './wire';
 
 const codes: Record<DomainErrorKind, TRPCError['code']> = {
   invalid: 'BAD_REQUEST',
@@ -19,7 +19,8 @@ export function toTRPCError(error: DomainError): TRPCError {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; an event sent to many streams is serialised once (wire.ts).
+  transformer: wireTransformer,
   sse: {
     ping: { enabled: true, intervalMs: 15_000 },
     client: { reconnectAfterInactivityMs: 40_000 },

@@ -10,6 +10,7 @@
  */
 import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
+import { share } from '../../wire';
 import type { Position } from './cursor';
 import { readAllAfter, readAudiences, readHead, type StoredEvent } from './store';
 import type { EphemeralItem } from './types';
@@ -96,6 +97,7 @@ export class EventHub implements EventPublisher {
 
   /** Hands an ephemeral item to this process's streams of the given users. */
   deliverEphemeral(userIds: Iterable<string>, item: EphemeralItem): void {
+    share(item);
     for (const userId of userIds) {
       for (const sink of this.byUser.get(userId) ?? []) {
         try {
@@ -183,6 +185,8 @@ export class EventHub implements EventPublisher {
     const audiences = await readAudiences(this.database.db, chatIds);
     const batches = new Map<Sink, StoredEvent[]>();
     for (const row of rows) {
+      // The same object goes to every member's stream: serialised once (wire.ts).
+      share(row.event);
       const audience = row.userId ? [row.userId] : row.event.chatId ? (audiences.get(row.event.chatId) ?? []) : [];
       for (const userId of audience) {
         const sinks = this.byUser.get(userId);

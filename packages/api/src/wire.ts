@@ -1,0 +1,145 @@
+/**
+ * Serialise an event once, whoever receives it.
+ *
+ * tRPC's WebSocket adapter runs the router's transformer and `JSON.stringify`
+ * on every item it sends, so a message to a 300-member group was serialised
+ * 300 times: the load tool measured that path at about 120 µs of CPU per
+ * delivery (load/REPORT.md). Here the hub marks the objects it hands to many
+ * streams as shared (`share`); the transformer serialises a shared object once
+ * and keeps the result; and for the `tracked(id, item)` envelope a
+ * subscription yields, it returns a `SharedEnvelope`, which the server's
+ * WebSocket encoder (`encodeFrame`) writes by joining the recipient's ids to
+ * the cached JSON text. Anything else (SSE, HTTP, a shared object serialised
+ * by a plain `JSON.stringify`) gets the same bytes superjson would give it:
+ * `SharedEnvelope.toJSON()` is superjson's own output.
+ *
+ * A shared object must not change after `share`: its text is cached.
+ */
+import superjson, { type SuperJSONResult } from 'superjson';
+
+const shared = new WeakSet<object>();
+
+interface Cached {
+  result: SuperJSONResult;
+  /** `result.json` as JSON text. */
+  jsonText: string;
+  /** The meta of `{ id, data: <this> }` as JSON text, or null when there is none. */
+  envelopeMeta: string | null;
+  /** False when superjson recorded a reference to the root: the envelope is then built the slow way. */
+  envelopeSafe: boolean;
+}
+
+const cache = new WeakMap<object, Cached>();
+
+function prefixKeys(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, annotation] of Object.entries(values)) out[`data.${path}`] = annotation;
+  return out;
+}
+
+/** Marks an object that several streams will send as it is. It must not change afterwards. */
+export function share<T extends object>(value: T): T {
+  shared.add(value);
+  return value;
+}
+
+function cached(value: object): Cached {
+  let entry = cache.get(value);
+  if (entry) return entry;
+  const result = superjson.serialize(value);
+  const meta = result.meta;
+  const equalities = meta?.referentialEqualities;
+  // The array form names the root itself: rare, and left to superjson.
+  const envelopeSafe = !Array.isArray(equalities);
+  let envelopeMeta: string | null = null;
+  if (meta && envelopeSafe) {
+    // superjson's paths are dotted keys (dots in keys escaped): under the
+    // envelope every path gains the `data.` prefix, keys and values alike.
+    const prefixed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(meta)) {
+      if (key === 'values' && value) prefixed[key] = prefixKeys(value as Record<string, unknown>);
+      else if (key === 'referentialEqualities' && value) {
+        const out: Record<string, string[]> = {};
+        for (const [path, others] of Object.entries(value as Record<string, string[]>)) {
+          out[`data.${path}`] = others.map((o) => `data.${o}`);
+        }
+        prefixed[key] = out;
+      } else prefixed[key] = value;
+    }
+    envelopeMeta = JSON.stringify(prefixed);
+  }
+  entry = { result, jsonText: JSON.stringify(result.json), envelopeMeta, envelopeSafe };
+  cache.set(value, entry);
+  return entry;
+}
+
+/** What the transformer gives for `{ id, data }` when `data` is shared. */
+export class SharedEnvelope {
+  constructor(
+    readonly id: string,
+    readonly data: object,
+  ) {}
+
+  /** superjson's own output for `{ id, data }`, for encoders that stringify. */
+  toJSON(): SuperJSONResult {
+    return superjson.serialize({ id: this.id, data: this.data });
+  }
+
+  /** The same as `JSON.stringify(this)`, from the cached text. */
+  text(): string {
+    const entry = cached(this.data);
+    if (!entry.envelopeSafe) return JSON.stringify(this);
+    const meta = entry.envelopeMeta === null ? '' : `,"meta":${entry.envelopeMeta}`;
+    return `{"json":{"id":${JSON.stringify(this.id)},"data":${entry.jsonText}}${meta}}`;
+  }
+}
+
+function isTrackedPair(value: object): value is { id: string; data: object } {
+  const v = value as { id?: unknown; data?: unknown };
+  return (
+    typeof v.id === 'string' &&
+    typeof v.data === 'object' &&
+    v.data !== null &&
+    shared.has(v.data) &&
+    Object.keys(value).length === 2
+  );
+}
+
+/** The router's transformer: superjson, with shared objects serialised once. */
+export const wireTransformer = {
+  serialize(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return superjson.serialize(value);
+    if (shared.has(value)) return cached(value).result;
+    if (isTrackedPair(value)) return new SharedEnvelope(value.id, value.data);
+    return superjson.serialize(value);
+  },
+  deserialize(value: unknown): unknown {
+    return superjson.deserialize(value as SuperJSONResult);
+  },
+};
+
+/**
+ * The WebSocket encoder: a subscription's data frame carrying a
+ * `SharedEnvelope` is joined from cached text; every other message is
+ * `JSON.stringify`d as tRPC's default encoder does.
+ */
+export function encodeFrame(message: unknown): string {
+  if (typeof message === 'object' && message !== null && 'result' in message) {
+    const frame = message as { id?: unknown; jsonrpc?: unknown; result?: unknown };
+    const result = frame.result as { type?: unknown; id?: unknown; data?: unknown } | undefined;
+    if (
+      frame.id !== undefined &&
+      result &&
+      result.type === 'data' &&
+      result.data instanceof SharedEnvelope &&
+      Object.keys(message).every((k) => k === 'id' || k === 'jsonrpc' || k === 'result') &&
+      Object.keys(result).every((k) => k === 'type' || k === 'id' || k === 'data')
+    ) {
+      const jsonrpc = frame.jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(frame.jsonrpc)},`;
+      const id = result.id === undefined ? '' : `,"id":${JSON.stringify(result.id)}`;
+      // Keys in the order tRPC builds them, so the bytes equal JSON.stringify's.
+      return `{"id":${JSON.stringify(frame.id)},${jsonrpc}"result":{"type":"data","data":${result.data.text()}${id}}}`;
+    }
+  }
+  return JSON.stringify(message);
+}

@@ -1,0 +1,94 @@
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame, SharedEnvelope, share, wireTransformer } from '../src/wire';
+
+/** What tRPC's WebSocket adapter hands its encoder for a tracked item, with a given transformer. */
+function frame(serialize: (v: unknown) => unknown, subscriptionId: number | string, trackedId: string, item: object) {
+  return {
+    id: subscriptionId,
+    jsonrpc: undefined,
+    result: { type: 'data', data: serialize({ id: trackedId, data: item }), id: trackedId },
+  };
+}
+
+/** A small deterministic generator of event-like values: dates, nesting, arrays, odd keys, nulls. */
+function randomValue(seed: number): object {
+  let s = seed;
+  const next = () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+  const leaf = (): unknown => {
+    const r = next();
+    if (r < 0.2) return new Date(Math.floor(next() * 2e12));
+    if (r < 0.35) return null;
+    if (r < 0.45) return undefined;
+    if (r < 0.6) return Math.floor(next() * 1e6);
+    if (r < 0.7) return next() < 0.5;
+    return `text "${Math.floor(next() * 1e9).toString(36)}" \u2028 <b>é</b> \\ 😀`;
+  };
+  const build = (depth: number): unknown => {
+    const r = next();
+    if (depth > 3 || r < 0.4) return leaf();
+    if (r < 0.6) return Array.from({ length: Math.floor(next() * 4) }, () => build(depth + 1));
+    const o: Record<string, unknown> = {};
+    const keys = ['id', 'type', 'payload', 'message', 'at', 'a.b', 'x\\y', 'chatId', 'reactions'];
+    for (let i = 0; i < 1 + Math.floor(next() * 5); i++)
+      o[keys[Math.floor(next() * keys.length)] as string] = build(depth + 1);
+    return o;
+  };
+  return { id: seed, type: 'message.created', chatId: 'c', payload: build(0), at: new Date(seed * 1000) };
+}
+
+describe('serialising an event once for every stream', () => {
+  it('writes the same bytes as superjson and JSON.stringify, for shared and unshared items', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const item = randomValue(seed);
+      const expected = JSON.stringify(frame((v) => superjson.serialize(v), seed, String(seed * 7), item));
+      // Unshared: the plain path.
+      expect(encodeFrame(frame(wireTransformer.serialize, seed, String(seed * 7), item))).toBe(expected);
+      // Shared: the cached path, twice (the second from the cache), for two subscriptions.
+      share(item);
+      const fast = frame(wireTransformer.serialize, seed, String(seed * 7), item);
+      expect(fast.result.data).toBeInstanceOf(SharedEnvelope);
+      expect(encodeFrame(fast)).toBe(expected);
+      expect(encodeFrame(frame(wireTransformer.serialize, seed, String(seed * 7), item))).toBe(expected);
+      const other = JSON.stringify(frame((v) => superjson.serialize(v), 'sub-2', 'x', item));
+      expect(encodeFrame(frame(wireTransformer.serialize, 'sub-2', 'x', item))).toBe(other);
+    }
+  });
+
+  it('round-trips through superjson on the client, dates as dates', () => {
+    const at = new Date('2026-11-23T10:00:00.123Z');
+    const item = share({ id: 5, type: 'message.created', payload: { message: { createdAt: at, body: 'hi' } }, at });
+    const text = encodeFrame(frame(wireTransformer.serialize, 1, '5', item));
+    const parsed = JSON.parse(text) as { result: { data: unknown } };
+    expect(superjson.deserialize(parsed.result.data as never)).toEqual({ id: '5', data: item });
+  });
+
+  it('keeps shared references (the same date or object twice) as superjson records them', () => {
+    const when = new Date(0);
+    const inner = { a: 1 };
+    const item = share({ first: inner, second: inner, when });
+    const expected = JSON.stringify(frame((v) => superjson.serialize(v), 3, '9', item));
+    const fast = frame(wireTransformer.serialize, 3, '9', { ...item, also: when });
+    expect(fast.result.data).not.toBeInstanceOf(SharedEnvelope); // a copy is not shared
+    expect(encodeFrame(frame(wireTransformer.serialize, 3, '9', item))).toBe(expected);
+    expect(expected).toContain('referentialEqualities');
+  });
+
+  it('leaves every other message to JSON.stringify, and serialises SharedEnvelope correctly there too', () => {
+    const item = share({ at: new Date(1) });
+    const envelope = wireTransformer.serialize({ id: '1', data: item });
+    // An SSE or HTTP encoder stringifies: it must get superjson's output.
+    expect(JSON.stringify(envelope)).toBe(JSON.stringify(superjson.serialize({ id: '1', data: item })));
+    const error = { id: 2, error: { message: 'no', code: -32600 } };
+    expect(encodeFrame(error)).toBe(JSON.stringify(error));
+    const started = { id: 2, result: { type: 'started' } };
+    expect(encodeFrame(started)).toBe(JSON.stringify(started));
+    // An unshared object inside the envelope shape stays plain superjson.
+    expect(wireTransformer.serialize({ id: '1', data: { at: new Date(1) } })).toEqual(
+      superjson.serialize({ id: '1', data: { at: new Date(1) } }),
+    );
+  });
+});
