@@ -11,6 +11,8 @@ COPY package.json ./
 RUN npm install -g "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1].split('+')[0]")"
 # Download every package the lockfile names; this layer is reused until the lockfile changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# patches/: fixes applied to dependencies at install (README, "Patched dependencies").
+COPY patches/ patches/
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline

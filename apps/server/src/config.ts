@@ -30,6 +30,16 @@ const schema = z
     SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Events older than this are pruned; a client away longer gets a resync. */
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
+     * A live stream whose socket holds more unsent bytes than this (a client
+     * that stopped reading) is cut; the client resumes from its cursor.
+     */
+    STREAM_BUFFER_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(16 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(1024 * 1024),
     WEB_DIST: z.string().optional(),
   })
   .superRefine((env, ctx) => {

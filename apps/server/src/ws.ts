@@ -18,7 +18,7 @@ type Validated = NonNullable<Context['auth']>;
 export function attachWebSocket(
   server: Server,
   deps: Deps,
-  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY'>,
+  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'STREAM_BUFFER_LIMIT_BYTES'>,
   log: AppLogger,
 ) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
@@ -30,11 +30,16 @@ export function attachWebSocket(
     keepAlive: { enabled: true, pingMs: 25_000, pongWaitMs: 10_000 },
     // An event sent to many sockets is serialised once; each frame joins its ids to that text.
     experimental_encoder: { encode: encodeFrame, decode: jsonEncoder.decode },
-    createContext: ({ req }): Context => ({
+    createContext: ({ req, res }): Context => ({
       deps,
       auth: sessions.get(req) ?? null,
       meta: {
         transport: 'ws',
+        connection: {
+          bufferedBytes: () => res.bufferedAmount,
+          limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
+          drop: () => res.terminate(),
+        },
         userAgent: req.headers['user-agent'] ?? '',
         ipAddress: clientAddress(
           headerValue(req.headers['x-forwarded-for']),

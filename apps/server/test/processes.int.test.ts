@@ -5,11 +5,11 @@
  * repeated; a server SIGKILLed in the middle of a burst of retried sends
  * loses no acknowledged message and stores none twice.
  */
-import { randomUUID } from 'node:crypto';
 import { type ChatClient, createChatClient } from '@chat/api/client';
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeUser, type Person } from './clients';
+import { receive, sendWithRetry, storedIds, until } from './burst';
+import { makeUser } from './clients';
 import { makeDirect } from './people';
 import { type ServerProcess, spawnServer } from './process';
 
@@ -28,45 +28,6 @@ async function start(database: TestDatabase, port?: number): Promise<ServerProce
   const s = await spawnServer(database, port);
   running.push(s);
   return s;
-}
-
-/** Records message ids from a raw stream subscription, resuming after its last tracked id. */
-function receive(client: ChatClient, lastEventId: string | null = null) {
-  const state = { ids: [] as string[], last: lastEventId, ready: false };
-  const sub = client.api.events.stream.subscribe(
-    { lastEventId },
-    {
-      onData: ({ id, data }) => {
-        state.last = id;
-        if (data.type === 'stream.ready') state.ready = true;
-        if (data.type === 'message.created') state.ids.push(data.payload.message.id);
-      },
-    },
-  );
-  return { state, stop: () => sub.unsubscribe() };
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Sends until acknowledged, retrying with the same id through errors (as the browser's outbox does). */
-async function sendWithRetry(sender: Person, chatId: string, body: string): Promise<string> {
-  const id = randomUUID();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await sender.client.api.message.send.mutate({ id, chatId, body });
-      return id;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 describe.skipIf(!onPostgres)('two server processes on one database', () => {
@@ -101,7 +62,9 @@ describe.skipIf(!onPostgres)('two server processes on one database', () => {
   }, 180_000);
 });
 
-describe('a server killed with SIGKILL in the middle of a burst', () => {
+// SIGKILL: nothing is finished. SIGTERM: the graceful path (main.ts) must exit
+// cleanly, on its own, with the same guarantees.
+describe.each(['SIGKILL', 'SIGTERM'] as const)('a server stopped with %s in the middle of a burst', (signal) => {
   it('stores every acknowledged message once, and the receiver ends with the full set', async () => {
     const database = await createTestDatabase();
     databases.push(database);
@@ -124,20 +87,18 @@ describe('a server killed with SIGKILL in the middle of a burst', () => {
     const lanes = Promise.all([lane(1), lane(2), lane(3)]);
     await until(() => acknowledged.length >= 100, 'the first hundred');
     const port = server.port;
-    await server.kill('SIGKILL');
+    const stopping = Date.now();
+    await server.kill(signal);
     const killedAt = acknowledged.length;
+    if (signal === 'SIGTERM') {
+      expect(server.child.exitCode).toBe(0); // not the 10-second deadline's exit(1)
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+    }
     server = await start(database, port);
     await lanes;
     expect(killedAt).toBeLessThan(target); // the kill really fell in the middle of the burst
 
-    const stored: string[] = [];
-    let cursor: number | undefined;
-    for (;;) {
-      const page = await sender.client.api.message.history.query({ chatId, cursor, limit: 100 });
-      stored.push(...page.messages.map((m) => m.id));
-      if (page.nextCursor === null) break;
-      cursor = page.nextCursor;
-    }
+    const stored = await storedIds(sender, chatId);
     expect(stored.length).toBe(new Set(stored).size);
     expect(new Set(stored)).toEqual(new Set(acknowledged));
 

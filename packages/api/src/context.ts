@@ -1,11 +1,25 @@
 import type { Deps } from './deps';
 import type { ValidatedSession } from './domain/auth/sessions';
+import { toTRPCError } from './trpc';
+import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 
 export interface RequestMeta {
   ipAddress: string;
   userAgent: string;
   /** `ws`: the context was built once, at the WebSocket upgrade, and lives as long as the socket. */
   transport: 'http' | 'ws';
+  /** Over WebSocket: the socket, for streams to watch what it has not sent yet. */
+  connection?: StreamConnection;
+}
+
+/** What a live stream may ask of its socket. */
+export interface StreamConnection {
+  /** Bytes queued on the socket, not yet handed to the network. */
+  bufferedBytes(): number;
+  /** Past this, the client is not reading: the stream is cut and resumes later from its cursor. */
+  readonly limitBytes: number;
+  /** Closes the socket at once, dropping what it holds. */
+  drop(): void;
 }
 
 /**
@@ -28,5 +42,10 @@ export async function authenticate(
 ): Promise<ValidatedSession | null> {
   const id = deps.sessions.readCookie(cookieHeader);
   if (!id) return null;
-  return deps.sessions.validate(id);
+  try {
+    return await deps.sessions.validate(id);
+  } catch (error) {
+    // Thrown from createContext: a TRPCError keeps its code (503), anything else would be a 500.
+    throw isDatabaseUnavailable(error) ? toTRPCError(databaseUnavailable()) : error;
+  }
 }

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import { DomainError, type DomainErrorKind } from './errors';
+import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 import { wireTransformer } from './wire';
 
 const codes: Record<DomainErrorKind, TRPCError['code']> = {
@@ -45,10 +46,11 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Domain errors become tRPC errors with the same message; nothing else leaks. */
+/** Domain errors become tRPC errors with the same message, a lost database a retryable one; nothing else leaks. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) throw toTRPCError(databaseUnavailable());
   return result;
 });
 

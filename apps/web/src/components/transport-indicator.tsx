@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import { type TransportState, transportModeInUse, transportState } from '../lib/trpc';
+import { databaseAvailable } from '../stores/events';
 
 const LABELS: Record<TransportState, string> = {
   websocket: 'WebSocket',
@@ -31,6 +32,11 @@ export function TransportIndicator() {
         <span class="dot" aria-hidden="true" />
         <span class="transport-label">{LABELS[transportState()]}</span>
       </div>
+      <Show when={!databaseAvailable()}>
+        <p class="transport-note" role="alert" data-testid="database-down">
+          The server cannot reach its database. Messages you write are kept and sent when it is back.
+        </p>
+      </Show>
       <Show when={transportModeInUse() === 'poll'}>
         <p class="transport-note">
           Polling was chosen (<code>?transport=poll</code>): new messages arrive within a few seconds, and typing and

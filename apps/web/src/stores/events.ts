@@ -17,6 +17,11 @@ const [live, setLive] = createSignal(false);
 /** Whether the stream has caught up and is delivering live events. */
 export { live as streamLive };
 
+const [databaseAvailable, setDatabaseAvailable] = createSignal(true);
+
+/** False while the server says it cannot reach its database (sends then wait in the outbox). */
+export { databaseAvailable };
+
 const resyncListeners = new Set<() => void>();
 
 /**
@@ -43,6 +48,10 @@ function dispatch(item: StreamItem): void {
   switch (item.type) {
     case 'stream.ready':
       setLive(true);
+      setDatabaseAvailable(true);
+      return;
+    case 'server.database':
+      setDatabaseAvailable(item.available);
       return;
     case 'stream.resync':
       applied.clear();

@@ -38,7 +38,16 @@ export const eventsRouter = router({
   }) {
     const actor = { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref };
     try {
+      const connection = ctx.meta.connection;
       for await (const { position, item } of streamEvents(ctx.deps, actor, input.lastEventId, signal)) {
+        // tRPC writes every item without waiting: a client that stopped reading
+        // would grow the socket's buffer without bound. Cut it instead; it
+        // resumes from its cursor, and nothing is lost (the log has it all).
+        if (connection && connection.bufferedBytes() > connection.limitBytes) {
+          ctx.deps.log.warn({ userId: actor.userId }, 'stream cut: the client stopped reading');
+          connection.drop();
+          return;
+        }
         yield tracked(encodePosition(position), item);
       }
     } catch (error) {

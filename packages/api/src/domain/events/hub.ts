@@ -48,6 +48,8 @@ export class EventHub implements EventPublisher {
   private pollTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
+  /** Set while reading the log fails: every local stream is told once, and again when it recovers. */
+  private databaseDown = false;
 
   constructor(
     private readonly database: HubDatabase,
@@ -109,6 +111,15 @@ export class EventHub implements EventPublisher {
     }
   }
 
+  /** True while the hub cannot read the event log. */
+  get degraded(): boolean {
+    return this.databaseDown;
+  }
+
+  private broadcast(item: EphemeralItem): void {
+    this.deliverEphemeral(this.byUser.keys(), item);
+  }
+
   get subscriberCount(): number {
     let n = 0;
     for (const s of this.byUser.values()) n += s.size;
@@ -163,8 +174,17 @@ export class EventHub implements EventPublisher {
           if (rows.length < PAGE) break;
         }
       } while (this.pumpAgain && !this.stopped);
+      if (this.databaseDown) {
+        this.databaseDown = false;
+        this.log.info({}, 'reading events works again');
+        this.broadcast({ type: 'server.database', available: true });
+      }
     } catch (error) {
-      this.log.error({ err: error }, 'reading new events failed; retrying');
+      if (!this.databaseDown) {
+        this.databaseDown = true;
+        this.log.error({ err: error }, 'reading new events failed; retrying');
+        this.broadcast({ type: 'server.database', available: false });
+      }
       retryIn = ERROR_RETRY_MS;
     } finally {
       this.pumping = false;

@@ -67,4 +67,10 @@ export type StreamItem =
 /** Not stored, not replayed: presence and typing travel by NOTIFY only. */
 export type EphemeralItem =
   | { type: 'presence'; userId: string; online: boolean; lastSeenAt: Date | null }
-  | { type: 'typing'; chatId: string; userId: string };
+  | { type: 'typing'; chatId: string; userId: string }
+  /**
+   * The server lost (`available: false`) or got back its database. While it is
+   * away nothing new arrives and sends fail with SERVICE_UNAVAILABLE; the
+   * stream stays open and catches up when it returns.
+   */
+  | { type: 'server.database'; available: boolean };
