@@ -137,7 +137,7 @@ describe('search in the browser', () => {
     await group.getByText('Launch crew').waitFor();
     await group.getByText('You', { exact: true }).waitFor();
     expect(await hit(a, 'pizza').locator('time').count()).toBe(1);
-    expect(await hit(a, 'stay text').getByTestId('search-snippet').innerText()).toBe(MARKUP);
+    expect(await hit(a, 'stay text').getByTestId('search-snippet').textContent()).toBe(MARKUP);
     expect(await results(a).locator('b, i').count()).toBe(0);
     // The stranger's message with the same word never shows.
     expect(await hits(a).filter({ hasText: 'secret' }).count()).toBe(0);
@@ -211,6 +211,7 @@ describe('search in the browser', () => {
     expect(await resultsPanel(a).getByRole('button', { name: 'Relevant' }).getAttribute('aria-pressed')).toBe('true');
     await resultsPanel(a).getByRole('button', { name: 'Newest' }).click();
     await a.waitForURL((url) => url.pathname === '/search' && !url.searchParams.has('order'));
+    await resultsPanel(a).getByText('3 results').waitFor();
 
     // The keyboard: ↓ from the box to the first hit, ↓ to the next, Enter opens it.
     await searchBox(a).focus();

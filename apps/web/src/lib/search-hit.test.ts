@@ -1,6 +1,6 @@
 import type { SearchHit } from '@chat/api';
 import { describe, expect, it } from 'vitest';
-import { hitChatTitle, hitSenderName, snippetParts, snippetText } from './search-hit';
+import { hitChatTitle, hitSenderName, reuseHits, snippetParts, snippetText } from './search-hit';
 
 const alice = { id: 'u-alice', username: 'alice', displayName: 'Alice A.' };
 const bob = { id: 'u-bob', username: 'bob', displayName: 'Bob B.' };
@@ -57,5 +57,27 @@ describe('search hits', () => {
       { text: 'a', match: false },
       { text: 'b', match: false },
     ]);
+  });
+});
+
+describe('a new page of the same hits', () => {
+  const make = (id: string, text: string): SearchHit => ({
+    messageId: id,
+    seq: 1,
+    chat: { id: 'c', kind: 'direct', name: null, peer: bob },
+    sender: bob,
+    createdAt: new Date('2030-01-01T10:00:00Z'),
+    editedAt: null,
+    snippet: [{ text, match: true }],
+  });
+
+  it('keeps the hits already shown that did not change, in the new order', () => {
+    const a = make('a', 'one');
+    const b = make('b', 'two');
+    const next = [make('b', 'two'), make('a', 'changed'), make('c', 'three')];
+    const merged = reuseHits([a, b], next);
+    expect(merged[0]).toBe(b);
+    expect(merged[1]).toBe(next[1]);
+    expect(merged[2]).toBe(next[2]);
   });
 });

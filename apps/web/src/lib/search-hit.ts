@@ -32,3 +32,16 @@ export function snippetParts(segments: readonly SnippetSegment[]): SnippetSegmen
 export function snippetText(segments: readonly SnippetSegment[]): string {
   return segments.map((s) => s.text).join('');
 }
+
+/**
+ * The next page of results, reusing the hits already shown that did not
+ * change (the same search again, or the same hits in another order), so
+ * their rows stay on screen as they are, focus included.
+ */
+export function reuseHits(shown: readonly SearchHit[], next: SearchHit[]): SearchHit[] {
+  const byId = new Map(shown.map((hit) => [hit.messageId, hit]));
+  return next.map((hit) => {
+    const old = byId.get(hit.messageId);
+    return old && JSON.stringify(old) === JSON.stringify(hit) ? old : hit;
+  });
+}

@@ -9,6 +9,7 @@
 import type { SearchHit } from '@chat/api';
 import { batch, createEffect, createRoot, createSignal, on } from 'solid-js';
 import { errorMessage } from '../lib/form-errors';
+import { reuseHits } from '../lib/search-hit';
 import { DEFAULT_ORDER, hasQuery, type SearchOrder, type SearchParams } from '../lib/search-url';
 import { api, isApiError } from '../lib/trpc';
 import { onEvents } from './events';
@@ -116,7 +117,8 @@ export function runSearch(params: SearchParams): void {
     )
     .then((page) => {
       if (mine !== generation) return;
-      setResults({ ...idle(params), status: 'ready', hits: page.hits, nextCursor: page.nextCursor });
+      const hits = reuseHits(results().hits, page.hits);
+      setResults({ ...idle(params), status: 'ready', hits, nextCursor: page.nextCursor });
     })
     .catch((error: unknown) => {
       if (mine !== generation) return;
