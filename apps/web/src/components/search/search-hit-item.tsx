@@ -37,7 +37,9 @@ export function SearchHitItem(props: { hit: SearchHit }) {
           <span class="search-hit-sender">{sender()}</span>
         </Show>
         <span class="search-hit-snippet" data-testid="search-snippet">
-          <Snippet segments={props.hit.snippet} />
+          <Show when={props.hit.snippet.length > 0} fallback={<span class="muted">Image</span>}>
+            <Snippet segments={props.hit.snippet} />
+          </Show>
         </span>
       </A>
     </li>

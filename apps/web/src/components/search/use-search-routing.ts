@@ -65,6 +65,21 @@ export function useSearchRouting(): SearchActions {
   /** The search last written to the address bar by us (to tell it from Back/Forward and links). */
   let written: SearchParams | null = null;
   onCleanup(() => clearTimeout(timer));
+  const current = (): SearchParams => ({ q: queryText(searchText()), order: searchOrder() });
+
+  // Gone elsewhere (a result clicked) while a pause was pending: search what was typed, but stay there.
+  createEffect(
+    on(
+      () => `${location.pathname}${location.search}`,
+      () => {
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        timer = undefined;
+        runSearch(current());
+      },
+      { defer: true },
+    ),
+  );
 
   createEffect(
     on([() => location.pathname, () => location.search], ([pathname, search]) => {
@@ -73,6 +88,7 @@ export function useSearchRouting(): SearchActions {
       if (!written || written.q !== params.q || written.order !== params.order) {
         // Not ours: a reload, a link, Back or Forward. What is typed follows the address.
         clearTimeout(timer);
+        timer = undefined;
         committed = true;
         written = params;
         rememberReturn(returnToIn(location.state) ?? returnPath());
@@ -81,10 +97,9 @@ export function useSearchRouting(): SearchActions {
     }),
   );
 
-  const current = (): SearchParams => ({ q: queryText(searchText()), order: searchOrder() });
-
   function write(params: SearchParams, commit: boolean): void {
     clearTimeout(timer);
+    timer = undefined;
     const onSearchPage = isSearchPath(location.pathname);
     if (!onSearchPage && !hasQuery(params.q)) {
       // The box emptied beside an open chat: nothing to search, nowhere to go.
@@ -119,6 +134,7 @@ export function useSearchRouting(): SearchActions {
     },
     close() {
       clearTimeout(timer);
+      timer = undefined;
       const back = closeSearch();
       written = null;
       committed = true;
