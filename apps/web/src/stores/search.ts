@@ -10,7 +10,7 @@ import type { SearchHit } from '@chat/api';
 import { batch, createEffect, createRoot, createSignal, on } from 'solid-js';
 import { errorMessage } from '../lib/form-errors';
 import { reuseHits } from '../lib/search-hit';
-import { DEFAULT_ORDER, hasQuery, type SearchOrder, type SearchParams } from '../lib/search-url';
+import { DEFAULT_ORDER, hasQuery, queryText, type SearchOrder, type SearchParams } from '../lib/search-url';
 import { api, isApiError } from '../lib/trpc';
 import { onEvents } from './events';
 import { currentUser } from './session';
@@ -74,7 +74,7 @@ export function typeSearch(text: string): void {
 /** What the address bar asks for (a reload, a shared link, Back): shown in the box and searched. */
 export function showSearch(params: SearchParams): void {
   batch(() => {
-    if (typed() !== params.q) setTyped(params.q);
+    if (queryText(typed()) !== params.q) setTyped(params.q);
     setOrder(params.order);
     setOpen(true);
   });
