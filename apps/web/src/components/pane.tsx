@@ -1,5 +1,7 @@
 import { A } from '@solidjs/router';
 import type { JSX, ParentProps } from 'solid-js';
+import { queryText, searchPath } from '../lib/search-url';
+import { searchOpen, searchOrder, searchText } from '../stores/search';
 import { Icon, type IconName } from './icons';
 
 export interface PaneHeaderProps {
@@ -11,11 +13,15 @@ export interface PaneHeaderProps {
   onTitlesClick?: () => void;
 }
 
-/** The right pane's header; on a narrow window it has a way back to the chat list. */
+/** The right pane's header; on a narrow window it has a way back to the chat list (or the search results). */
 export function PaneHeader(props: ParentProps<PaneHeaderProps>) {
+  const back = () =>
+    searchOpen()
+      ? { href: searchPath({ q: queryText(searchText()), order: searchOrder() }), label: 'Back to search results' }
+      : { href: '/', label: 'Back to chats' };
   return (
     <header class="pane-header">
-      <A href="/" class="back-link" aria-label="Back to chats">
+      <A href={back().href} class="back-link" aria-label={back().label}>
         ‹
       </A>
       {props.leading}

@@ -1,39 +1,59 @@
-import { A, useLocation, useNavigate } from '@solidjs/router';
+import { A, useLocation } from '@solidjs/router';
 import { createSignal, type ParentProps, Show } from 'solid-js';
+import { isSearchPath } from '../lib/search-url';
 import { addressBook } from '../stores/contacts';
+import { searchOpen } from '../stores/search';
 import { ChatList } from './chat-list';
 import { Icon } from './icons';
 import { NewGroupDialog } from './new-group-dialog';
+import { SearchBox } from './search/search-box';
+import { SearchPanel } from './search/search-panel';
+import { useSearchRouting } from './search/use-search-routing';
 import { TransportIndicator } from './transport-indicator';
 import { UserMenu } from './user-menu';
 
 /**
  * The signed-in layout: the chat list on the left, the route's content on the
- * right. On a narrow window only one shows: the list at `/`, else the content.
+ * right. While searching, the results take the chat list's place (and stay
+ * there beside a result opened on the right). On a narrow window only one
+ * shows: the left column at `/` and `/search`, else the content.
  */
 export function Shell(props: ParentProps) {
   const location = useLocation();
+  const search = useSearchRouting();
+  const listView = () => location.pathname === '/' || isSearchPath(location.pathname);
   return (
-    <div class="shell" data-view={location.pathname === '/' ? 'list' : 'content'}>
+    <div class="shell" data-view={listView() ? 'list' : 'content'}>
       <aside class="sidebar" aria-label="Chats and navigation">
         <div class="sidebar-top">
           <UserMenu />
         </div>
-        <SearchBox />
-        <nav class="sidebar-nav" aria-label="Main">
-          <ContactsLink />
-        </nav>
-        <div class="section-head">
-          <h2 class="section-title">Chats</h2>
-          <NewGroupButton />
-        </div>
-        <ChatList />
+        <SearchBox actions={search} />
+        <Show when={searchOpen()} fallback={<Chats />}>
+          <SearchPanel actions={search} />
+        </Show>
         <footer class="sidebar-footer">
           <TransportIndicator />
         </footer>
       </aside>
       <main class="pane">{props.children}</main>
     </div>
+  );
+}
+
+/** The way to contacts and the chat list (what search results replace). */
+function Chats() {
+  return (
+    <>
+      <nav class="sidebar-nav" aria-label="Main">
+        <ContactsLink />
+      </nav>
+      <div class="section-head">
+        <h2 class="section-title">Chats</h2>
+        <NewGroupButton />
+      </div>
+      <ChatList />
+    </>
   );
 }
 
@@ -64,33 +84,5 @@ function NewGroupButton() {
         <NewGroupDialog onClose={() => setOpen(false)} />
       </Show>
     </>
-  );
-}
-
-/** Goes to /search?q=…; the search itself arrives in a later release. */
-function SearchBox() {
-  const navigate = useNavigate();
-  const [query, setQuery] = createSignal('');
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
-    const q = query().trim();
-    navigate(q ? `/search?q=${encodeURIComponent(q)}` : '/search');
-  };
-  return (
-    <search class="search-box">
-      <form onSubmit={submit}>
-        <label for="sidebar-search" class="visually-hidden">
-          Search messages
-        </label>
-        <input
-          id="sidebar-search"
-          type="search"
-          placeholder="Search messages"
-          autocomplete="off"
-          value={query()}
-          onInput={(e) => setQuery(e.currentTarget.value)}
-        />
-      </form>
-    </search>
   );
 }
