@@ -7,6 +7,7 @@ import './styles/lists.css';
 import './styles/panels.css';
 import './styles/messages.css';
 import './styles/composer.css';
+import './styles/rich.css';
 
 rememberTransportChoice();
 void loadSession();

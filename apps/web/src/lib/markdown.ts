@@ -8,9 +8,7 @@
  * (never its HTML output) and holds text and a fixed set of node kinds, so
  * whatever renders it creates text nodes and known elements only.
  */
-import MarkdownIt from 'markdown-it';
-
-type Token = ReturnType<MarkdownIt['parse']>[number];
+import MarkdownIt, { type Token } from 'markdown-it';
 
 export type MarkNode =
   | { kind: 'text'; text: string }
@@ -42,7 +40,7 @@ export function safeHref(href: string): string | null {
 /** Links found in the text: with their scheme written out, or starting `www.`; bare domains stay text. */
 function linkTarget(open: Token, label: string): string | null {
   const href = open.attrGet('href');
-  if (!href) return null;
+  if (typeof href !== 'string' || !href) return null;
   const written = /^(https?:\/\/|mailto:|www\.)/i.test(label) || href === `mailto:${label}`;
   return written ? safeHref(href) : null;
 }
