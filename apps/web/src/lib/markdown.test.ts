@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BlockNode, type MarkNode, parseMessage, plainText, safeHref } from './markdown';
+import { type BlockNode, MAX_DEPTH, type MarkNode, parseMessage, plainText, safeHref } from './markdown';
 
 const text = (t: string): MarkNode => ({ kind: 'text', text: t });
 const para = (...children: MarkNode[]): BlockNode => ({ kind: 'paragraph', children });
@@ -110,9 +110,15 @@ describe('parseMessage', () => {
     expect(hrefs(parseMessage('[fine](https://example.com)'))).toEqual(['https://example.com/']);
   });
 
-  it('survives very long and deeply nested input', () => {
-    const deep = `${'*'.repeat(2000)}x${'*'.repeat(2000)}`;
-    expect(plainText(deep).length).toBeGreaterThan(0);
+  it('survives very long and deeply nested input, nesting at most MAX_DEPTH deep', () => {
+    const depth = (nodes: MarkNode[]): number =>
+      Math.max(0, ...nodes.map((n) => ('children' in n ? 1 + depth(n.children) : 0)));
+    const deep = `${'*'.repeat(1999)}x${'*'.repeat(1999)}`;
+    const [block] = parseMessage(deep);
+    expect(block?.kind === 'paragraph' && depth(block.children)).toBe(MAX_DEPTH);
+    // What is not nested stays as the characters typed.
+    expect(plainText(deep)).toMatch(/^\*+x\*+$/);
+    expect(plainText(deep).length).toBeGreaterThan(deep.length - MAX_DEPTH * 4);
     const nested = `${'**a *b ~~c '.repeat(300)}`;
     expect(() => parseMessage(nested)).not.toThrow();
     const long = 'word '.repeat(800);

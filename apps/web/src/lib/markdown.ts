@@ -63,11 +63,26 @@ function labelOf(tokens: Token[], from: number): string {
   return text;
 }
 
+/**
+ * Marks nest at most this deep; deeper ones stay as their characters. (The
+ * parser itself nests without limit: 2,000 asterisks make 1,000 levels,
+ * which would exhaust the stack of whatever walks the tree.)
+ */
+export const MAX_DEPTH = 12;
+
+interface Frame {
+  children: MarkNode[];
+  /** Too deep: its marks are kept as text, its content goes to the parent. */
+  flat: boolean;
+  markup: string;
+}
+
 /** One paragraph's inline tokens into nodes, with a stack (no recursion: nesting depth cannot overflow). */
 export function inlineNodes(tokens: Token[]): MarkNode[] {
   const root: MarkNode[] = [];
-  const stack: { node: Container | null; children: MarkNode[] }[] = [{ node: null, children: root }];
-  const top = () => stack[stack.length - 1] as { node: Container | null; children: MarkNode[] };
+  const stack: Frame[] = [{ children: root, flat: false, markup: '' }];
+  let depth = 0;
+  const top = () => stack[stack.length - 1] as Frame;
   const addText = (text: string) => {
     if (!text) return;
     const list = top().children;
@@ -75,26 +90,33 @@ export function inlineNodes(tokens: Token[]): MarkNode[] {
     if (last?.kind === 'text') list[list.length - 1] = { kind: 'text', text: last.text + text };
     else list.push({ kind: 'text', text });
   };
-  // A link that is not opened as one: its open and close are skipped, its label stays text.
-  let skippedLinks = 0;
+  const open = (node: Container | null, markup: string) => {
+    if (node && depth < MAX_DEPTH) {
+      top().children.push(node);
+      stack.push({ children: node.children, flat: false, markup });
+      depth++;
+    } else {
+      addText(markup);
+      stack.push({ children: top().children, flat: true, markup });
+    }
+  };
+  const close = () => {
+    if (stack.length <= 1) return;
+    const frame = stack.pop() as Frame;
+    if (frame.flat) addText(frame.markup);
+    else depth--;
+  };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const kind = CONTAINERS[t.type];
     if (kind) {
-      const node: Container = { kind, children: [] };
-      top().children.push(node);
-      stack.push({ node, children: node.children });
+      open({ kind, children: [] }, t.markup);
     } else if (t.type === 'link_open') {
+      // A link that is not opened as one (not http, https or mailto): its label stays text.
       const href = linkTarget(t, labelOf(tokens, i + 1));
-      if (href) {
-        const node: Container = { kind: 'link', href, children: [] };
-        top().children.push(node);
-        stack.push({ node, children: node.children });
-      } else skippedLinks++;
-    } else if (t.type === 'link_close' && skippedLinks > 0) {
-      skippedLinks--;
+      open(href ? { kind: 'link', href, children: [] } : null, '');
     } else if (t.nesting === -1) {
-      if (stack.length > 1) stack.pop();
+      close();
     } else if (t.type === 'code_inline') {
       top().children.push({ kind: 'code', text: t.content });
     } else if (t.type === 'softbreak' || t.type === 'hardbreak') {
@@ -107,8 +129,16 @@ export function inlineNodes(tokens: Token[]): MarkNode[] {
   return root;
 }
 
-/** A message's text as blocks: paragraphs and fenced code. */
+/** A message's text as blocks: paragraphs and fenced code. Should the parser fail, the text as it is. */
 export function parseMessage(text: string): BlockNode[] {
+  try {
+    return parseBlocks(text);
+  } catch {
+    return [{ kind: 'paragraph', children: [{ kind: 'text', text }] }];
+  }
+}
+
+function parseBlocks(text: string): BlockNode[] {
   const blocks: BlockNode[] = [];
   for (const t of parser.parse(text, {})) {
     if (t.type === 'inline') blocks.push({ kind: 'paragraph', children: inlineNodes(t.children ?? []) });

@@ -37,14 +37,16 @@ export function EmojiPicker(props: EmojiPickerProps) {
   const [all] = createResource(loadAllEmoji);
   const results = () => searchEmoji(all() ?? [], query());
 
-  const rect = props.anchor.getBoundingClientRect();
+  // Read once: after closing, the owner's <Show> no longer has an anchor to give.
+  const anchor = props.anchor;
+  const rect = anchor.getBoundingClientRect();
   const left = Math.max(8, Math.min(window.innerWidth - WIDTH - 8, rect.right - WIDTH));
   const below = rect.bottom + 6 + HEIGHT <= window.innerHeight;
   const top = below ? rect.bottom + 6 : Math.max(8, rect.top - 6 - HEIGHT);
 
   const close = () => {
     props.onClose();
-    if (props.anchor.isConnected) props.anchor.focus();
+    if (anchor.isConnected) anchor.focus();
   };
   const pick = (emoji: string) => {
     props.onPick(emoji);
@@ -54,8 +56,7 @@ export function EmojiPicker(props: EmojiPickerProps) {
   onMount(() => {
     search?.focus();
     const outside = (e: PointerEvent) => {
-      if (panel && e.target instanceof Node && !panel.contains(e.target) && !props.anchor.contains(e.target))
-        props.onClose();
+      if (panel && e.target instanceof Node && !panel.contains(e.target) && !anchor.contains(e.target)) props.onClose();
     };
     document.addEventListener('pointerdown', outside, true);
     onCleanup(() => document.removeEventListener('pointerdown', outside, true));
