@@ -88,25 +88,25 @@ describe('rich messages in the browser', () => {
     // Alice sees it live: count 1, not hers, Bob's name on hover.
     const chip = rowWith(a, 'from').locator('.reaction-chip[data-emoji="👍"]');
     await chip.waitFor();
-    expect(await chip.locator('.reaction-count').innerText()).toBe('1');
+    expect(await chip.locator('.reaction-count').textContent()).toBe('1');
     expect(await chip.getAttribute('aria-pressed')).toBe('false');
     expect(await chip.getAttribute('title')).toBe(`${bob.user.displayName} reacted with 👍`);
     await maybeScreenshot(a, 'rich-reaction');
 
     // Alice adds hers by clicking the chip: 2 for both; a reload keeps it.
     await chip.click();
-    await expect.poll(() => chip.locator('.reaction-count').innerText()).toBe('2');
-    await expect.poll(() => bobsChip.locator('.reaction-count').innerText(), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => chip.locator('.reaction-count').textContent()).toBe('2');
+    await expect.poll(() => bobsChip.locator('.reaction-count').textContent(), { timeout: 10_000 }).toBe('2');
     await a.reload();
     const after = rowWith(a, 'from').locator('.reaction-chip[data-emoji="👍"]');
     await after.waitFor();
-    expect(await after.locator('.reaction-count').innerText()).toBe('2');
+    expect(await after.locator('.reaction-count').textContent()).toBe('2');
     expect(await after.getAttribute('aria-pressed')).toBe('true');
     expect(await after.getAttribute('title')).toBe(`You and ${bob.user.displayName} reacted with 👍`);
 
     // Bob takes his back: Alice's chip counts 1 again.
     await bobsChip.click();
-    await expect.poll(() => after.locator('.reaction-count').innerText(), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => after.locator('.reaction-count').textContent(), { timeout: 10_000 }).toBe('1');
 
     // The chat list's preview is plain text.
     await a.goto('/');
@@ -147,7 +147,7 @@ describe('rich messages in the browser', () => {
     await row.locator('em', { hasText: 'this' }).waitFor();
     await row.locator('strong', { hasText: 'bold' }).waitFor();
     await row.locator('s', { hasText: 'gone' }).waitFor();
-    const stored = await messageList(a).locator('.message-text').last().innerText();
+    const stored = await messageList(a).locator('.message-text').last().textContent();
     expect(stored).toBe('make this bold and gone');
     await finish(alice, bob);
   });
