@@ -12,7 +12,8 @@ export function pngBytes(width: number, height: number, colour = { r: 40, g: 120
 
 /** Noise compresses badly: a PNG of about `width`×`height`×3 bytes, to watch an upload's progress. */
 export function noisyPngBytes(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+  const noise = { type: 'gaussian', mean: 128, sigma: 60 } as const;
+  return sharp({ create: { width, height, channels: 3, background: '#808080', noise } })
     .png({ compressionLevel: 0 })
     .toBuffer();
 }
@@ -46,4 +47,27 @@ export function rowWith(page: Page, text: string): Locator {
   return messageList(page)
     .getByRole('listitem')
     .filter({ has: page.locator('.message-text', { hasText: text }) });
+}
+
+/** Drags files over the chat pane and drops them (real drag events carrying a DataTransfer). */
+export async function dropFiles(
+  page: Page,
+  files: { name: string; type: string; bytes: Buffer }[],
+  options: { drop: boolean } = { drop: true },
+): Promise<void> {
+  const plain = files.map((f) => ({ name: f.name, type: f.type, bytes: f.bytes.toString('base64') }));
+  await page.getByRole('region', { name: 'Conversation' }).evaluate(
+    (pane, { list, drop }) => {
+      const data = new DataTransfer();
+      for (const f of list) {
+        const raw = Uint8Array.from(atob(f.bytes), (c) => c.charCodeAt(0));
+        data.items.add(new File([raw], f.name, { type: f.type }));
+      }
+      const target = pane.querySelector('.timeline') ?? pane;
+      for (const type of drop ? ['dragenter', 'dragover', 'drop'] : ['dragenter', 'dragover']) {
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    },
+    { list: plain, drop: options.drop },
+  );
 }
