@@ -119,6 +119,21 @@ describe('attaching images', () => {
     await expect.poll(() => uploadList(a).locator('[data-status="done"]').count(), { timeout: 20_000 }).toBe(10);
     await a.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => imagesIn(bob.page).count(), { timeout: 15_000 }).toBe(11);
+
+    // The viewer moves through the chat's images with the arrow keys.
+    await messageList(bob.page).getByRole('button', { name: 'Open image n1.png' }).click();
+    const viewer = bob.page.getByRole('dialog', { name: 'Image viewer' });
+    await viewer.getByText('2 of 11').waitFor();
+    await bob.page.keyboard.press('ArrowRight');
+    await viewer.getByRole('img', { name: 'n2.png' }).waitFor();
+    await viewer.getByText('3 of 11').waitFor();
+    await bob.page.keyboard.press('ArrowLeft');
+    await bob.page.keyboard.press('ArrowLeft');
+    await viewer.getByRole('img', { name: 'good.png' }).waitFor();
+    await viewer.getByText('1 of 11').waitFor();
+    expect(await viewer.getByRole('button', { name: 'Previous image' }).isDisabled()).toBe(true);
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await viewer.waitFor({ state: 'detached' });
     await finish(alice, bob);
   });
 
