@@ -13,9 +13,8 @@ function Inline(props: { nodes: MarkNode[] }): JSX.Element {
       {(node) => (
         <Switch>
           <Match when={node.kind === 'text' && node}>{(n) => n().text}</Match>
-          <Match when={node.kind === 'break'}>
-            <br />
-          </Match>
+          {/* A line break stays the newline typed: .message-text keeps white space (pre-wrap). */}
+          <Match when={node.kind === 'break'}>{'\n'}</Match>
           <Match when={node.kind === 'code' && node}>{(n) => <code>{n().text}</code>}</Match>
           <Match when={node.kind === 'strong' && node}>
             {(n) => (
