@@ -129,7 +129,7 @@ export function uploadTray(chatId: string): UploadTray {
   return tray;
 }
 
-/** The image files among what was pasted or dropped (anything else is left to the page). */
+/** The files pasted or dropped (the server judges whether each is an image we accept). */
 export function filesOf(data: DataTransfer | null): File[] {
   if (!data) return [];
   return [...data.files];
