@@ -10,6 +10,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
+    // The emoji data set (emojibase-data, ~570 kB, 86 kB gzipped) is one lazily loaded chunk on purpose.
+    chunkSizeWarningLimit: 600,
   },
   server: {
     port: 5173,
@@ -17,6 +19,8 @@ export default defineConfig({
     proxy: {
       // HTTP queries and mutations, SSE, and the WebSocket upgrade on the same path.
       '/trpc': { target: apiTarget, ws: true, changeOrigin: false },
+      // Image uploads and downloads.
+      '/api': { target: apiTarget, changeOrigin: false },
     },
   },
 });

@@ -8,6 +8,7 @@ import './styles/panels.css';
 import './styles/messages.css';
 import './styles/composer.css';
 import './styles/search.css';
+import './styles/rich.css';
 
 rememberTransportChoice();
 void loadSession();

@@ -16,7 +16,13 @@ export type IconName =
   | 'arrow-down'
   | 'clock'
   | 'check'
-  | 'checks';
+  | 'checks'
+  | 'image'
+  | 'smile'
+  | 'download'
+  | 'chevron-left'
+  | 'chevron-right'
+  | 'close';
 
 /** Stroke icons drawn in currentColor (emoji fonts are not everywhere). Decorative: hidden from screen readers. */
 export function Icon(props: { name: IconName; size?: number }): JSX.Element {
@@ -92,6 +98,27 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
         </Match>
         <Match when={props.name === 'check'}>
           <path d="m5 12.5 4.5 4.5L19 7.5" />
+        </Match>
+        <Match when={props.name === 'image'}>
+          <rect x="3.5" y="4.5" width="17" height="15" rx="2.5" />
+          <circle cx="9" cy="10" r="1.8" />
+          <path d="m20.5 16-5-5-9 8.5" />
+        </Match>
+        <Match when={props.name === 'smile'}>
+          <circle cx="12" cy="12" r="8.5" />
+          <path d="M8.5 14a4.5 4.5 0 0 0 7 0M9.5 9.5v.01M14.5 9.5v.01" />
+        </Match>
+        <Match when={props.name === 'download'}>
+          <path d="M12 4v11M7 10.5l5 5 5-5M5 20h14" />
+        </Match>
+        <Match when={props.name === 'chevron-left'}>
+          <path d="m15 5-7 7 7 7" />
+        </Match>
+        <Match when={props.name === 'chevron-right'}>
+          <path d="m9 5 7 7-7 7" />
+        </Match>
+        <Match when={props.name === 'close'}>
+          <path d="M6 6l12 12M18 6 6 18" />
         </Match>
         <Match when={props.name === 'checks'}>
           <path d="m2 12.5 4.5 4.5L16 7.5" />

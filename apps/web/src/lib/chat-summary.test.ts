@@ -35,6 +35,8 @@ const msg = (seq: number, senderId: string, patch: Partial<MessageView> = {}): M
     createdAt: new Date(t0.getTime() + seq * 1000),
     editedAt: null,
     deletedAt: null,
+    attachments: [],
+    reactions: [],
     ...patch,
   }) as MessageView;
 
@@ -70,6 +72,9 @@ describe('a chat-list entry', () => {
     expect(withChangedMessage(c, msg(9, 'bob'))).toBe(c);
     expect(previewText(msg(2, 'bob', { body: '' }), 'me')).toBe('Image');
     expect(previewText(null, 'me')).toBe('');
+    expect(previewText(msg(2, 'bob', { body: '**Big** *news*:\n`v2` ~~soon~~ out' }), 'me')).toBe(
+      'Big news: v2 soon out',
+    );
   });
 
   it('takes the user’s own receipts in stream order, and never goes back', () => {

@@ -5,6 +5,7 @@
  * `lastSeq` is not counted again.
  */
 import type { ChatReadState, ChatSummary, MessageView } from '@chat/api';
+import { plainText } from './markdown';
 import { newerVersion } from './timeline';
 
 /** The server stops counting here; the badge shows "99+". */
@@ -73,12 +74,17 @@ export function unreadBadge(count: number): string {
   return count >= UNREAD_CAP ? '99+' : String(count);
 }
 
-/** What the list says under a chat's name: the last message as one line of plain text. */
+/** "Image", "3 images": what an image-only message says in the list. */
+function imagesLabel(count: number): string {
+  return count > 1 ? `${count} images` : 'Image';
+}
+
+/** What the list says under a chat's name: the last message as one line of plain text, marks dropped. */
 export function previewText(message: MessageView | null, myId: string | undefined): string {
   if (!message) return '';
   const text =
     message.deletedAt || message.body === null
       ? 'Message deleted'
-      : message.body.replace(/\s+/g, ' ').trim() || 'Image'; // no text: an image-only message
+      : plainText(message.body) || imagesLabel(message.attachments.length); // no text: an image-only message
   return message.senderId === myId ? `You: ${text}` : text;
 }

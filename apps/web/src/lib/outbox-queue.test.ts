@@ -16,7 +16,7 @@ import {
 } from './outbox-queue';
 
 const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 9, minute));
-const entry = (id: string, chatId: string, minute = 0) => createEntry(id, chatId, `text ${id}`, at(minute));
+const entry = (id: string, chatId: string, minute = 0) => createEntry(id, chatId, `text ${id}`, [], at(minute));
 
 const offline = { message: NO_CONNECTION, refused: false };
 const refused = { message: 'You are no longer contacts.', refused: true };
@@ -72,6 +72,24 @@ describe('the outbox queue', () => {
       { ...entry('b', 'c2', 3), state: 'failed', error: refused.message, refused: true },
     ]);
     expect(back[0]?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('keeps attachments through storage, dropping unreadable ones', () => {
+    const image = {
+      id: 'img-1',
+      contentType: 'image/png',
+      fileName: 'cat.png',
+      bytes: 10,
+      width: 40,
+      height: 30,
+      thumbWidth: 40,
+      thumbHeight: 30,
+    };
+    const q = [createEntry('a', 'c1', '', [image], at(0))];
+    expect(parseOutbox(serializeOutbox(q))[0]?.attachments).toEqual([image]);
+    const stored = JSON.parse(serializeOutbox(q)) as Record<string, unknown>[];
+    const broken = [{ ...stored[0], attachments: [{ id: 'x' }, image] }];
+    expect(parseOutbox(JSON.stringify(broken))[0]?.attachments).toEqual([image]);
   });
 
   it('drops what it cannot read', () => {

@@ -7,12 +7,19 @@
  * chat's messages are stored in the order they were written.
  */
 
+import type { MessageView } from '@chat/api';
+
 export type OutboxState = 'queued' | 'sending' | 'failed';
+
+/** An uploaded image, as the upload route answered (sent by id with the message). */
+export type Attachment = MessageView['attachments'][number];
 
 export interface OutboxEntry {
   id: string;
   chatId: string;
   body: string;
+  /** Images already uploaded into the chat, in the order they show. */
+  attachments: Attachment[];
   createdAt: Date;
   state: OutboxState;
   /** Why the last attempt failed. */
@@ -21,8 +28,14 @@ export interface OutboxEntry {
   refused: boolean;
 }
 
-export function createEntry(id: string, chatId: string, body: string, now: Date = new Date()): OutboxEntry {
-  return { id, chatId, body, createdAt: now, state: 'queued', error: null, refused: false };
+export function createEntry(
+  id: string,
+  chatId: string,
+  body: string,
+  attachments: Attachment[] = [],
+  now: Date = new Date(),
+): OutboxEntry {
+  return { id, chatId, body, attachments, createdAt: now, state: 'queued', error: null, refused: false };
 }
 
 /** The next message to send, or none: one at a time, and never past a failed one of the same chat. */
@@ -120,7 +133,7 @@ export function parseOutbox(text: string | null): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const item of raw as Record<string, unknown>[]) {
     if (typeof item !== 'object' || item === null) continue;
-    const { id, chatId, body, createdAt, state, error, refused } = item;
+    const { id, chatId, body, attachments, createdAt, state, error, refused } = item;
     const at = typeof createdAt === 'string' ? new Date(createdAt) : null;
     if (typeof id !== 'string' || typeof chatId !== 'string' || typeof body !== 'string') continue;
     if (!at || Number.isNaN(at.getTime()) || typeof state !== 'string' || !STATES.includes(state)) continue;
@@ -128,6 +141,7 @@ export function parseOutbox(text: string | null): OutboxEntry[] {
       id,
       chatId,
       body,
+      attachments: parseAttachments(attachments),
       createdAt: at,
       state: state === 'sending' ? 'queued' : (state as OutboxState),
       error: typeof error === 'string' ? error : null,
@@ -135,4 +149,30 @@ export function parseOutbox(text: string | null): OutboxEntry[] {
     });
   }
   return entries;
+}
+
+function isAttachment(value: unknown): value is Attachment {
+  if (typeof value !== 'object' || value === null) return false;
+  const a = value as Record<string, unknown>;
+  return (
+    typeof a.id === 'string' &&
+    typeof a.contentType === 'string' &&
+    typeof a.fileName === 'string' &&
+    ['bytes', 'width', 'height', 'thumbWidth', 'thumbHeight'].every((k) => typeof a[k] === 'number')
+  );
+}
+
+/** Stored attachments; an unreadable one is dropped (older outboxes have none). */
+function parseAttachments(value: unknown): Attachment[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isAttachment).map((a) => ({
+    id: a.id,
+    contentType: a.contentType,
+    fileName: a.fileName,
+    bytes: a.bytes,
+    width: a.width,
+    height: a.height,
+    thumbWidth: a.thumbWidth,
+    thumbHeight: a.thumbHeight,
+  }));
 }

@@ -46,11 +46,21 @@ describe('merging messages', () => {
 describe('timeline entries', () => {
   it('shows unsent messages after the stored ones, once each', () => {
     const unsent = [
-      { id: 'm2', chatId: 'c', body: 'raced', createdAt: base, state: 'sending' as const, error: null, refused: false },
+      {
+        id: 'm2',
+        chatId: 'c',
+        body: 'raced',
+        attachments: [],
+        createdAt: base,
+        state: 'sending' as const,
+        error: null,
+        refused: false,
+      },
       {
         id: 'u1',
         chatId: 'c',
         body: 'pending',
+        attachments: [],
         createdAt: base,
         state: 'queued' as const,
         error: null,

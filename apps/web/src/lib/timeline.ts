@@ -53,6 +53,8 @@ export interface TimelineEntry {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  attachments: MessageView['attachments'];
+  reactions: MessageView['reactions'];
   /** Set while the message is in the outbox (pending or failed). */
   unsent: OutboxEntry | null;
 }
@@ -81,6 +83,8 @@ export function timelineEntries(
       createdAt: e.createdAt,
       editedAt: null,
       deletedAt: null,
+      attachments: e.attachments,
+      reactions: [],
       unsent: e,
     });
   }

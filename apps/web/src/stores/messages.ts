@@ -8,6 +8,7 @@
  */
 import type { MessageView } from '@chat/api';
 import { type Accessor, batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { applyReaction, type ReactionChange } from '../lib/reactions';
 import { mergeMessages, newestSeq, oldestSeq, replaceMessage } from '../lib/timeline';
 import { api } from '../lib/trpc';
 import { onEvents, onResync, streamLive } from './events';
@@ -51,6 +52,8 @@ export interface Timeline {
   showLatest(): Promise<void>;
   edit(messageId: string, body: string): Promise<void>;
   remove(messageId: string): Promise<void>;
+  /** Puts (`on`) or takes away the user's emoji: shown at once, undone if the server refuses. */
+  react(change: ReactionChange): Promise<void>;
 }
 
 class WrongChat extends Error {
@@ -87,6 +90,14 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     setMessages((list) => replaceMessage(list, message));
     aside = replaceMessage(aside, message);
     if (target()?.id === message.id) setTarget(message);
+  };
+  const reacted = (change: ReactionChange) => {
+    batch(() => {
+      setMessages((list) => applyReaction(list, change));
+      aside = applyReaction(aside, change);
+      const current = target();
+      if (current?.id === change.messageId) setTarget(applyReaction([current], change)[0] ?? current);
+    });
   };
   const reachedLatest = () => {
     setAtLatest(true);
@@ -200,6 +211,9 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
       'message.created': (e) => arrived(e.payload.message),
       'message.edited': (e) => changed(e.payload.message),
       'message.deleted': (e) => changed(e.payload.message),
+      'reaction.updated': ({ payload }) => {
+        if (payload.chatId === chatId) reacted(payload);
+      },
     }),
   );
   onCleanup(onSent(arrived));
@@ -243,6 +257,15 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     },
     async remove(messageId) {
       changed(await api.message.delete.mutate({ messageId }));
+    },
+    async react(change) {
+      reacted(change);
+      try {
+        await api.message.react.mutate({ messageId: change.messageId, emoji: change.emoji, on: change.on });
+      } catch (failure) {
+        reacted({ ...change, on: !change.on });
+        throw failure;
+      }
     },
   };
 }

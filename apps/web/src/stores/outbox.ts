@@ -9,6 +9,7 @@
 import type { MessageView } from '@chat/api';
 import { batch, createEffect, createRoot, createSignal, on } from 'solid-js';
 import {
+  type Attachment,
   classifyFailure,
   createEntry,
   markFailed,
@@ -28,7 +29,7 @@ import { noteSentMessage } from './chats';
 import { onEvents } from './events';
 import { currentUser } from './session';
 
-export type { OutboxEntry } from '../lib/outbox-queue';
+export type { Attachment, OutboxEntry } from '../lib/outbox-queue';
 
 /** A send that failed for want of a connection is tried again after this, if nothing else woke the queue. */
 const RETRY_AFTER_MS = 10_000;
@@ -88,7 +89,12 @@ async function flush(): Promise<void> {
       const owner = ownerId;
       save(markSending(entries(), next.id));
       try {
-        const message = await api.message.send.mutate({ id: next.id, chatId: next.chatId, body: next.body });
+        const message = await api.message.send.mutate({
+          id: next.id,
+          chatId: next.chatId,
+          body: next.body,
+          attachmentIds: next.attachments.map((a) => a.id),
+        });
         if (ownerId !== owner) return;
         batch(() => {
           save(withoutEntry(entries(), next.id));
@@ -168,10 +174,13 @@ if (typeof window !== 'undefined') window.addEventListener('storage', storageCha
 
 // --- What the pages use -----------------------------------------------------------
 
-/** Writes a message into `chatId`: it shows at once and is sent as soon as possible. Returns its id. */
-export function sendMessage(chatId: string, body: string): string {
+/**
+ * Writes a message into `chatId`, with images already uploaded there: it
+ * shows at once and is sent as soon as possible. Returns its id.
+ */
+export function sendMessage(chatId: string, body: string, attachments: Attachment[] = []): string {
   const id = newMessageId();
-  save(withEntry(entries(), createEntry(id, chatId, body)));
+  save(withEntry(entries(), createEntry(id, chatId, body, attachments)));
   void flush();
   return id;
 }

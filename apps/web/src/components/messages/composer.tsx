@@ -1,6 +1,10 @@
-import { createEffect, createSignal, on, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { type Mark, toggleMark } from '../../lib/compose-marks';
+import type { Attachment } from '../../lib/outbox-queue';
+import { filesOf, MAX_ATTACHMENTS, type UploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 import { LENGTH_WARNING_FROM, MESSAGE_MAX_LENGTH } from './limits';
+import { UploadList } from './upload-list';
 
 /** What was typed and not sent, per chat, for as long as the tab lives. */
 const drafts = new Map<string, string>();
@@ -11,14 +15,41 @@ export interface ComposerProps {
   placeholder: string;
   /** Why the user cannot write here (the server's words), or null. */
   blocked: string | null;
-  onSend(body: string): void;
+  /** Images being attached (the pane adds dropped ones too). */
+  tray: UploadTray;
+  onSend(body: string, attachments: Attachment[]): void;
   onTyping(): void;
 }
 
-/** Writing a message: Enter sends, Shift+Enter starts a new line. */
+const MARK_BUTTONS: { mark: Mark; label: string; keys: string; glyph: string }[] = [
+  { mark: 'bold', label: 'Bold', keys: 'Ctrl+B', glyph: 'B' },
+  { mark: 'italic', label: 'Italic', keys: 'Ctrl+I', glyph: 'I' },
+  { mark: 'strike', label: 'Strikethrough', keys: 'Ctrl+Shift+X', glyph: 'S' },
+  { mark: 'code', label: 'Code', keys: 'Ctrl+E', glyph: '</>' },
+];
+
+/** Ctrl (Cmd on a Mac) + this key toggles the mark. */
+function shortcutMark(e: KeyboardEvent): Mark | null {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
+  const key = e.key.toLowerCase();
+  if (key === 'b' && !e.shiftKey) return 'bold';
+  if (key === 'i' && !e.shiftKey) return 'italic';
+  if (key === 'x' && e.shiftKey) return 'strike';
+  if (key === 'e' && !e.shiftKey) return 'code';
+  return null;
+}
+
+/**
+ * Writing a message: Enter sends, Shift+Enter starts a new line; marks by the
+ * toolbar or shortcuts; images picked, pasted or dropped (on the pane) upload
+ * at once, and a message sent while they upload goes when they are done.
+ */
 export function Composer(props: ComposerProps) {
   const [text, setText] = createSignal(drafts.get(props.chatId) ?? '');
+  /** Send was pressed while images were uploading: send when they are done. */
+  const [waiting, setWaiting] = createSignal(false);
   let field: HTMLTextAreaElement | undefined;
+  let picker: HTMLInputElement | undefined;
 
   const fit = () => {
     if (!field) return;
@@ -35,13 +66,54 @@ export function Composer(props: ComposerProps) {
 
   const length = () => text().length;
   const tooLong = () => length() > MESSAGE_MAX_LENGTH;
-  const canSend = () => !props.blocked && text().trim().length > 0 && !tooLong();
+  const hasImages = () => props.tray.items().some((u) => u.status !== 'failed');
+  const canSend = () => !props.blocked && (text().trim().length > 0 || hasImages()) && !tooLong();
 
+  const sendNow = () => {
+    setWaiting(false);
+    const attachments = props.tray.ready();
+    if (!text().trim() && attachments.length === 0) return;
+    props.onSend(text(), attachments);
+    props.tray.clear();
+    change('');
+  };
   const send = () => {
     if (!canSend()) return;
-    props.onSend(text());
-    change('');
+    if (props.tray.busy()) setWaiting(true);
+    else sendNow();
     field?.focus();
+  };
+  // Sent while uploading: goes once the last upload has finished (or was cancelled).
+  // If one was refused meanwhile, wait for the user to see why and press Send again.
+  createEffect(() => {
+    if (!waiting() || props.tray.busy()) return;
+    if (props.tray.items().some((u) => u.status === 'failed')) setWaiting(false);
+    else sendNow();
+  });
+
+  /** Replaces the text as an edit of the field (so Undo takes it back), keeping the selection given. */
+  const applyMark = (mark: Mark) => {
+    if (!field || props.blocked) return;
+    const before = field.value;
+    const edit = toggleMark(before, field.selectionStart, field.selectionEnd, mark);
+    let head = 0;
+    while (head < before.length && head < edit.value.length && before[head] === edit.value[head]) head++;
+    let tail = 0;
+    while (
+      tail < before.length - head &&
+      tail < edit.value.length - head &&
+      before[before.length - 1 - tail] === edit.value[edit.value.length - 1 - tail]
+    )
+      tail++;
+    field.focus();
+    field.setSelectionRange(head, before.length - tail);
+    const inserted = edit.value.slice(head, edit.value.length - tail);
+    const done = inserted ? document.execCommand('insertText', false, inserted) : document.execCommand('delete');
+    if (!done || field.value !== edit.value) {
+      field.value = edit.value;
+      change(edit.value);
+    }
+    field.setSelectionRange(edit.start, edit.end);
   };
 
   return (
@@ -57,6 +129,54 @@ export function Composer(props: ComposerProps) {
           {props.blocked}
         </p>
       </Show>
+      <UploadList tray={props.tray} />
+      <Show when={waiting()}>
+        <p class="composer-note" role="status">
+          Sending once the images have uploaded…
+        </p>
+      </Show>
+      <div class="composer-tools" role="toolbar" aria-label="Formatting">
+        <For each={MARK_BUTTONS}>
+          {(b) => (
+            <button
+              type="button"
+              class={`tool-button tool-${b.mark}`}
+              aria-label={b.label}
+              title={`${b.label} (${b.keys})`}
+              disabled={Boolean(props.blocked)}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => applyMark(b.mark)}
+            >
+              {b.glyph}
+            </button>
+          )}
+        </For>
+        <span class="tool-gap" />
+        <button
+          type="button"
+          class="tool-button"
+          aria-label="Attach images"
+          title={`Attach images (up to ${MAX_ATTACHMENTS}; or paste, or drop them here)`}
+          disabled={Boolean(props.blocked)}
+          onClick={() => picker?.click()}
+        >
+          <Icon name="image" size={18} />
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          class="visually-hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          data-testid="image-picker"
+          accept="image/jpeg,image/png,image/gif,image/webp"
+          multiple
+          onChange={(e) => {
+            props.tray.add([...(e.currentTarget.files ?? [])]);
+            e.currentTarget.value = '';
+          }}
+        />
+      </div>
       <div class="composer-row">
         <textarea
           ref={field}
@@ -71,14 +191,30 @@ export function Composer(props: ComposerProps) {
             change(e.currentTarget.value);
             if (e.currentTarget.value.trim()) props.onTyping();
           }}
+          onPaste={(e) => {
+            const files = filesOf(e.clipboardData);
+            if (files.length === 0) return;
+            e.preventDefault();
+            props.tray.add(files);
+          }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            const mark = shortcutMark(e);
+            if (mark) {
+              e.preventDefault();
+              applyMark(mark);
+            } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               send();
             }
           }}
         />
-        <button type="submit" class="send-button" aria-label="Send" title="Send (Enter)" disabled={!canSend()}>
+        <button
+          type="submit"
+          class="send-button"
+          aria-label="Send"
+          title="Send (Enter)"
+          disabled={!canSend() || waiting()}
+        >
           <Icon name="send" size={18} />
         </button>
       </div>

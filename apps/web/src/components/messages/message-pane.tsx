@@ -5,19 +5,21 @@
  */
 import type { ChatSummary } from '@chat/api';
 import { A, useNavigate } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, untrack } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch, untrack } from 'solid-js';
 import { pageAttended } from '../../lib/attention';
 import { errorMessage } from '../../lib/form-errors';
 import { newestSeq, timelineEntries } from '../../lib/timeline';
 import { layoutRows } from '../../lib/timeline-layout';
 import { markRead } from '../../stores/marks';
 import { useTimeline } from '../../stores/messages';
-import { discardMessage, refusalIn, retryMessage, sendMessage, unsentIn } from '../../stores/outbox';
+import { type Attachment, discardMessage, refusalIn, retryMessage, sendMessage, unsentIn } from '../../stores/outbox';
 import { useReceipts } from '../../stores/receipts';
 import { currentUser } from '../../stores/session';
 import { signalTyping, stoppedTyping } from '../../stores/typing';
+import { filesOf, uploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 import { Composer } from './composer';
+import { ImageViewer } from './image-viewer';
 import { MessageRow } from './message-row';
 import { TypingLine } from './typing-line';
 import { useChatScroll } from './use-chat-scroll';
@@ -135,15 +137,68 @@ export function MessagePane(props: MessagePaneProps) {
     scroll.toBottom();
   }
 
-  const send = (body: string) => {
+  const send = (body: string, attachments: Attachment[]) => {
     if (timeline.hasNewer()) void jumpToLatest();
     scroll.toBottom();
-    sendMessage(chatId, body);
+    sendMessage(chatId, body, attachments);
     stoppedTyping(chatId);
   };
 
+  // --- Images: dropped on the pane, and the viewer over the chat's loaded ones.
+  const tray = uploadTray(chatId);
+  const blocked = () => props.blocked ?? refusalIn(chatId);
+  const [dragging, setDragging] = createSignal(false);
+  let dragDepth = 0;
+  const carriesFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+  const [viewing, setViewing] = createSignal<string | null>(null);
+  const allImages = createMemo(() => entries().flatMap((e) => (e.deletedAt ? [] : e.attachments)));
+
+  // --- Reactions: a refusal shows for a few seconds.
+  const [notice, setNotice] = createSignal<string | null>(null);
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(noticeTimer));
+  const react = (messageId: string, emoji: string, on: boolean) => {
+    timeline.react({ messageId, emoji, on, userId: myId() }).catch((failure: unknown) => {
+      setNotice(`Could not react: ${errorMessage(failure)}`);
+      clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => setNotice(null), 5_000);
+    });
+  };
+
   return (
-    <section class="message-pane" aria-label="Conversation">
+    <section
+      class="message-pane"
+      classList={{ dragging: dragging() }}
+      aria-label="Conversation"
+      onDragEnter={(e) => {
+        if (!carriesFiles(e) || blocked()) return;
+        e.preventDefault();
+        dragDepth += 1;
+        setDragging(true);
+      }}
+      onDragOver={(e) => {
+        if (!carriesFiles(e) || blocked()) return;
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={() => {
+        dragDepth = Math.max(0, dragDepth - 1);
+        if (dragDepth === 0) setDragging(false);
+      }}
+      onDrop={(e) => {
+        dragDepth = 0;
+        setDragging(false);
+        if (!carriesFiles(e) || blocked()) return;
+        e.preventDefault();
+        tray.add(filesOf(e.dataTransfer));
+      }}
+    >
+      <Show when={dragging()}>
+        <div class="drop-overlay" aria-hidden="true">
+          <Icon name="image" size={32} />
+          <span>Drop images to attach them</span>
+        </div>
+      </Show>
       <div class="timeline-wrap">
         <div class="timeline" ref={scroller} data-testid="timeline">
           <Switch>
@@ -201,6 +256,10 @@ export function MessagePane(props: MessagePaneProps) {
                       highlighted={timeline.target()?.id === id}
                       permalink={`${props.path}/messages/${id}`}
                       status={statusContext()}
+                      myId={myId()}
+                      nameOf={props.nameOf}
+                      onReact={(emoji, on) => react(id, emoji, on)}
+                      onOpenImage={setViewing}
                       onEdit={(body) => timeline.edit(id, body)}
                       onDelete={() => timeline.remove(id)}
                       onRetry={() => retryMessage(id)}
@@ -218,14 +277,23 @@ export function MessagePane(props: MessagePaneProps) {
           </button>
         </Show>
       </div>
+      <Show when={notice()}>
+        <p class="pane-notice" role="alert">
+          {notice()}
+        </p>
+      </Show>
       <TypingLine chatId={chatId} nameOf={props.nameOf} />
       <Composer
         chatId={chatId}
         placeholder={props.placeholder}
-        blocked={props.blocked ?? refusalIn(chatId)}
+        blocked={blocked()}
+        tray={tray}
         onSend={send}
         onTyping={() => signalTyping(chatId)}
       />
+      <Show when={viewing()}>
+        {(startId) => <ImageViewer images={allImages()} startId={startId()} onClose={() => setViewing(null)} />}
+      </Show>
     </section>
   );
 }

@@ -7,8 +7,12 @@ import type { RowLayout } from '../../lib/timeline-layout';
 import { Avatar } from '../avatar';
 import { ConfirmDialog } from '../confirm-dialog';
 import { Icon } from '../icons';
+import { EmojiPicker } from './emoji-picker';
 import { MessageEditor } from './message-editor';
+import { MessageImages } from './message-images';
 import { MessageStatus, type StatusContext } from './message-status';
+import { ReactionBar } from './reaction-bar';
+import { RichText } from './rich-text';
 
 export interface MessageRowProps {
   entry: TimelineEntry;
@@ -21,20 +25,31 @@ export interface MessageRowProps {
   /** Where the message's own link goes (`…/messages/<id>`). */
   permalink: string;
   status: StatusContext;
+  myId: string;
+  /** Who is behind a user id (for who reacted). */
+  nameOf(userId: string): string;
   onEdit(body: string): Promise<void>;
   onDelete(): Promise<void>;
   onRetry(): void;
   onDiscard(): void;
+  /** Put (`on`) or take away the user's emoji. */
+  onReact(emoji: string, on: boolean): void;
+  onOpenImage(imageId: string): void;
 }
 
 /** One message, with the day line and "New messages" line above it when it starts them. */
 export function MessageRow(props: MessageRowProps) {
   const [editing, setEditing] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
+  const [picking, setPicking] = createSignal(false);
+  let reactButton: HTMLButtonElement | undefined;
   const deleted = () => Boolean(props.entry.deletedAt) || (props.entry.seq !== null && props.entry.body === null);
   const first = () => props.layout?.firstInRun ?? true;
   const failed = () => props.entry.unsent?.state === 'failed';
   const mayChange = () => props.own && !props.entry.unsent && !deleted();
+  const mayReact = () => !props.entry.unsent && !deleted();
+  const images = () => (deleted() ? [] : props.entry.attachments);
+  const hasText = () => deleted() || Boolean(props.entry.body);
 
   return (
     <li
@@ -68,9 +83,18 @@ export function MessageRow(props: MessageRowProps) {
           <Show when={props.showSender && !props.own && first()}>
             <div class="sender">{props.senderName}</div>
           </Show>
+          <Show when={images().length > 0 && !editing()}>
+            <MessageImages images={images()} onOpen={(id) => props.onOpenImage(id)} />
+          </Show>
           <Show
             when={editing()}
-            fallback={<p class="message-text">{deleted() ? 'This message was deleted' : props.entry.body}</p>}
+            fallback={
+              <Show when={hasText()}>
+                <Show when={!deleted()} fallback={<p class="message-text">This message was deleted</p>}>
+                  <RichText class="message-text" text={props.entry.body ?? ''} />
+                </Show>
+              </Show>
+            }
           >
             <MessageEditor
               body={props.entry.body ?? ''}
@@ -100,29 +124,65 @@ export function MessageRow(props: MessageRowProps) {
             </Show>
           </span>
         </div>
-        <Show when={mayChange() && !editing()}>
-          <div class="message-actions" role="toolbar" aria-label="Message actions">
+        <Show when={mayReact() && !editing()}>
+          <div class="message-actions" classList={{ open: picking() }} role="toolbar" aria-label="Message actions">
             <button
+              ref={reactButton}
               type="button"
               class="icon-button"
-              aria-label="Edit message"
-              title="Edit"
-              onClick={() => setEditing(true)}
+              aria-label="Add reaction"
+              aria-haspopup="dialog"
+              aria-expanded={picking()}
+              title="Add reaction"
+              onClick={() => setPicking((open) => !open)}
             >
-              <Icon name="edit" size={16} />
+              <Icon name="smile" size={16} />
             </button>
-            <button
-              type="button"
-              class="icon-button"
-              aria-label="Delete message"
-              title="Delete"
-              onClick={() => setConfirming(true)}
-            >
-              <Icon name="trash" size={16} />
-            </button>
+            <Show when={mayChange()}>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label="Edit message"
+                title="Edit"
+                onClick={() => setEditing(true)}
+              >
+                <Icon name="edit" size={16} />
+              </button>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label="Delete message"
+                title="Delete"
+                onClick={() => setConfirming(true)}
+              >
+                <Icon name="trash" size={16} />
+              </button>
+            </Show>
           </div>
         </Show>
       </div>
+      <Show when={!deleted() && props.entry.reactions.length > 0}>
+        <div class="message-reactions" classList={{ indented: props.showSender && !props.own }}>
+          <ReactionBar
+            reactions={props.entry.reactions}
+            myId={props.myId}
+            nameOf={props.nameOf}
+            onToggle={(emoji, on) => props.onReact(emoji, on)}
+          />
+        </div>
+      </Show>
+      <Show when={picking() && reactButton}>
+        {(anchor) => (
+          <EmojiPicker
+            anchor={anchor()}
+            onClose={() => setPicking(false)}
+            onPick={(emoji) => {
+              const mine = props.entry.reactions.some((r) => r.emoji === emoji && r.userIds.includes(props.myId));
+              props.onReact(emoji, !mine);
+            }}
+          />
+        )}
+      </Show>
       <Show when={failed()}>
         <div class="send-failed" role="alert">
           <span>{props.entry.unsent?.error ?? 'Not sent.'}</span>

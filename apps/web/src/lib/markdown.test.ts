@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { type BlockNode, MAX_DEPTH, type MarkNode, parseMessage, plainText, safeHref } from './markdown';
+
+const text = (t: string): MarkNode => ({ kind: 'text', text: t });
+const para = (...children: MarkNode[]): BlockNode => ({ kind: 'paragraph', children });
+
+/** Every href anywhere in the tree. */
+function hrefs(blocks: BlockNode[]): string[] {
+  const out: string[] = [];
+  const walk = (nodes: MarkNode[]) => {
+    for (const n of nodes) {
+      if (n.kind === 'link') out.push(n.href);
+      if ('children' in n) walk(n.children);
+    }
+  };
+  for (const b of blocks) if (b.kind === 'paragraph') walk(b.children);
+  return out;
+}
+
+describe('parseMessage', () => {
+  it('reads bold, italic, strikethrough and inline code', () => {
+    expect(parseMessage('**bold** *it* _it2_ ~~gone~~ `x < y`')).toEqual([
+      para(
+        { kind: 'strong', children: [text('bold')] },
+        text(' '),
+        { kind: 'em', children: [text('it')] },
+        text(' '),
+        { kind: 'em', children: [text('it2')] },
+        text(' '),
+        { kind: 'strike', children: [text('gone')] },
+        text(' '),
+        { kind: 'code', text: 'x < y' },
+      ),
+    ]);
+  });
+
+  it('nests marks', () => {
+    expect(parseMessage('***both***')).toEqual([
+      para({ kind: 'em', children: [{ kind: 'strong', children: [text('both')] }] }),
+    ]);
+  });
+
+  it('keeps line breaks and paragraphs, and fenced code as it is', () => {
+    expect(parseMessage('one\ntwo\n\nthree')).toEqual([
+      para(text('one'), { kind: 'break' }, text('two')),
+      para(text('three')),
+    ]);
+    expect(parseMessage('look:\n```js\nif (a < b) **x**\n```')).toEqual([
+      para(text('look:')),
+      { kind: 'codeBlock', text: 'if (a < b) **x**' },
+    ]);
+  });
+
+  it('leaves broken marks and everything outside the subset as typed', () => {
+    expect(parseMessage('**open and *half')).toEqual([para(text('**open and *half'))]);
+    expect(parseMessage('# not a heading\n- not a list\n> not a quote')).toEqual([
+      para(text('# not a heading'), { kind: 'break' }, text('- not a list'), { kind: 'break' }, text('> not a quote')),
+    ]);
+    expect(parseMessage('    indented is not code')).toEqual([para(text('indented is not code'))]);
+    expect(parseMessage('a &amp; b &lt;i&gt;')).toEqual([para(text('a &amp; b &lt;i&gt;'))]);
+    expect(parseMessage('\\*not italic\\*')).toEqual([para(text('*not italic*'))]);
+  });
+
+  it('never turns HTML into anything but text', () => {
+    const blocks = parseMessage('<script>alert(1)</script> <img src=x onerror=alert(1)> <b onclick="x()">b</b>');
+    expect(blocks).toEqual([
+      para(text('<script>alert(1)</script> <img src=x onerror=alert(1)> <b onclick="x()">b</b>')),
+    ]);
+  });
+
+  it('links http, https, mailto and www. addresses found in the text', () => {
+    expect(parseMessage('see https://example.com/a?b=1 now')).toEqual([
+      para(
+        text('see '),
+        { kind: 'link', href: 'https://example.com/a?b=1', children: [text('https://example.com/a?b=1')] },
+        text(' now'),
+      ),
+    ]);
+    expect(hrefs(parseMessage('http://x.org mail ann@example.com or mailto:bob@example.com'))).toEqual([
+      'http://x.org/',
+      'mailto:ann@example.com',
+      'mailto:bob@example.com',
+    ]);
+    expect(hrefs(parseMessage('www.example.com'))).toEqual(['http://www.example.com/']);
+    expect(hrefs(parseMessage('**https://bold.example**'))).toEqual(['https://bold.example/']);
+  });
+
+  it('links nothing else: no javascript:, data:, ftp: or markdown link syntax', () => {
+    const inputs = [
+      'javascript:alert(1)',
+      '[click](javascript:alert(1))',
+      '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://example.com/file',
+      '[fine](https://example.com)',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      'example.com',
+    ];
+    for (const input of inputs) {
+      const found = hrefs(parseMessage(input));
+      expect(
+        found.every((h) => /^(https?|mailto):/.test(h)),
+        input,
+      ).toBe(true);
+    }
+    expect(hrefs(parseMessage('ftp://example.com/file'))).toEqual([]);
+    expect(parseMessage('[x](javascript:alert(1))')).toEqual([para(text('[x](javascript:alert(1))'))]);
+    // The markdown-link form is text; only the address inside it is found as a link.
+    expect(hrefs(parseMessage('[fine](https://example.com)'))).toEqual(['https://example.com/']);
+  });
+
+  it('survives very long and deeply nested input, nesting at most MAX_DEPTH deep', () => {
+    const depth = (nodes: MarkNode[]): number =>
+      Math.max(0, ...nodes.map((n) => ('children' in n ? 1 + depth(n.children) : 0)));
+    const deep = `${'*'.repeat(1999)}x${'*'.repeat(1999)}`;
+    const [block] = parseMessage(deep);
+    expect(block?.kind === 'paragraph' && depth(block.children)).toBe(MAX_DEPTH);
+    // What is not nested stays as the characters typed.
+    expect(plainText(deep)).toMatch(/^\*+x\*+$/);
+    expect(plainText(deep).length).toBeGreaterThan(deep.length - MAX_DEPTH * 4);
+    const nested = `${'**a *b ~~c '.repeat(300)}`;
+    expect(() => parseMessage(nested)).not.toThrow();
+    const long = 'word '.repeat(800);
+    expect(plainText(long)).toBe(long.trim());
+  });
+});
+
+describe('plainText', () => {
+  it('drops the marks, keeps the words, on one line', () => {
+    expect(plainText('**Hello** *there*, ~~old~~ `code`\nnext')).toBe('Hello there, old code next');
+    expect(plainText('```\nconst a = 1;\n```')).toBe('const a = 1;');
+    expect(plainText('2 * 3 * 4')).toBe('2 * 3 * 4');
+  });
+});
+
+describe('safeHref', () => {
+  it('accepts only http, https and mailto', () => {
+    expect(safeHref('https://a.example/x')).toBe('https://a.example/x');
+    expect(safeHref('mailto:a@b.example')).toBe('mailto:a@b.example');
+    expect(safeHref('JaVaScRiPt:alert(1)')).toBeNull();
+    expect(safeHref(' javascript:alert(1)')).toBeNull();
+    expect(safeHref('data:text/html,x')).toBeNull();
+    expect(safeHref('/relative')).toBeNull();
+  });
+});
