@@ -28,7 +28,7 @@ export function attachWebSocket(
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 25_000, pongWaitMs: 10_000 },
-    createContext: ({ req }): Context => ({
+    createContext: ({ req, res }): Context => ({
       deps,
       auth: sessions.get(req) ?? null,
       meta: {
@@ -39,6 +39,8 @@ export function attachWebSocket(
           req.socket.remoteAddress,
           config.TRUST_PROXY,
         ),
+        // 4401: the session ended; the client must not retry with it.
+        endConnection: () => res.close(4401, 'session ended'),
       },
       setCookie: () => {},
     }),

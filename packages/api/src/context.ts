@@ -6,6 +6,8 @@ export interface RequestMeta {
   userAgent: string;
   /** `ws`: the context was built once, at the WebSocket upgrade, and lives as long as the socket. */
   transport: 'http' | 'ws';
+  /** Closes the WebSocket this call came on (its session ended); absent over HTTP. */
+  endConnection?: () => void;
 }
 
 /**
