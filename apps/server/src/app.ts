@@ -5,6 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import { Hono, type Context as HonoContext, type Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config';
 import { refuseCrossSite } from './middleware/origin';
 import { securityHeaders } from './middleware/security-headers';
@@ -52,6 +53,15 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
   // What the API answers is the signed-in user's: never stored by a cache
   // (images set their own short private caching in routes/media.ts).
   app.use('/trpc/*', noStore);
+  // Far above any valid call (a message is at most 4,000 characters), far
+  // below what would hurt: a batch of every procedure's largest input fits.
+  app.use(
+    '/trpc/*',
+    bodyLimit({
+      maxSize: TRPC_BODY_MAX,
+      onError: (c) => c.json({ error: { message: 'This request is too large.' } }, 413),
+    }),
+  );
   app.use('/api/uploads', noStore);
   mountMedia(app, deps);
 
@@ -60,6 +70,7 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
     trpcServer({
       endpoint: '/trpc',
       router: appRouter,
+      maxBatchSize: TRPC_BATCH_MAX,
       createContext: async (opts, c): Promise<Context> => {
         const auth = await authenticate(deps, c.req.header('cookie'));
         return {
@@ -89,6 +100,10 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
   mountSpa(app, config.webDist);
   return app;
 }
+
+const TRPC_BODY_MAX = 1024 * 1024;
+/** Calls in one HTTP batch; the clients send at most this many (maxItems). */
+const TRPC_BATCH_MAX = 50;
 
 async function noStore(c: HonoContext, next: Next): Promise<void> {
   await next();
