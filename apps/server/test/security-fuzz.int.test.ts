@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 type Procedure = { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, Procedure>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, Procedure>);
 
 /** The keys of a procedure's input object, so generated inputs often look right. */
 function inputKeys(procedure: Procedure): string[] {

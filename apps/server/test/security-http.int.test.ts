@@ -161,11 +161,12 @@ describe('cross-site requests', () => {
   it('a foreign Origin or Sec-Fetch-Site: cross-site / same-site is refused on queries, SSE and images', async () => {
     const cookie = cookieOf(alice.client);
     const input = encodeURIComponent(JSON.stringify({ json: { lastEventId: null } }));
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
-    ]) {
+    ];
+    for (const headers of foreign) {
       for (const path of ['/trpc/auth.me', `/trpc/events.stream?input=${input}`, '/api/images/x']) {
         const res = await fetch(`${t.url}${path}`, { headers: { cookie, ...headers } });
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
