@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRouter, authenticate, type Context, type Deps } from '@chat/api/server';
+import { appRouter, authenticate, type Context, type Deps, DomainError } from '@chat/api/server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import { Hono, type Context as HonoContext, type Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config';
-import { isForeign } from './middleware/origin';
+import { refuseCrossSite } from './middleware/origin';
+import { securityHeaders } from './middleware/security-headers';
 import { mountMedia } from './routes/media';
 
 export interface AppOptions {
@@ -33,7 +35,7 @@ export function clientAddress(
 
 export function createApp({ deps, config, ping }: AppOptions): Hono {
   const app = new Hono();
-  const policy = { publicOrigin: config.PUBLIC_ORIGIN };
+  app.use('*', securityHeaders({ https: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false }));
 
   app.get('/healthz', async (c) => {
     try {
@@ -44,17 +46,23 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
     }
   });
 
-  const sameOrigin = async (c: HonoContext, next: Next) => {
-    const foreign = isForeign(policy, {
-      origin: c.req.header('origin'),
-      host: c.req.header('host'),
-      secFetchSite: c.req.header('sec-fetch-site'),
-    });
-    if (foreign) return c.json({ error: { message: 'Cross-site requests are not allowed.' } }, 403);
-    await next();
-  };
+  // Every API request (queries, mutations, SSE, uploads, images): ours only.
+  const sameOrigin = refuseCrossSite({ publicOrigin: config.PUBLIC_ORIGIN });
   app.use('/trpc/*', sameOrigin);
   app.use('/api/*', sameOrigin);
+  // What the API answers is the signed-in user's: never stored by a cache
+  // (images set their own short private caching in routes/media.ts).
+  app.use('/trpc/*', noStore);
+  // Far above any valid call (a message is at most 4,000 characters), far
+  // below what would hurt: a batch of every procedure's largest input fits.
+  app.use(
+    '/trpc/*',
+    bodyLimit({
+      maxSize: TRPC_BODY_MAX,
+      onError: (c) => c.json({ error: { message: 'This request is too large.' } }, 413),
+    }),
+  );
+  app.use('/api/uploads', noStore);
   mountMedia(app, deps);
 
   app.use(
@@ -62,9 +70,9 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
     trpcServer({
       endpoint: '/trpc',
       router: appRouter,
+      maxBatchSize: TRPC_BATCH_MAX,
       createContext: async (opts, c): Promise<Context> => {
         const auth = await authenticate(deps, c.req.header('cookie'));
-        if (auth?.renewedCookie) opts.resHeaders.append('set-cookie', auth.renewedCookie);
         return {
           deps,
           auth,
@@ -80,11 +88,26 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
           setCookie: (value) => opts.resHeaders.append('set-cookie', value),
         };
       },
+      // A refusal for too many requests says when to come back, as HTTP does.
+      responseMeta: ({ errors }) => {
+        const waits = errors.map((e) => (e.cause instanceof DomainError ? (e.cause.retryAfterSeconds ?? 0) : 0));
+        const wait = Math.max(0, ...waits);
+        return wait > 0 ? { headers: { 'retry-after': String(wait) } } : {};
+      },
     }),
   );
 
   mountSpa(app, config.webDist);
   return app;
+}
+
+const TRPC_BODY_MAX = 1024 * 1024;
+/** Calls in one HTTP batch; the clients send at most this many (maxItems). */
+const TRPC_BATCH_MAX = 50;
+
+async function noStore(c: HonoContext, next: Next): Promise<void> {
+  await next();
+  c.header('cache-control', 'no-store');
 }
 
 /** The built SPA: files as they are, and index.html for every client route. */

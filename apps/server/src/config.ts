@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseRateLimits } from '@chat/api/server';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -27,7 +28,22 @@ const schema = z
       .enum(['0', '1', 'true', 'false'])
       .default('0')
       .transform((v) => v === '1' || v === 'true'),
-    SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** A session ends after this many days unused… */
+    SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
+    /** …and this many days after sign-in, however much it is used. */
+    SESSION_MAX_DAYS: z.coerce.number().positive().max(3650).default(90),
+    /** `name=points/seconds,…` overriding the rate limits (packages/api/src/domain/limits/rules.ts). */
+    RATE_LIMITS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        try {
+          return parseRateLimits(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
     /** Events older than this are pruned; a client away longer gets a resync. */
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**

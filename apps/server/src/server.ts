@@ -4,13 +4,15 @@ import {
   type Clock,
   createBlobStore,
   createLoginThrottle,
+  createRateLimits,
   createSessionService,
   type Deps,
   EventHub,
-  type LoginThrottleOptions,
   PresenceService,
   pruneEvents,
+  type RateLimitOverrides,
   removeUnattached,
+  resolveRateLimits,
   systemClock,
 } from '@chat/api/server';
 import { openDatabase } from '@chat/db';
@@ -29,8 +31,10 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
+  /** Time for sessions and the domain; tests pass one they move. */
   clock?: Clock;
-  loginThrottle?: LoginThrottleOptions;
+  /** Over the defaults and RATE_LIMITS. */
+  rateLimits?: RateLimitOverrides;
   /** The hub's fallback poll (ms); tests lengthen it. */
   safetyPollMs?: number;
 }
@@ -58,17 +62,22 @@ export async function startServer(config: Config, log: AppLogger, options: Start
       : undefined,
   });
   log.info({ blobs: blobs.kind }, 'image store ready');
+  const clock = options.clock ?? systemClock;
+  const limits = createRateLimits(database.db, resolveRateLimits(config.RATE_LIMITS, options.rateLimits));
   const deps: Deps = {
     db: database.db,
     blobs,
-    clock: options.clock ?? systemClock,
+    clock,
     hub,
     presence,
     sessions: createSessionService(database.db, {
+      clock,
       secureCookies: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false,
-      idleDays: config.SESSION_IDLE_DAYS,
+      idleMs: config.SESSION_IDLE_DAYS * DAY_MS,
+      absoluteMs: config.SESSION_MAX_DAYS * DAY_MS,
     }),
-    loginThrottle: createLoginThrottle(database.db, options.loginThrottle),
+    limits,
+    loginThrottle: createLoginThrottle(limits),
     log,
   };
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
@@ -106,13 +115,15 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 const UNATTACHED_UPLOAD_HOURS = 24;
 
 /**
  * Hourly housekeeping: prunes the event log (clients resuming from before the
- * cut get a resync) and removes images uploaded but never sent.
+ * cut get a resync), removes images uploaded but never sent, and drops rate
+ * limit counters whose window has ended.
  */
 function startRetention(deps: Deps, days: number, log: AppLogger): NodeJS.Timeout {
   const run = () => {
@@ -126,6 +137,9 @@ function startRetention(deps: Deps, days: number, log: AppLogger): NodeJS.Timeou
       (n) => n > 0 && log.info({ removed: n }, 'removed images never sent'),
       (error: unknown) => log.warn({ err: error }, 'removing unsent images failed'),
     );
+    deps.limits.prune(new Date(Date.now() - 60_000)).catch((error: unknown) => {
+      log.warn({ err: error }, 'pruning rate limit counters failed');
+    });
   };
   const timer = setInterval(run, RETENTION_EVERY_MS);
   timer.unref();

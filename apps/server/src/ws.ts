@@ -46,6 +46,8 @@ export function attachWebSocket(
           req.socket.remoteAddress,
           config.TRUST_PROXY,
         ),
+        // 4401: the session ended; the client must not retry with it.
+        endConnection: () => res.close(4401, 'session ended'),
       },
       setCookie: () => {},
     }),

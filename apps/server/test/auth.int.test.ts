@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from './harness';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ loginThrottle: { perAccount: 5, perAddress: 1000 } });
+  t = await startTestServer({ rateLimits: { 'login.account': { points: 5, seconds: 900 } } });
 });
 afterAll(async () => {
   await t?.stop();

@@ -10,6 +10,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectStream, makeUser, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
+import { fetchImage, solid, upload } from './images';
 
 let t: TestServer;
 let owner: Person;
@@ -20,6 +21,8 @@ let stranger: Person;
 let groupId: string;
 let directId: string;
 let messageId: string;
+let ownerSessionId: string;
+let imageId: string;
 
 async function befriend(a: Person, b: Person) {
   await a.client.api.contacts.request.mutate({ username: b.username });
@@ -40,7 +43,16 @@ beforeAll(async () => {
   await befriend(owner, former);
   const group = await owner.client.api.groups.create.mutate({ name: 'Private', userIds: [member.id, removed.id] });
   groupId = group.id;
-  messageId = (await owner.client.api.message.send.mutate({ id: randomUUID(), chatId: groupId, body: 'secret' })).id;
+  imageId = (await upload(t.url, owner, groupId, await solid(16, 16).png().toBuffer())).body.id;
+  messageId = (
+    await owner.client.api.message.send.mutate({
+      id: randomUUID(),
+      chatId: groupId,
+      body: 'secret',
+      attachmentIds: [imageId],
+    })
+  ).id;
+  ownerSessionId = (await owner.client.api.account.sessions.query())[0]?.id ?? '';
   await owner.client.api.groups.removeMember.mutate({ chatId: groupId, userId: removed.id });
   directId = (await owner.client.api.chats.direct.mutate({ username: former.username })).id;
   await owner.client.api.contacts.remove.mutate({ userId: former.id });
@@ -75,6 +87,7 @@ const guarded: Record<string, Call> = {
   'message.receipts': (p) => p.client.api.message.receipts.query({ chatId: groupId }),
   'message.markRead': (p) => p.client.api.message.markRead.mutate({ chatId: groupId, readSeq: 1 }),
   'presence.typing': (p) => p.client.api.presence.typing.mutate({ chatId: groupId }),
+  'account.signOut': (p) => p.client.api.account.signOut.mutate({ sessionId: ownerSessionId }),
 };
 
 /** Procedures with no foreign id, or whose effect on others is their own consent (a request). */
@@ -83,6 +96,9 @@ const unguarded: Record<string, string> = {
   'auth.login': 'own credentials',
   'auth.logout': 'own session',
   'auth.me': 'own user',
+  'account.changePassword': 'own password (security-sessions.int.test.ts)',
+  'account.sessions': 'own sessions only: tested below',
+  'account.signOutOthers': 'own sessions only (security-sessions.int.test.ts)',
   'events.stream': 'own events only: tested below',
   'events.poll': 'own events only: tested below',
   'presence.list': 'contacts and co-members only: presence.int.test.ts',
@@ -118,6 +134,7 @@ describe('authorization matrix', () => {
       expect(details.chat.name).toBe('Private');
       expect(details.members.map((m) => m.id).sort()).toEqual([owner.id, member.id].sort());
       const history = await owner.client.api.message.history.query({ chatId: groupId });
+      expect(await owner.client.api.auth.me.query()).toMatchObject({ id: owner.id });
       expect(history.messages.map((m) => [m.id, m.body, m.deletedAt, m.reactions])).toEqual([
         [messageId, 'secret', null, []],
       ]);
@@ -125,6 +142,27 @@ describe('authorization matrix', () => {
       expect(receipts.map((r) => r.userId).sort()).toEqual([owner.id, member.id].sort());
     });
   }
+
+  it("outsiders get none of the group's images (full, thumbnail, download) and cannot upload into it", async () => {
+    for (const p of [stranger, removed, former]) {
+      for (const variant of ['', '/thumb'] as const) {
+        const res = await fetchImage(t.url, p, imageId, variant);
+        expect(res.status).toBe(404);
+        expect(res.headers.get('content-type')).toMatch(/json/);
+      }
+      const up = await upload(t.url, p, groupId, await solid(8, 8).png().toBuffer());
+      expect(up.status).toBe(404);
+    }
+    expect((await fetchImage(t.url, member, imageId)).status).toBe(200);
+  });
+
+  it("outsiders' session lists show only their own sessions", async () => {
+    for (const p of [stranger, removed, former]) {
+      const ids = (await p.client.api.account.sessions.query()).map((s) => s.id);
+      expect(ids).not.toContain(ownerSessionId);
+      expect(ids).toHaveLength(1);
+    }
+  });
 
   it('outsiders do not see the group in their lists', async () => {
     for (const p of [stranger, removed, former]) {

@@ -2,6 +2,7 @@
  * Starts the real server on a free port over a fresh database of its own
  * (PostgreSQL or PGlite, per TEST_DB), for integration and browser tests.
  */
+import { RATE_LIMIT_DEFAULTS, type RateLimitOverrides, type RateLimitRule } from '@chat/api/server';
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -21,6 +22,19 @@ export interface TestServerOptions extends StartOptions {
   database?: TestDatabase;
 }
 
+/**
+ * Rate limits out of the way: tests send bursts no person would. A test of a
+ * limit passes the one it wants (`rateLimits`), which goes over these.
+ */
+export const RELAXED_RATE_LIMITS = Object.fromEntries(
+  Object.keys(RATE_LIMIT_DEFAULTS).map((name): [string, RateLimitRule] => [name, { points: 1_000_000, seconds: 60 }]),
+) as RateLimitOverrides;
+
+/** The same, as RATE_LIMITS for a server started as its own process. */
+export const RELAXED_RATE_LIMITS_ENV = Object.keys(RATE_LIMIT_DEFAULTS)
+  .map((name) => `${name}=1000000/60`)
+  .join(',');
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
@@ -30,7 +44,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
     ...options.env,
   });
-  const server = await startServer(config, createLogger(config.LOG_LEVEL), options);
+  const server = await startServer(config, createLogger(config.LOG_LEVEL), {
+    ...options,
+    rateLimits: { ...RELAXED_RATE_LIMITS, ...options.rateLimits },
+  });
   return {
     url: server.url,
     server,

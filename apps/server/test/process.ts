@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from '@chat/db/testing';
+import { RELAXED_RATE_LIMITS_ENV } from './harness';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,7 +28,12 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnServer(database: TestDatabase, port?: number): Promise<ServerProcess> {
+/** `env` goes over the defaults (rate limits relaxed, as in the harness). */
+export async function spawnServer(
+  database: TestDatabase,
+  port?: number,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const chosen = port ?? (await freePort());
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -38,6 +44,8 @@ export async function spawnServer(database: TestDatabase, port?: number): Promis
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+      RATE_LIMITS: RELAXED_RATE_LIMITS_ENV,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

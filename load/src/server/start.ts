@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { RATE_LIMIT_DEFAULTS } from '@chat/api/server';
 import postgres from 'postgres';
 
 const serverDir = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
@@ -41,7 +42,18 @@ async function spawnOne(
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'src/main.ts'], {
     cwd: serverDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    env: {
+      // A load run is many users from one address, some sending fast: the
+      // limits would measure themselves. RATE_LIMITS in the environment wins.
+      RATE_LIMITS: Object.keys(RATE_LIMIT_DEFAULTS)
+        .map((name) => `${name}=1000000/60`)
+        .join(','),
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (d: Buffer) => {

@@ -10,6 +10,8 @@ export interface RequestMeta {
   transport: 'http' | 'ws';
   /** Over WebSocket: the socket, for streams to watch what it has not sent yet. */
   connection?: StreamConnection;
+  /** Closes the WebSocket this call came on (its session ended); absent over HTTP. */
+  endConnection?: () => void;
 }
 
 /** What a live stream may ask of its socket. */

@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { SessionService } from './domain/auth/sessions';
 import type { LoginThrottle } from './domain/auth/throttle';
 import type { EventHub } from './domain/events/hub';
+import type { RateLimits } from './domain/limits/limiter';
 import type { PresenceService } from './domain/presence/service';
 import type { Logger } from './logger';
 
@@ -19,5 +20,7 @@ export interface Deps {
   presence: PresenceService;
   sessions: SessionService;
   loginThrottle: LoginThrottle;
+  /** Per-key rate limits shared by every process (counted in PostgreSQL). */
+  limits: RateLimits;
   log: Logger;
 }

@@ -5,9 +5,19 @@ export { type Clock, systemClock } from './clock';
 export { authenticate, type Context, type RequestMeta } from './context';
 export type { Deps } from './deps';
 export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';
-export { createLoginThrottle, type LoginThrottleOptions } from './domain/auth/throttle';
+export { createLoginThrottle } from './domain/auth/throttle';
 export { EventHub } from './domain/events/hub';
 export { pruneEvents } from './domain/events/retention';
+export { createRateLimits, type RateLimits } from './domain/limits/limiter';
+export {
+  parseRateLimits,
+  RATE_LIMIT_DEFAULTS,
+  type RateLimitName,
+  type RateLimitOverrides,
+  type RateLimitRule,
+  type RateLimitRules,
+  resolveRateLimits,
+} from './domain/limits/rules';
 export { MAX_IMAGE_BYTES } from './domain/media/images';
 export { openImage, removeUnattached, storeUpload } from './domain/media/uploads';
 export { PresenceService } from './domain/presence/service';

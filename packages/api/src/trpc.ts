@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
+import type { RateLimitName } from './domain/limits/rules';
 import { DomainError, type DomainErrorKind } from './errors';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 import { wireTransformer } from './wire';
@@ -59,13 +60,29 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Signed-in callers only; `ctx.auth` is non-null inside. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   let auth = ctx.auth;
   // A WebSocket's context is built once, at the upgrade: re-check the session
   // for every call on it, so a signed-out session cannot keep using its socket.
-  if (auth && ctx.meta.transport === 'ws' && type !== 'subscription') {
-    auth = await ctx.deps.sessions.validate(auth.session.id);
-  }
+  // Subscriptions too: a new stream on an old socket must not outlive its session.
+  if (auth && ctx.meta.transport === 'ws') auth = await ctx.deps.sessions.validate(auth.session.id);
   if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
   return next({ ctx: { ...ctx, auth } });
 });
+
+/**
+ * Counts the call against the signed-in user's `name` limit (use after
+ * `authedProcedure` and `.input()`, so malformed calls are not counted);
+ * past it, TOO_MANY_REQUESTS with `retryAfterSeconds`.
+ */
+export const limit = (name: RateLimitName) =>
+  t.middleware(async ({ ctx, next }) => {
+    const key = ctx.auth?.user.id;
+    if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+    try {
+      await ctx.deps.limits.consume(name, key);
+    } catch (error) {
+      throw error instanceof DomainError ? toTRPCError(error) : error;
+    }
+    return next();
+  });

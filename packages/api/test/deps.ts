@@ -12,6 +12,8 @@ import { hashPassword } from '../src/domain/auth/password';
 import { createSessionService } from '../src/domain/auth/sessions';
 import { createLoginThrottle } from '../src/domain/auth/throttle';
 import { EventHub } from '../src/domain/events/hub';
+import { createRateLimits } from '../src/domain/limits/limiter';
+import { resolveRateLimits } from '../src/domain/limits/rules';
 import { PresenceService } from '../src/domain/presence/service';
 import { silentLogger } from '../src/logger';
 
@@ -26,14 +28,16 @@ export async function makeDeps(): Promise<TestDeps> {
   const presence = new PresenceService(database, hub, silentLogger);
   await presence.start();
   const blobDir = mkdtempSync(join(tmpdir(), 'chat-blobs-'));
+  const limits = createRateLimits(database.db, resolveRateLimits());
   return {
     db: database.db,
     clock: systemClock,
     blobs: new LocalBlobStore(blobDir),
     hub,
     presence,
-    sessions: createSessionService(database.db, { secureCookies: false }),
-    loginThrottle: createLoginThrottle(database.db),
+    sessions: createSessionService(database.db, { secureCookies: false, clock: systemClock }),
+    limits,
+    loginThrottle: createLoginThrottle(limits),
     log: silentLogger,
     async close() {
       await presence.stop();

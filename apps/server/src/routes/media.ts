@@ -25,8 +25,12 @@ function fail(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503,
 }
 
 function failWith(c: Context, error: unknown) {
-  if (error instanceof DomainError) return fail(c, statuses[error.kind], error.message, error.field);
-  throw error;
+  if (!(error instanceof DomainError)) throw error;
+  if (error.retryAfterSeconds) {
+    c.header('retry-after', String(error.retryAfterSeconds));
+    return c.json({ error: { message: error.message, retryAfterSeconds: error.retryAfterSeconds } }, 429);
+  }
+  return fail(c, statuses[error.kind], error.message, error.field);
 }
 
 /** Reads the body up to `limit` bytes; null when it is longer. */
@@ -54,13 +58,14 @@ export function mountMedia(app: Hono, deps: Deps): void {
   app.post('/api/uploads', async (c) => {
     const auth = await authenticate(deps, c.req.header('cookie'));
     if (!auth) return fail(c, 401, 'Please sign in.');
-    if (auth.renewedCookie) c.header('set-cookie', auth.renewedCookie, { append: true });
     const chatId = uuid.safeParse(c.req.query('chatId'));
     if (!chatId.success) return fail(c, 400, 'That is not a valid chat id.', 'chatId');
     if (Number(c.req.header('content-length') ?? 0) > MAX_IMAGE_BYTES) return fail(c, 413, TOO_BIG, 'file');
-    const data = await readCapped(c.req.raw.body, MAX_IMAGE_BYTES);
-    if (!data) return fail(c, 413, TOO_BIG, 'file');
     try {
+      // Counted before the body is read: a refused upload costs no decoding.
+      await deps.limits.consume('upload', auth.user.id);
+      const data = await readCapped(c.req.raw.body, MAX_IMAGE_BYTES);
+      if (!data) return fail(c, 413, TOO_BIG, 'file');
       const upload = await storeUpload(deps, auth.user.id, {
         chatId: chatId.data,
         fileName: c.req.query('name'),

@@ -35,7 +35,8 @@ export const api = createTRPCClient<AppRouter>({
       // A send goes alone: its fate (and its retry) is its own, never a batch's.
       condition: (op) => op.path === 'message.send',
       true: httpLink({ url: TRPC_PATH, transformer: superjson }),
-      false: httpBatchLink({ url: TRPC_PATH, transformer: superjson }),
+      // The server takes at most 50 calls per batch.
+      false: httpBatchLink({ url: TRPC_PATH, transformer: superjson, maxItems: 50 }),
     }),
   ],
 });

@@ -1,4 +1,6 @@
-import { Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
+import { PasswordForm } from '../components/account/password-form';
+import { SessionsList } from '../components/account/sessions-list';
 import { Avatar } from '../components/avatar';
 import { PaneHeader } from '../components/pane';
 import { ProfileForm } from '../components/profile-form';
@@ -7,6 +9,8 @@ import { currentUser } from '../stores/session';
 
 export default function SettingsPage() {
   usePageTitle(() => 'Settings');
+  // A password change signs other sessions out: the list reloads.
+  const [sessionsVersion, setSessionsVersion] = createSignal(0);
   return (
     <>
       <PaneHeader title="Settings" subtitle="Your account" />
@@ -29,7 +33,19 @@ export default function SettingsPage() {
                 </div>
                 <ProfileForm />
               </section>
-              <p class="muted">Changing your password, and your sessions, come in a later release.</p>
+              <section class="card" aria-labelledby="password-title">
+                <h2 id="password-title" class="card-title">
+                  Password
+                </h2>
+                <PasswordForm onChanged={() => setSessionsVersion((v) => v + 1)} />
+              </section>
+              <section class="card" aria-labelledby="sessions-title">
+                <h2 id="sessions-title" class="card-title">
+                  Sessions
+                </h2>
+                <p class="muted">Where you are signed in. Sign out anything you do not recognise.</p>
+                <SessionsList version={sessionsVersion()} />
+              </section>
             </div>
           )}
         </Show>

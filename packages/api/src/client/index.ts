@@ -117,7 +117,8 @@ export function createChatClient(options: ClientOptions): ChatClient {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: subscriptionLink(),
-        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: jarFetch }),
+        // The server takes at most 50 calls per batch.
+        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: jarFetch, maxItems: 50 }),
       }),
     ],
   });

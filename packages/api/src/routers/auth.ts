@@ -11,8 +11,8 @@ export const authRouter = router({
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const signedIn = await login(ctx.deps, input, ctx.meta);
-    // The session the browser came with, if any, ends: one cookie, one session.
-    if (ctx.auth) await ctx.deps.sessions.invalidate(ctx.auth.session.id);
+    // The session the browser came with, if any, ends (and its streams): one cookie, one session.
+    if (ctx.auth) await logout(ctx.deps, ctx.auth.session);
     ctx.setCookie(signedIn.cookie);
     return signedIn.user;
   }),

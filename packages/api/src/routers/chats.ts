@@ -11,7 +11,7 @@ import {
   renameGroup,
 } from '../domain/chats/groups';
 import { listChats } from '../domain/chats/summary';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, limit, router } from '../trpc';
 import { groupName, id, usernameRef } from './inputs';
 
 const chatRef = z.object({ chatId: id('chat') });
@@ -30,20 +30,26 @@ export const chatsRouter = router({
 export const groupsRouter = router({
   create: authedProcedure
     .input(z.object({ name: groupName, userIds }))
+    .use(limit('group.create'))
     .mutation(({ ctx, input }) => createGroup(ctx.deps, ctx.auth.user.id, input.name, input.userIds)),
   rename: authedProcedure
     .input(chatRef.extend({ name: groupName }))
+    .use(limit('group.change'))
     .mutation(({ ctx, input }) => renameGroup(ctx.deps, ctx.auth.user.id, input.chatId, input.name)),
   addMembers: authedProcedure
     .input(chatRef.extend({ userIds: userIds.min(1, 'Choose someone to add.') }))
+    .use(limit('group.change'))
     .mutation(({ ctx, input }) => addMembers(ctx.deps, ctx.auth.user.id, input.chatId, input.userIds)),
   removeMember: authedProcedure
     .input(chatRef.extend({ userId: id('user') }))
+    .use(limit('group.change'))
     .mutation(({ ctx, input }) => removeMember(ctx.deps, ctx.auth.user.id, input.chatId, input.userId)),
   leave: authedProcedure
     .input(chatRef)
+    .use(limit('group.change'))
     .mutation(({ ctx, input }) => leaveGroup(ctx.deps, ctx.auth.user.id, input.chatId)),
   delete: authedProcedure
     .input(chatRef)
+    .use(limit('group.change'))
     .mutation(({ ctx, input }) => deleteGroup(ctx.deps, ctx.auth.user.id, input.chatId)),
 });

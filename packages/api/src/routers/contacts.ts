@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listContacts, removeContact } from '../domain/contacts/contacts';
 import { acceptRequest, closeRequest, listRequests, requestContact } from '../domain/contacts/requests';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, limit, router } from '../trpc';
 import { id, usernameRef } from './inputs';
 
 const other = z.object({ userId: id('user') });
@@ -11,6 +11,7 @@ export const contactsRouter = router({
   requests: authedProcedure.query(({ ctx }) => listRequests(ctx.deps, ctx.auth.user.id)),
   request: authedProcedure
     .input(z.object({ username: usernameRef }))
+    .use(limit('contact.request'))
     .mutation(({ ctx, input }) => requestContact(ctx.deps, ctx.auth.user.id, input.username)),
   accept: authedProcedure
     .input(other)

@@ -37,6 +37,7 @@ export const eventsRouter = router({
     signal,
   }) {
     const actor = { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref };
+    let sessionEnded = false;
     try {
       const connection = ctx.meta.connection;
       for await (const { position, item } of streamEvents(ctx.deps, actor, input.lastEventId, signal)) {
@@ -49,9 +50,13 @@ export const eventsRouter = router({
           return;
         }
         yield tracked(encodePosition(position), item);
+        if (item.type === 'session.ended' && item.payload.sessionRef === actor.sessionRef) sessionEnded = true;
       }
     } catch (error) {
       throw error instanceof DomainError ? toTRPCError(error) : error;
     }
+    // The stream ended with its session: the WebSocket it came on goes too
+    // (after what was sent), so nothing else can ride on the dead session.
+    if (sessionEnded) ctx.meta.endConnection?.();
   }),
 });

@@ -1,4 +1,5 @@
 import { router } from '../trpc';
+import { accountRouter } from './account';
 import { authRouter } from './auth';
 import { chatsRouter, groupsRouter } from './chats';
 import { contactsRouter } from './contacts';
@@ -10,6 +11,7 @@ import { searchRouter } from './search';
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   events: eventsRouter,
   contacts: contactsRouter,
   profiles: profilesRouter,

@@ -5,6 +5,7 @@ import { USERNAME_MAX } from '../domain/auth/rules';
 export const id = (what: string) => z.uuid(`That is not a valid ${what} id.`);
 export const usernameRef = z
   .string()
+  .max(USERNAME_MAX * 4, 'That username is too long.')
   .trim()
   .transform((v) => v.replace(/^@/, ''))
   .pipe(z.string().min(1, 'Enter a username.').max(USERNAME_MAX, 'That username is too long.'));

@@ -6,7 +6,7 @@ import { setReaction } from '../domain/messages/reactions';
 import { listReceipts, markReceipts } from '../domain/messages/receipts';
 import { emoji, messageText } from '../domain/messages/rules';
 import { sendMessage } from '../domain/messages/send';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, limit, router } from '../trpc';
 import { id } from './inputs';
 
 const PAGE_MAX = 100;
@@ -26,12 +26,15 @@ export const messagesRouter = router({
           .default([]),
       }),
     )
+    .use(limit('message.send'))
     .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.auth.user.id, input)),
   edit: authedProcedure
     .input(z.object({ messageId: id('message'), body: messageText }))
+    .use(limit('message.change'))
     .mutation(({ ctx, input }) => editMessage(ctx.deps, ctx.auth.user.id, input.messageId, input.body)),
   delete: authedProcedure
     .input(z.object({ messageId: id('message') }))
+    .use(limit('message.change'))
     .mutation(({ ctx, input }) => deleteMessage(ctx.deps, ctx.auth.user.id, input.messageId)),
   /** A page of a chat's messages: `older` newest first before the cursor, `newer` oldest first after it. */
   history: authedProcedure
@@ -58,6 +61,7 @@ export const messagesRouter = router({
   /** Adds (`on: true`) or takes away one emoji reaction; returns the message's reactions. */
   react: authedProcedure
     .input(z.object({ messageId: id('message'), emoji, on: z.boolean() }))
+    .use(limit('message.change'))
     .mutation(({ ctx, input }) => setReaction(ctx.deps, ctx.auth.user.id, input)),
   /** Every member's delivered / read positions in a chat. */
   receipts: authedProcedure

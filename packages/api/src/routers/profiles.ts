@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getOwnProfile, getProfile, updateProfile } from '../domain/profiles/profiles';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, limit, router } from '../trpc';
 import { usernameRef } from './inputs';
 
 export const profilesRouter = router({
@@ -23,5 +23,6 @@ export const profilesRouter = router({
         })
         .refine((v) => v.displayName !== undefined || v.about !== undefined, 'Nothing to change.'),
     )
+    .use(limit('profile.update'))
     .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.auth.user.id, input)),
 });

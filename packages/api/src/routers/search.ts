@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { searchMessages } from '../domain/search';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, limit, router } from '../trpc';
 
 export const SEARCH_MAX_LENGTH = 500;
 export const SEARCH_PAGE_MAX = 50;
@@ -18,5 +18,6 @@ export const searchRouter = router({
         utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
       }),
     )
+    .use(limit('search'))
     .query(({ ctx, input }) => searchMessages(ctx.deps, ctx.auth.user.id, input)),
 });

@@ -3,7 +3,7 @@ import { users } from '@chat/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { conflict, unauthorized } from '../../errors';
-import { insertUserEvent } from '../events/store';
+import { endSessions } from '../account/sessions';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import type { LoginInput, RegisterInput } from './rules';
 import type { ActiveSession, SessionUser } from './sessions';
@@ -34,8 +34,9 @@ export async function findUserByUsername(deps: Pick<Deps, 'db'>, username: strin
   return user;
 }
 
-/** Creates the account and signs it in. */
+/** Creates the account and signs it in. Limited per address. */
 export async function register(deps: Deps, input: RegisterInput, meta: ClientMeta): Promise<SignedIn> {
+  await deps.limits.consume('register', meta.ipAddress);
   const passwordHash = await hashPassword(input.password);
   const [user] = await deps.db
     .insert(users)
@@ -71,9 +72,5 @@ export async function login(deps: Deps, input: LoginInput, meta: ClientMeta): Pr
 
 /** Ends the session on the server and tells its open streams, which close. */
 export async function logout(deps: Deps, session: ActiveSession): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    await insertUserEvent(tx, session.userId, 'session.ended', { sessionRef: session.ref, reason: 'logout' });
-  });
-  await deps.sessions.invalidate(session.id);
-  deps.hub.announce();
+  await endSessions(deps, session.userId, { id: session.id }, 'logout');
 }

@@ -46,3 +46,11 @@ export const loginInput = z.object({
     .max(PASSWORD_MAX, `Passwords are at most ${PASSWORD_MAX} characters.`),
 });
 export type LoginInput = z.infer<typeof loginInput>;
+
+export const changePasswordInput = z.object({
+  current: z
+    .string()
+    .min(1, 'Enter your current password.')
+    .max(PASSWORD_MAX, `Passwords are at most ${PASSWORD_MAX} characters.`),
+  next: passwordSchema,
+});

@@ -1,15 +1,27 @@
 /**
- * Sessions, through lucia v3. Everything lucia-specific lives in this file, so
- * moving to a hand-written scheme later (lucia's own advice since v3) touches
- * only it.
+ * Sessions. Everything session-specific lives in this file, so moving to a
+ * hand-written scheme later (lucia's own advice since v3) touches only it.
+ *
+ * lucia v3 makes the cookie (HttpOnly, SameSite=Lax, Path=/, Secure over
+ * https) and reads it back. Expiry is ours, on the injected clock: a session
+ * ends after `idleMs` without use and, used or not, `absoluteMs` after it
+ * was created. Use is recorded at most once a minute.
  */
 import { createHash } from 'node:crypto';
-import type { Database } from '@chat/db';
+import type { Database, Executor } from '@chat/db';
 import { sessions, users } from '@chat/db';
 import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle';
-import { Lucia, TimeSpan } from 'lucia';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { generateIdFromEntropySize, Lucia, TimeSpan } from 'lucia';
+import type { Clock } from '../../clock';
 
 export const SESSION_COOKIE = 'chat_session';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_IDLE_MS = 30 * DAY_MS;
+export const DEFAULT_ABSOLUTE_MS = 90 * DAY_MS;
+/** `last_active_at` is written at most this often per session. */
+const ACTIVITY_GRANULARITY_MS = 60_000;
 
 export interface SessionUser {
   id: string;
@@ -28,14 +40,25 @@ export interface ActiveSession {
 export interface ValidatedSession {
   user: SessionUser;
   session: ActiveSession;
-  /** Set when the session was renewed (sliding expiry): send it back as Set-Cookie. */
-  renewedCookie: string | undefined;
+}
+
+/** A session as the settings page lists it (never its id: only its ref). */
+export interface SessionListing {
+  ref: string;
+  userAgent: string;
+  ipAddress: string;
+  createdAt: Date;
+  lastActiveAt: Date;
+  expiresAt: Date;
 }
 
 export interface SessionOptions {
   secureCookies: boolean;
-  /** Inactivity after which a session ends; renewed while used. */
-  idleDays?: number;
+  clock: Clock;
+  /** Inactivity after which a session ends. */
+  idleMs?: number;
+  /** Lifetime after which a session ends however much it is used. */
+  absoluteMs?: number;
 }
 
 export function sessionRef(sessionId: string): string {
@@ -45,7 +68,8 @@ export function sessionRef(sessionId: string): string {
 function createLucia(db: Database, options: SessionOptions) {
   const adapter = new DrizzlePostgreSQLAdapter(db, sessions, users);
   return new Lucia(adapter, {
-    sessionExpiresIn: new TimeSpan(options.idleDays ?? 30, 'd'),
+    // Only the cookie's Max-Age: the server decides expiry (validate below).
+    sessionExpiresIn: new TimeSpan(Math.ceil((options.absoluteMs ?? DEFAULT_ABSOLUTE_MS) / 1000), 's'),
     sessionCookie: {
       name: SESSION_COOKIE,
       expires: true,
@@ -68,8 +92,11 @@ export interface SessionService {
     userId: string,
     meta: { userAgent: string; ipAddress: string },
   ): Promise<{ session: ActiveSession; cookie: string }>;
+  /** The session and its user, or null when it is unknown or expired (an expired one is deleted). */
   validate(sessionId: string): Promise<ValidatedSession | null>;
   invalidate(sessionId: string): Promise<void>;
+  /** The user's sessions that have not expired, most recently active first. */
+  list(userId: string): Promise<SessionListing[]>;
   /** A Set-Cookie value that deletes the cookie. */
   blankCookie(): string;
   /** The session id from a Cookie header, if any. */
@@ -78,33 +105,111 @@ export interface SessionService {
 
 export function createSessionService(db: Database, options: SessionOptions): SessionService {
   const lucia = createLucia(db, options);
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const absoluteMs = options.absoluteMs ?? DEFAULT_ABSOLUTE_MS;
+  const endOf = (createdAt: Date, lastActiveAt: Date) =>
+    new Date(Math.min(lastActiveAt.getTime() + idleMs, createdAt.getTime() + absoluteMs));
   const toActive = (s: { id: string; userId: string; expiresAt: Date }): ActiveSession => ({
     id: s.id,
     ref: sessionRef(s.id),
     userId: s.userId,
     expiresAt: s.expiresAt,
   });
+
   return {
     async create(userId, meta) {
-      const session = await lucia.createSession(userId, {
+      const now = options.clock.now();
+      const row = {
+        id: generateIdFromEntropySize(25),
+        userId,
+        createdAt: now,
+        lastActiveAt: now,
+        expiresAt: endOf(now, now),
         userAgent: meta.userAgent.slice(0, 512),
         ipAddress: meta.ipAddress.slice(0, 64),
-      });
-      return { session: toActive(session), cookie: lucia.createSessionCookie(session.id).serialize() };
-    },
-    async validate(sessionId) {
-      const { session, user } = await lucia.validateSession(sessionId);
-      if (!session || !user) return null;
-      return {
-        user: { id: user.id, username: user.username, displayName: user.displayName },
-        session: toActive(session),
-        renewedCookie: session.fresh ? lucia.createSessionCookie(session.id).serialize() : undefined,
       };
+      await db.insert(sessions).values(row);
+      return { session: toActive(row), cookie: lucia.createSessionCookie(row.id).serialize() };
     },
+
+    async validate(sessionId) {
+      const [row] = await db
+        .select({ session: sessions, user: { id: users.id, username: users.username, displayName: users.displayName } })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(eq(sessions.id, sessionId))
+        .limit(1);
+      if (!row) return null;
+      const now = options.clock.now();
+      const { session } = row;
+      const end = endOf(session.createdAt, session.lastActiveAt);
+      if (now.getTime() >= end.getTime()) {
+        await db.delete(sessions).where(eq(sessions.id, sessionId));
+        return null;
+      }
+      let expiresAt = end;
+      if (now.getTime() - session.lastActiveAt.getTime() >= ACTIVITY_GRANULARITY_MS) {
+        expiresAt = endOf(session.createdAt, now);
+        await db.update(sessions).set({ lastActiveAt: now, expiresAt }).where(eq(sessions.id, sessionId));
+      }
+      return { user: row.user, session: toActive({ ...session, expiresAt }) };
+    },
+
     async invalidate(sessionId) {
-      await lucia.invalidateSession(sessionId);
+      await db.delete(sessions).where(eq(sessions.id, sessionId));
     },
+
+    async list(userId) {
+      const rows = await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .orderBy(desc(sessions.lastActiveAt));
+      const now = options.clock.now().getTime();
+      return rows
+        .map((s) => ({ ...s, expiresAt: endOf(s.createdAt, s.lastActiveAt) }))
+        .filter((s) => s.expiresAt.getTime() > now)
+        .map((s) => ({
+          ref: sessionRef(s.id),
+          userAgent: s.userAgent,
+          ipAddress: s.ipAddress,
+          createdAt: s.createdAt,
+          lastActiveAt: s.lastActiveAt,
+          expiresAt: s.expiresAt,
+        }));
+    },
+
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
     readCookie: (header) => lucia.readSessionCookie(header ?? ''),
   };
+}
+
+/** Which of a user's sessions to end: all but one (by id), or one (by its public ref). */
+export type SessionSelector = { allExcept: string } | { ref: string } | { id: string };
+
+/**
+ * Deletes the selected sessions of the user, inside the caller's transaction
+ * (which also writes their `session.ended` events); returns their refs.
+ */
+export async function deleteSessions(tx: Executor, userId: string, which: SessionSelector): Promise<string[]> {
+  const mine = eq(sessions.userId, userId);
+  let ids: string[];
+  if ('allExcept' in which) {
+    const rows = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(mine, ne(sessions.id, which.allExcept)));
+    ids = rows.map((r) => r.id);
+  } else if ('ref' in which) {
+    const rows = await tx.select({ id: sessions.id }).from(sessions).where(mine);
+    ids = rows.map((r) => r.id).filter((id) => sessionRef(id) === which.ref);
+  } else {
+    ids = [which.id];
+  }
+  if (ids.length === 0) return [];
+  const deleted = await tx
+    .delete(sessions)
+    .where(and(mine, inArray(sessions.id, ids)))
+    .returning({ id: sessions.id });
+  return deleted.map((d) => sessionRef(d.id));
 }

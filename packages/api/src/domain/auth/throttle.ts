@@ -1,11 +1,9 @@
-import type { Database } from '@chat/db';
-import { rateLimits } from '@chat/db';
-import { RateLimiterDrizzle, type RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../../errors';
+import type { RateLimits } from '../limits/limiter';
 
 /**
- * Failed-login throttling per account and per address. The counters live in
- * PostgreSQL, so every server process sees the same ones.
+ * Failed-login throttling per account and per address, on the shared rate
+ * limits (counted in PostgreSQL, so every server process sees the same ones).
+ * Only failures count; a success clears the account's count.
  */
 export interface LoginThrottle {
   /** Throws `rate_limited` when either counter is exhausted. */
@@ -14,34 +12,22 @@ export interface LoginThrottle {
   recordSuccess(username: string): Promise<void>;
 }
 
-export interface LoginThrottleOptions {
-  perAccount?: number;
-  perAddress?: number;
-  windowSeconds?: number;
-}
+const accountKey = (username: string) => username.trim().toLowerCase();
 
-export function createLoginThrottle(db: Database, options: LoginThrottleOptions = {}): LoginThrottle {
-  const duration = options.windowSeconds ?? 15 * 60;
-  const common = { storeClient: db, schema: rateLimits, duration, clearExpiredByTimeout: false } as const;
-  const account = new RateLimiterDrizzle({ ...common, keyPrefix: 'login_account', points: options.perAccount ?? 10 });
-  const address = new RateLimiterDrizzle({ ...common, keyPrefix: 'login_address', points: options.perAddress ?? 50 });
-  const accountKey = (username: string) => username.trim().toLowerCase();
-
-  const refuse = (res: RateLimiterRes) =>
-    rateLimited('Too many failed sign-in attempts. Try again later.', res.msBeforeNext / 1000);
-
+export function createLoginThrottle(limits: RateLimits): LoginThrottle {
   return {
     async check(username, ipAddress) {
-      const [a, b] = await Promise.all([account.get(accountKey(username)), address.get(ipAddress)]);
-      if (a && a.consumedPoints >= account.points) throw refuse(a);
-      if (b && b.consumedPoints >= address.points) throw refuse(b);
+      await limits.check('login.account', accountKey(username));
+      await limits.check('login.address', ipAddress);
     },
     async recordFailure(username, ipAddress) {
-      // `penalty` adds points without rejecting once the limit is passed.
-      await Promise.all([account.penalty(accountKey(username)), address.penalty(ipAddress)]);
+      await Promise.all([
+        limits.penalize('login.account', accountKey(username)),
+        limits.penalize('login.address', ipAddress),
+      ]);
     },
     async recordSuccess(username) {
-      await account.delete(accountKey(username));
+      await limits.reset('login.account', accountKey(username));
     },
   };
 }

@@ -1,0 +1,76 @@
+import type { Database } from '@chat/db';
+import { rateLimits } from '@chat/db';
+import { lt } from 'drizzle-orm';
+import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import { rateLimited } from '../../errors';
+import { RATE_LIMIT_MESSAGES, RATE_LIMIT_NAMES, type RateLimitName, type RateLimitRules } from './rules';
+
+/**
+ * Per-key rate limits, counted in PostgreSQL so every server process shares
+ * them: rate-limiter-flexible's Drizzle store, one row per (limit, key) and
+ * window, counted by one atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING`.
+ * A check is one primary-key upsert: a flood from one key costs the others
+ * nothing but that row's writes.
+ */
+export interface RateLimits {
+  readonly rules: RateLimitRules;
+  /** Counts one action; throws `rate_limited` (with seconds to wait) past the limit. */
+  consume(name: RateLimitName, key: string): Promise<void>;
+  /** Throws `rate_limited` if the key is already at the limit, without counting. */
+  check(name: RateLimitName, key: string): Promise<void>;
+  /** Counts one action without refusing (e.g. a failed sign-in, already answered). */
+  penalize(name: RateLimitName, key: string): Promise<void>;
+  /** Forgets the key's count (e.g. after a successful sign-in). */
+  reset(name: RateLimitName, key: string): Promise<void>;
+  /** Deletes counters whose window ended before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+export function createRateLimits(db: Database, rules: RateLimitRules): RateLimits {
+  const limiters = new Map(
+    RATE_LIMIT_NAMES.map((name) => [
+      name,
+      new RateLimiterDrizzle({
+        storeClient: db,
+        schema: rateLimits,
+        keyPrefix: name,
+        points: rules[name].points,
+        duration: rules[name].seconds,
+        clearExpiredByTimeout: false,
+      }),
+    ]),
+  );
+  const limiter = (name: RateLimitName): RateLimiterDrizzle => {
+    const l = limiters.get(name);
+    if (!l) throw new Error(`no rate limit named ${name}`);
+    return l;
+  };
+  const refuse = (name: RateLimitName, res: RateLimiterRes) =>
+    rateLimited(RATE_LIMIT_MESSAGES[name], Math.max(res.msBeforeNext, 0) / 1000);
+
+  return {
+    rules,
+    async consume(name, key) {
+      try {
+        await limiter(name).consume(key);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) throw refuse(name, error);
+        throw error;
+      }
+    },
+    async check(name, key) {
+      const res = await limiter(name).get(key);
+      if (res && res.consumedPoints >= rules[name].points) throw refuse(name, res);
+    },
+    async penalize(name, key) {
+      await limiter(name).penalty(key);
+    },
+    async reset(name, key) {
+      await limiter(name).delete(key);
+    },
+    async prune(before) {
+      const rows = await db.delete(rateLimits).where(lt(rateLimits.expire, before)).returning({ key: rateLimits.key });
+      return rows.length;
+    },
+  };
+}
