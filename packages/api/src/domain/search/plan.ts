@@ -65,7 +65,7 @@ export interface Plan {
 /**
  * What each shape pays per row, in units of one row of the walk (about half
  * a microsecond here), measured on the 10-million-message corpus
- * (load/SEARCH-REPORT.md, `pnpm shapes`). The walk reads the table in the
+ * (load/REPORT.md, section "Search"; `pnpm shapes`). The walk reads the table in the
  * order it was written, some 30 rows per page, and tests the chat before the
  * words; `collect` and `intersect` fetch a page for nearly every row, and
  * re-check it; `per-chat` too, but its few chats' rows share pages more often.
