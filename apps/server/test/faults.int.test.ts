@@ -79,7 +79,7 @@ describe.skipIf(!onPostgres)('PostgreSQL lost and back under a steady send load'
     expect(errors.filter((c) => c !== 'SERVICE_UNAVAILABLE' && c !== 'NO_ANSWER')).toEqual([]);
 
     await proxy.restore();
-    await until(() => acknowledged.length >= duringOutage + 30, 'sends to work again', 30_000);
+    await until(() => acknowledged.length >= duringOutage + 30, 'sends to work again', 15_000);
     expect((await health(server.url)).status).toBe(200);
     sending = false;
     await lanes;

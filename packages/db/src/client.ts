@@ -54,7 +54,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    // postgres.js waits 3^n/100 s (up to 20 s) between failed reconnects, and
+    // queries queue meanwhile: after an outage of a few seconds the server
+    // would stay down long after the database is back. At most 2 s instead.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 2),
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   // Several processes may start together: one applies migrations, the others wait.
   const lock = await client.reserve();
