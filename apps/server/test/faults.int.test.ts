@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { receive, sendWithRetry, storedIds, until } from './burst';
 import { makeUser, type Person } from './clients';
+import { fetchImage, solid, upload } from './images';
 import { startTestServer, type TestServer } from './harness';
 import { makeDirect } from './people';
 import { type PgProxy, startPgProxy } from './pg-proxy';
@@ -55,6 +56,9 @@ describe.skipIf(!onPostgres)('PostgreSQL lost and back under a steady send load'
     const { sender, receiver, chatId } = await pair(server);
     const inbox = receive(receiver.client);
     await until(() => inbox.state.ready, 'the stream');
+    const png = await solid(32, 24).png().toBuffer();
+    const before = await upload(server.url, sender, chatId, png);
+    expect(before.status).toBe(201);
 
     const acknowledged: string[] = [];
     const errors: string[] = [];
@@ -73,6 +77,11 @@ describe.skipIf(!onPostgres)('PostgreSQL lost and back under a steady send load'
     expect(healthDown).toEqual({ status: 503, body: { status: 'degraded', database: 'down' } });
     await until(() => errors.includes('SERVICE_UNAVAILABLE'), 'a send refused as retryable');
     await until(() => inbox.state.database.includes(false), 'the stream to say the database is away', 10_000);
+    // Images too: a retryable 503 with Retry-After, never a 500.
+    const refusedUpload = await upload(server.url, sender, chatId, png);
+    expect(refusedUpload.status).toBe(503);
+    expect(refusedUpload.body.error).toMatchObject({ retryAfterSeconds: 2 });
+    expect((await fetchImage(server.url, receiver, before.body.id)).status).toBe(503);
     const duringOutage = acknowledged.length;
     await sleep(1500);
     expect(acknowledged.length).toBe(duringOutage); // nothing acknowledged without the database

@@ -25,4 +25,5 @@ export { DomainError } from './errors';
 export type { Logger } from './logger';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
+export { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 export { encodeFrame, share, wireTransformer } from './wire';

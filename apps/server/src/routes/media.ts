@@ -4,7 +4,16 @@
  * and leave every rule to the domain (packages/api/src/domain/media).
  */
 import { Readable } from 'node:stream';
-import { authenticate, type Deps, DomainError, MAX_IMAGE_BYTES, openImage, storeUpload } from '@chat/api/server';
+import {
+  authenticate,
+  type Deps,
+  DomainError,
+  databaseUnavailable,
+  isDatabaseUnavailable,
+  MAX_IMAGE_BYTES,
+  openImage,
+  storeUpload,
+} from '@chat/api/server';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 
@@ -24,11 +33,27 @@ function fail(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503,
   return c.json({ error: { message, field } }, status);
 }
 
-function failWith(c: Context, error: unknown) {
+/** The client went away mid-body (a cancelled upload): nobody reads the answer, nothing to log. */
+function isClientGone(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'ECONNRESET' || e?.message === 'aborted';
+}
+
+/** An error caught where a value was awaited, kept apart from the value. */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
+
+function failWith(c: Context, caught: unknown) {
+  if (isClientGone(caught)) return fail(c, 400, 'The upload was interrupted.');
+  // authenticate() throws a tRPC error wrapping the domain one.
+  const cause = caught instanceof Error && caught.cause instanceof DomainError ? caught.cause : caught;
+  const error = isDatabaseUnavailable(cause) ? databaseUnavailable() : cause;
   if (!(error instanceof DomainError)) throw error;
   if (error.retryAfterSeconds) {
     c.header('retry-after', String(error.retryAfterSeconds));
-    return c.json({ error: { message: error.message, retryAfterSeconds: error.retryAfterSeconds } }, 429);
+    const status = error.kind === 'unavailable' ? 503 : 429;
+    return c.json({ error: { message: error.message, retryAfterSeconds: error.retryAfterSeconds } }, status);
   }
   return fail(c, statuses[error.kind], error.message, error.field);
 }
@@ -56,7 +81,8 @@ const TOO_BIG = 'This image is larger than 20 MB.';
 export function mountMedia(app: Hono, deps: Deps): void {
   /** `POST /api/uploads?chatId=…&name=…` with the file as the raw body. */
   app.post('/api/uploads', async (c) => {
-    const auth = await authenticate(deps, c.req.header('cookie'));
+    const auth = await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => new Failed(error));
+    if (auth instanceof Failed) return failWith(c, auth.error);
     if (!auth) return fail(c, 401, 'Please sign in.');
     const chatId = uuid.safeParse(c.req.query('chatId'));
     if (!chatId.success) return fail(c, 400, 'That is not a valid chat id.', 'chatId');
@@ -80,7 +106,8 @@ export function mountMedia(app: Hono, deps: Deps): void {
   /** `GET /api/images/<id>` (the image), `/api/images/<id>/thumb`; `?download=1` to save it. */
   for (const variant of ['full', 'thumb'] as const) {
     app.get(variant === 'full' ? '/api/images/:id' : '/api/images/:id/thumb', async (c) => {
-      const auth = await authenticate(deps, c.req.header('cookie'));
+      const auth = await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => new Failed(error));
+      if (auth instanceof Failed) return failWith(c, auth.error);
       if (!auth) return fail(c, 401, 'Please sign in.');
       const id = uuid.safeParse(c.req.param('id'));
       if (!id.success) return fail(c, 404, 'This image does not exist, or you cannot see it.');
