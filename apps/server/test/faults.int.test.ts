@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { receive, sendWithRetry, storedIds, until } from './burst';
 import { makeUser, type Person } from './clients';
-import { fetchImage, solid, upload } from './images';
 import { startTestServer, type TestServer } from './harness';
+import { fetchImage, solid, upload } from './images';
 import { makeDirect } from './people';
 import { type PgProxy, startPgProxy } from './pg-proxy';
 
