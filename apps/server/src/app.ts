@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRouter, authenticate, type Context, type Deps, DomainError } from '@chat/api/server';
+import { appRouter, authenticate, type Context, type Deps, DomainError, toTRPCError } from '@chat/api/server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
@@ -72,7 +72,10 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
       router: appRouter,
       maxBatchSize: TRPC_BATCH_MAX,
       createContext: async (opts, c): Promise<Context> => {
-        const auth = await authenticate(deps, c.req.header('cookie'));
+        // Thrown from here, only a tRPC error keeps its code (a lost database: 503).
+        const auth = await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => {
+          throw error instanceof DomainError ? toTRPCError(error) : error;
+        });
         return {
           deps,
           auth,

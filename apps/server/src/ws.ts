@@ -39,6 +39,8 @@ export function attachWebSocket(
           bufferedBytes: () => res.bufferedAmount,
           limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
           drop: () => res.terminate(),
+          // 4401: the session ended.
+          end: () => res.close(4401, 'session ended'),
         },
         userAgent: req.headers['user-agent'] ?? '',
         ipAddress: clientAddress(
@@ -46,8 +48,6 @@ export function attachWebSocket(
           req.socket.remoteAddress,
           config.TRUST_PROXY,
         ),
-        // 4401: the session ended; the client must not retry with it.
-        endConnection: () => res.close(4401, 'session ended'),
       },
       setCookie: () => {},
     }),

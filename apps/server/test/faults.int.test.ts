@@ -6,13 +6,13 @@
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { receive, sendWithRetry, storedIds, until } from './burst';
 import { makeUser, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { fetchImage, solid, upload } from './images';
 import { makeDirect } from './people';
 import { type PgProxy, startPgProxy } from './pg-proxy';
+import { cookieOf, openSocket } from './raw';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
 const servers: TestServer[] = [];
@@ -112,28 +112,10 @@ describe('a subscriber that stops reading', () => {
     const { sender, receiver: stalled, chatId } = await pair(server);
 
     // A raw socket speaking tRPC's WebSocket protocol, so that it can stop reading.
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/trpc`, {
-      headers: { cookie: stalled.client.cookie() ?? '', origin: server.url },
-    });
-    let lastId: string | null = null;
-    let ready = false;
-    ws.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as {
-        result?: { type: string; id?: string; data?: { json: { data: { type: string } } } };
-      };
-      if (frame.result?.type !== 'data') return;
-      lastId = frame.result.id ?? lastId;
-      if (frame.result.data?.json.data.type === 'stream.ready') ready = true;
-    });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.stream', input: { json: { lastEventId: null } } },
-      }),
-    );
-    await until(() => ready, 'the raw stream');
+    const ws = await openSocket(server.url, cookieOf(stalled.client));
+    ws.subscribe(1);
+    const ready = await ws.next((m) => m.result?.data?.json?.data?.type === 'stream.ready');
+    const lastId = ready.result?.id ?? null;
     ws.pause();
     const hub = server.server.deps.hub;
     expect(hub.hasLocal(stalled.id)).toBe(true);

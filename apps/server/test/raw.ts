@@ -46,7 +46,8 @@ export function upgradeStatus(url: string, headers: Record<string, string>): Pro
 export interface RawSocket {
   messages: {
     id?: number;
-    result?: { type: string; data?: { json?: { data?: { type?: string } } } };
+    /** `id` is the tracked event id of a stream's data frame: the cursor to resume from. */
+    result?: { type: string; id?: string; data?: { json?: { data?: { type?: string } } } };
     error?: { json?: { data?: { code?: string } } };
   }[];
   closed: Promise<{ code: number; at: number }>;
@@ -57,6 +58,10 @@ export interface RawSocket {
     timeoutMs?: number,
   ): Promise<RawSocket['messages'][number]>;
   close(): void;
+  /** Stops reading the socket (what arrives stays in the kernel's buffers), as a stalled client does. */
+  pause(): void;
+  /** Drops the connection at once. */
+  terminate(): void;
 }
 
 /** A WebSocket with the given cookie, speaking tRPC's JSON-RPC by hand. */
@@ -97,6 +102,8 @@ export function openSocket(url: string, cookie: string): Promise<RawSocket> {
           }
         },
         close: () => ws.close(),
+        pause: () => ws.pause(),
+        terminate: () => ws.terminate(),
       }),
     );
   });
@@ -135,14 +142,6 @@ export async function openSse(url: string, cookie: string): Promise<RawSse> {
     }
   })();
   return { status: response.status, text: () => text, ended, abort: () => controller.abort() };
-}
-
-export async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export const cookieOf = (client: ChatClient): string => client.cookie() ?? '';

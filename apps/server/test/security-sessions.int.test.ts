@@ -8,9 +8,10 @@
 import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
 import type { Clock } from '@chat/api/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './burst';
 import { makeUser, PASSWORD, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
-import { cookieOf, openSocket, openSse, refusal, until, upgradeStatus } from './raw';
+import { cookieOf, openSocket, openSse, refusal, upgradeStatus } from './raw';
 
 const HOUR = 60 * 60 * 1000;
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';

@@ -1,6 +1,5 @@
 import type { Deps } from './deps';
 import type { ValidatedSession } from './domain/auth/sessions';
-import { toTRPCError } from './trpc';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 
 export interface RequestMeta {
@@ -8,10 +7,8 @@ export interface RequestMeta {
   userAgent: string;
   /** `ws`: the context was built once, at the WebSocket upgrade, and lives as long as the socket. */
   transport: 'http' | 'ws';
-  /** Over WebSocket: the socket, for streams to watch what it has not sent yet. */
+  /** Over WebSocket: the socket the call came on; absent over HTTP. */
   connection?: StreamConnection;
-  /** Closes the WebSocket this call came on (its session ended); absent over HTTP. */
-  endConnection?: () => void;
 }
 
 /** What a live stream may ask of its socket. */
@@ -20,8 +17,10 @@ export interface StreamConnection {
   bufferedBytes(): number;
   /** Past this, the client is not reading: the stream is cut and resumes later from its cursor. */
   readonly limitBytes: number;
-  /** Closes the socket at once, dropping what it holds. */
+  /** Closes the socket at once, dropping what it holds (the client resumes from its cursor). */
   drop(): void;
+  /** Closes the socket after what it holds is sent: its session ended, so the client must not retry with it. */
+  end(): void;
 }
 
 /**
@@ -37,7 +36,10 @@ export type Context = {
   setCookie: (value: string) => void;
 };
 
-/** Reads the session cookie and validates it; the one place every transport authenticates. */
+/**
+ * Reads the session cookie and validates it; the one place every transport
+ * authenticates. A lost database is the retryable `unavailable` error.
+ */
 export async function authenticate(
   deps: Deps,
   cookieHeader: string | null | undefined,
@@ -47,7 +49,6 @@ export async function authenticate(
   try {
     return await deps.sessions.validate(id);
   } catch (error) {
-    // Thrown from createContext: a TRPCError keeps its code (503), anything else would be a 500.
-    throw isDatabaseUnavailable(error) ? toTRPCError(databaseUnavailable()) : error;
+    throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
   }
 }

@@ -25,5 +25,6 @@ export { DomainError } from './errors';
 export type { Logger } from './logger';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
+export { toTRPCError } from './trpc';
 export { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 export { encodeFrame, share, wireTransformer } from './wire';

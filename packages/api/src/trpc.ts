@@ -79,10 +79,7 @@ export const limit = (name: RateLimitName) =>
   t.middleware(async ({ ctx, next }) => {
     const key = ctx.auth?.user.id;
     if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-    try {
-      await ctx.deps.limits.consume(name, key);
-    } catch (error) {
-      throw error instanceof DomainError ? toTRPCError(error) : error;
-    }
+    // A refusal (DomainError rate_limited) becomes TOO_MANY_REQUESTS in domainErrors.
+    await ctx.deps.limits.consume(name, key);
     return next();
   });

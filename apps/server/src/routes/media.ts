@@ -39,16 +39,10 @@ function isClientGone(error: unknown): boolean {
   return e?.code === 'ECONNRESET' || e?.message === 'aborted';
 }
 
-/** An error caught where a value was awaited, kept apart from the value. */
-class Failed {
-  constructor(readonly error: unknown) {}
-}
-
+/** The domain's refusals with their status; a lost database is a retryable 503; anything else is a bug. */
 function failWith(c: Context, caught: unknown) {
   if (isClientGone(caught)) return fail(c, 400, 'The upload was interrupted.');
-  // authenticate() throws a tRPC error wrapping the domain one.
-  const cause = caught instanceof Error && caught.cause instanceof DomainError ? caught.cause : caught;
-  const error = isDatabaseUnavailable(cause) ? databaseUnavailable() : cause;
+  const error = isDatabaseUnavailable(caught) ? databaseUnavailable() : caught;
   if (!(error instanceof DomainError)) throw error;
   if (error.retryAfterSeconds) {
     c.header('retry-after', String(error.retryAfterSeconds));
@@ -81,13 +75,12 @@ const TOO_BIG = 'This image is larger than 20 MB.';
 export function mountMedia(app: Hono, deps: Deps): void {
   /** `POST /api/uploads?chatId=…&name=…` with the file as the raw body. */
   app.post('/api/uploads', async (c) => {
-    const auth = await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => new Failed(error));
-    if (auth instanceof Failed) return failWith(c, auth.error);
-    if (!auth) return fail(c, 401, 'Please sign in.');
-    const chatId = uuid.safeParse(c.req.query('chatId'));
-    if (!chatId.success) return fail(c, 400, 'That is not a valid chat id.', 'chatId');
-    if (Number(c.req.header('content-length') ?? 0) > MAX_IMAGE_BYTES) return fail(c, 413, TOO_BIG, 'file');
     try {
+      const auth = await authenticate(deps, c.req.header('cookie'));
+      if (!auth) return fail(c, 401, 'Please sign in.');
+      const chatId = uuid.safeParse(c.req.query('chatId'));
+      if (!chatId.success) return fail(c, 400, 'That is not a valid chat id.', 'chatId');
+      if (Number(c.req.header('content-length') ?? 0) > MAX_IMAGE_BYTES) return fail(c, 413, TOO_BIG, 'file');
       // Counted before the body is read: a refused upload costs no decoding.
       await deps.limits.consume('upload', auth.user.id);
       const data = await readCapped(c.req.raw.body, MAX_IMAGE_BYTES);
@@ -106,12 +99,11 @@ export function mountMedia(app: Hono, deps: Deps): void {
   /** `GET /api/images/<id>` (the image), `/api/images/<id>/thumb`; `?download=1` to save it. */
   for (const variant of ['full', 'thumb'] as const) {
     app.get(variant === 'full' ? '/api/images/:id' : '/api/images/:id/thumb', async (c) => {
-      const auth = await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => new Failed(error));
-      if (auth instanceof Failed) return failWith(c, auth.error);
-      if (!auth) return fail(c, 401, 'Please sign in.');
-      const id = uuid.safeParse(c.req.param('id'));
-      if (!id.success) return fail(c, 404, 'This image does not exist, or you cannot see it.');
       try {
+        const auth = await authenticate(deps, c.req.header('cookie'));
+        if (!auth) return fail(c, 401, 'Please sign in.');
+        const id = uuid.safeParse(c.req.param('id'));
+        if (!id.success) return fail(c, 404, 'This image does not exist, or you cannot see it.');
         const image = await openImage(deps, auth.user.id, id.data, variant);
         const disposition = c.req.query('download') ? 'attachment' : 'inline';
         return new Response(Readable.toWeb(image.body) as ReadableStream, {

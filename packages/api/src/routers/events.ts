@@ -1,6 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import type { Context } from '../context';
+import { watchSessionExpiry } from '../domain/auth/expiry';
 import { encodePosition } from '../domain/events/cursor';
 import { pollEvents, streamEvents } from '../domain/events/stream';
 import { DomainError } from '../errors';
@@ -39,7 +39,7 @@ export const eventsRouter = router({
   }) {
     const actor = { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref };
     let sessionEnded = false;
-    const expiry = watchExpiry(ctx.deps, ctx.auth.session.id, ctx.auth.session.expiresAt);
+    const expiry = watchSessionExpiry(ctx.deps, ctx.auth.session.id, ctx.auth.session.expiresAt);
     const stop = signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal;
     try {
       const connection = ctx.meta.connection;
@@ -62,49 +62,6 @@ export const eventsRouter = router({
     }
     // The stream ended with its session: the WebSocket it came on goes too
     // (after what was sent), so nothing else can ride on the dead session.
-    if (sessionEnded || expiry.expired) ctx.meta.endConnection?.();
+    if (sessionEnded || expiry.expired) ctx.meta.connection?.end();
   }),
 });
-
-/** setTimeout's longest delay (about 24.8 days); a later expiry is checked again then. */
-const MAX_TIMER_MS = 2_147_483_647;
-/** When the database cannot say, ask again after this long. */
-const RECHECK_MS = 60_000;
-
-/**
- * Ends a live stream when its session expires while it is open: at the
- * session's current end, the session is validated again. Still valid (it was
- * used meanwhile: the open stream's own socket counts only as it makes calls)
- * means a new end to wait for; gone (idle or absolute limit reached, or ended
- * elsewhere) aborts the stream.
- */
-function watchExpiry(deps: Context['deps'], sessionId: string, end: Date) {
-  const controller = new AbortController();
-  const state = { expired: false, timer: undefined as NodeJS.Timeout | undefined };
-  const schedule = (at: number) => {
-    const delay = Math.min(Math.max(at - deps.clock.now().getTime(), 0) + 50, MAX_TIMER_MS);
-    state.timer = setTimeout(check, delay);
-    state.timer.unref?.();
-  };
-  const check = () => {
-    deps.sessions.validate(sessionId).then(
-      (valid) => {
-        if (controller.signal.aborted) return;
-        if (valid) return schedule(valid.session.expiresAt.getTime());
-        state.expired = true;
-        controller.abort();
-      },
-      () => schedule(deps.clock.now().getTime() + RECHECK_MS),
-    );
-  };
-  schedule(end.getTime());
-  return {
-    signal: controller.signal,
-    get expired() {
-      return state.expired;
-    },
-    stop() {
-      clearTimeout(state.timer);
-    },
-  };
-}

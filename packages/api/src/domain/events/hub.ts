@@ -111,11 +111,6 @@ export class EventHub implements EventPublisher {
     }
   }
 
-  /** True while the hub cannot read the event log. */
-  get degraded(): boolean {
-    return this.databaseDown;
-  }
-
   private broadcast(item: EphemeralItem): void {
     this.deliverEphemeral(this.byUser.keys(), item);
   }
