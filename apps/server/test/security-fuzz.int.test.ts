@@ -209,6 +209,20 @@ describe('fuzzing every procedure over HTTP', () => {
     expect(procedures.length).toBeGreaterThanOrEqual(40);
   });
 
+  // Found by the fuzzer on PostgreSQL (whose text cannot hold U+0000): a 500 from deep in a query.
+  it.each([
+    ['chats.direct', 'mutation', () => ({ username: `${bob.username}\u0000` })],
+    ['message.send', 'mutation', () => ({ id: randomUUID(), chatId: ids[0], body: 'hi\u0000there' })],
+    ['search.messages', 'query', () => ({ q: 'hello\u0000' })],
+    ['profiles.update', 'mutation', () => ({ displayName: 'Al\u0000ice' })],
+  ] as const)('%s refuses a NUL character with BAD_REQUEST, changing nothing', async (path, type, input) => {
+    const before = await fingerprint();
+    const answer = await call(path, type, { json: input() }, cookieOf(alice.client));
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.text).toContain('NUL character');
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it.each(procedures.map(([path, p]) => [path, p] as const))(
     '%s: no 500, and a refusal changes nothing',
     async (path, procedure) => {

@@ -57,7 +57,26 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+/** True when a string anywhere in `value` holds U+0000 (arrays and objects walked, 8 levels at most). */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth >= 8 || typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, v]) => key.includes('\u0000') || holdsNul(v, depth + 1));
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000: a NUL anywhere in an input would fail
+ * deep in a query as a 500. Refused here, for every procedure, before
+ * anything reads the input (found by the fuzzing suite).
+ */
+const noNul = t.middleware(async ({ getRawInput, next }) => {
+  if (holdsNul(await getRawInput())) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Text cannot contain the NUL character (U+0000).' });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(noNul);
 
 /** Signed-in callers only; `ctx.auth` is non-null inside. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
