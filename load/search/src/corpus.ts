@@ -98,13 +98,14 @@ export async function seedPeopleAndChats(sql: Sql, messages: number): Promise<vo
     on conflict do nothing`;
 }
 
-/** Images on 2% of the messages that still have a body. */
+/** 2% of messages get an image (and their has_image flag, as a send with an image sets it). */
 export async function seedUploads(sql: Sql): Promise<number> {
   const result = await sql`
     insert into uploads (uploader_id, chat_id, message_id, content_type, file_name, bytes, width, height,
                          thumb_width, thumb_height, created_at)
     select sender_id, chat_id, id, 'image/jpeg', 'photo.jpg', 180000, 1600, 1200, 320, 240, created_at
     from messages where body is not null and random() < 0.02`;
+  await sql`update messages set has_image = true where id in (select message_id from uploads)`;
   return result.count;
 }
 

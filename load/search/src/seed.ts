@@ -83,10 +83,11 @@ try {
       },
     }),
   );
-  await step(`indexes built: ${indexes.length}`, () => createIndexes(sql, indexes));
-  await step('chats: last seq and activity', () => finishChats(sql));
+  // Before the indexes: marking the messages with images rewrites their rows.
   const uploads = await step('uploads', () => seedUploads(sql));
   log(`  ${uploads.toLocaleString('en')} images`);
+  await step(`indexes built: ${indexes.length}`, () => createIndexes(sql, indexes));
+  await step('chats: last seq and activity', () => finishChats(sql));
   await sql`drop table seed_chats, seed_users`;
   await step('vacuum analyze', async () => {
     await sql`vacuum (analyze) messages`;

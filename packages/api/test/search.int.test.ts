@@ -52,6 +52,26 @@ async function send(from: TestUser, chatId: string, body: string): Promise<strin
   return (await sendMessage(deps, from.id, { id: randomUUID(), chatId, body })).id;
 }
 
+/** A message with one image, attached the way the app does it (an upload first, then the send). */
+async function sendWithImage(from: TestUser, chatId: string, body: string): Promise<string> {
+  const [upload] = await deps.db
+    .insert(uploads)
+    .values({
+      uploaderId: from.id,
+      chatId,
+      contentType: 'image/png',
+      fileName: 'beach.png',
+      bytes: 100,
+      width: 10,
+      height: 10,
+      thumbWidth: 10,
+      thumbHeight: 10,
+    })
+    .returning({ id: uploads.id });
+  if (!upload) throw new Error('upload');
+  return (await sendMessage(deps, from.id, { id: randomUUID(), chatId, body, attachmentIds: [upload.id] })).id;
+}
+
 function search(user: TestUser, q: string, more: Partial<SearchInput> = {}, shape?: Shape): Promise<SearchPage> {
   return searchMessages(deps, user.id, { q, order: 'recent', limit: 20, ...more }, shape ? { shape } : {});
 }
@@ -168,20 +188,10 @@ describe('search', () => {
 
   it('filters messages with an image', async () => {
     const w = await makeWorld();
-    const withImage = await send(w.bob, w.groupId, 'holiday photo');
+    await sendWithImage(w.bob, w.groupId, 'holiday photo');
     await send(w.bob, w.groupId, 'holiday plans');
-    await deps.db.insert(uploads).values({
-      uploaderId: w.bob.id,
-      chatId: w.groupId,
-      messageId: withImage,
-      contentType: 'image/png',
-      fileName: 'beach.png',
-      bytes: 100,
-      width: 10,
-      height: 10,
-      thumbWidth: 10,
-      thumbHeight: 10,
-    });
+    const gone = await sendWithImage(w.bob, w.groupId, 'holiday deleted');
+    await deleteMessage(deps, w.bob.id, gone);
     expect(await bodies(w.alice, 'holiday has:image')).toEqual(['holiday photo']);
     expect(await bodies(w.alice, 'has:image')).toEqual(['holiday photo']);
   });
@@ -265,11 +275,33 @@ describe('search', () => {
     );
   });
 
-  it('gives the same hits whichever query shape runs', async () => {
+  it('gives the same hits whichever query shape runs, long and deleted messages included', async () => {
     const w = await makeWorld();
     for (let i = 0; i < 5; i++) await send(w.bob, w.groupId, `shape test ${i}`);
     await send(w.bob, w.directId, 'shape test direct');
-    for (const q of ['shape ', 'shape -direct', `from:@${w.bob.username} shape`, `in:@${w.bob.username}`]) {
+    // Past 400 bytes a message has no short vector (migration 0006): the index-only walks must
+    // still find it, its phrase included, by testing it in the table.
+    const long = `${'filler words here '.repeat(30)}shape test long`;
+    expect(Buffer.byteLength(long)).toBeGreaterThan(400);
+    await send(w.carol, w.groupId, long);
+    await send(w.carol, w.groupId, 'shape test gone');
+    const gone = await send(w.carol, w.groupId, 'shape test deleted');
+    await deleteMessage(deps, w.carol.id, gone);
+    await sendWithImage(w.bob, w.groupId, 'shape test pictured');
+    const expected: Record<string, number> = {
+      'shape ': 9,
+      '"shape test"': 9,
+      '"test long"': 1,
+      'shap': 9,
+      'shape -direct': 8,
+      [`from:@${w.carol.username} -filler`]: 1,
+      [`from:@${w.bob.username} shape`]: 7,
+      [`in:@${w.bob.username}`]: 1,
+      'shape has:image': 1,
+      'shape after:2000-01-01': 9,
+      'shape before:2000-01-01': 0,
+    };
+    for (const [q, count] of Object.entries(expected)) {
       const answers = await Promise.all(
         (['collect', 'intersect', 'walk', 'sender', 'per-chat'] as const).map(async (shape) => {
           const ids: string[] = [];
@@ -279,10 +311,44 @@ describe('search', () => {
             ids.push(...page.hits.map((h) => h.messageId));
             cursor = page.nextCursor;
           } while (cursor);
-          return ids;
+          const ranked = await search(w.alice, q, { order: 'relevant', limit: 20 }, shape);
+          return { shape, ids, ranked: ranked.hits.map((h) => h.messageId).sort() };
         }),
       );
-      for (const other of answers.slice(1)) expect(other).toEqual(answers[0]);
+      const [first, ...others] = answers;
+      expect(first?.ids, q).toHaveLength(count);
+      expect(first?.ids).not.toContain(gone);
+      for (const other of others) {
+        expect(other.ids, `${q} (${other.shape})`).toEqual(first?.ids);
+        expect(other.ranked, `${q} (${other.shape}, relevant)`).toEqual(first?.ranked);
+      }
+    }
+  });
+
+  it('stores and finds a message of 400 bytes whatever its words (the short vector fits its index)', async () => {
+    const w = await makeWorld();
+    // The most entries a vector can get from 400 bytes: two-letter words, all different; and
+    // letters that unaccent spells longer (Æ → AE, ß → ss, ﬃ → ffi), and other scripts.
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const pairs = [...letters].flatMap((a) => [...letters].map((b) => `${a}${b}`));
+    const bodies400 = [
+      pairs.join(' ').slice(0, 400),
+      'Æß ﬃ œ '.repeat(60),
+      'Встреча 会议 ',
+      'x '.repeat(200),
+    ].map((b) => {
+      let out = b;
+      while (Buffer.byteLength(out) < 400) out += 'y';
+      while (Buffer.byteLength(out) > 400) out = out.slice(0, -1);
+      return out;
+    });
+    for (const body of bodies400) {
+      expect(Buffer.byteLength(body)).toBe(400);
+      await send(w.bob, w.groupId, body);
+    }
+    for (const shape of ['walk', 'per-chat'] as const) {
+      expect((await search(w.alice, '"aa ab ac"', {}, shape)).hits, shape).toHaveLength(1);
+      expect((await search(w.alice, 'ffi ', {}, shape)).hits, shape).toHaveLength(1);
     }
   });
 

@@ -1,4 +1,4 @@
-import { bigint, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { chats } from './chats';
 import { users } from './users';
 
@@ -22,14 +22,15 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     editedAt: timestamp('edited_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** Whether images are attached (set at send, cleared on delete): search's has: filter reads it from an index. */
+    hasImage: boolean('has_image').notNull().default(false),
   },
   (t) => [
     uniqueIndex('messages_chat_seq_key').on(t.chatId, t.seq),
-    index('messages_chat_created_idx').on(t.chatId, t.createdAt),
     // With created_at: search walks one sender's messages newest first (from:).
     index('messages_sender_idx').on(t.senderId, t.createdAt),
-    // Search walks this newest first for common words (domain/search); search.ts has the text index.
-    index('messages_created_idx').on(t.createdAt, t.id),
+    // messages_chat_created_idx and messages_created_idx carry search's short vector (INCLUDE, which
+    // drizzle cannot declare): migration 0006 makes them, schema/search.ts says what they are for.
   ],
 );
 

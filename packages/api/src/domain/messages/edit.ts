@@ -43,7 +43,7 @@ export async function deleteMessage(deps: Deps, actorId: string, messageId: stri
     await tx.delete(reactions).where(eq(reactions.messageId, message.id));
     const [row] = await tx
       .update(messages)
-      .set({ body: null, deletedAt: sql`clock_timestamp()` })
+      .set({ body: null, hasImage: false, deletedAt: sql`clock_timestamp()` })
       .where(eq(messages.id, messageId))
       .returning();
     if (!row) throw new Error('deleted message vanished');

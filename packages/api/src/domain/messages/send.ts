@@ -71,6 +71,8 @@ export async function sendMessage(deps: Deps, actorId: string, input: SendInput)
         senderId: actorId,
         seq,
         body: input.body,
+        // attachUploads below attaches every id or fails the send.
+        hasImage: attachmentIds.length > 0,
         createdAt: sql`clock_timestamp()`,
       })
       .onConflictDoNothing({ target: messages.id })

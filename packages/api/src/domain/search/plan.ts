@@ -14,14 +14,16 @@
  *   lists with the searcher's chats' lists, so only visible matches are read:
  *   right for mid-frequency words when the searcher sees a part of the table.
  * - `walk`: the table's index by time (messages_created_idx), newest first,
- *   testing each row. Reads about wanted / (share of rows that match and are
- *   visible): right for common words when the searcher sees much of the
- *   table.
+ *   testing each entry there. Reads about wanted / (share of rows that match
+ *   and are visible): right for common words when the searcher sees much of
+ *   the table.
  * - `sender`: the same along one sender's messages (messages_sender_idx,
  *   for from:): right for a busy sender and a common word.
- * - `per-chat`: the same walk inside each of the searcher's chats, merged.
- *   Reads at most every message the searcher can see: right for common words
- *   when that is a small part of the table.
+ * - `per-chat`: the same walk inside each of the searcher's chats, merged in
+ *   time order: reads about wanted / (share of the searcher's rows that
+ *   match), and at most every message the searcher can see: right for all
+ *   but rare words when that is a small part of the table, as long as the
+ *   chats are not too many (each is a branch of the query).
  *
  * Counts come from the planner's own estimates (EXPLAIN, statistics kept by
  * ANALYZE). A word missing from the statistics is estimated at half the
@@ -63,23 +65,25 @@ export interface Plan {
 }
 
 /**
- * What each shape pays per row, in units of one row of the walk (about half
- * a microsecond here), measured on the 10-million-message corpus
- * (load/REPORT.md, section "Search"; `pnpm shapes`). The walk reads the table in the
- * order it was written, some 30 rows per page, and tests the chat before the
- * words; `collect` and `intersect` fetch a page for nearly every row, and
- * re-check it; `per-chat` too, but its few chats' rows share pages more often.
+ * What each step costs, in microseconds, measured on the 10-million-message
+ * corpus (load/REPORT.md, section "Search"; `pnpm shapes` and `pnpm explain`
+ * in load/search). The walks read indexes by time that hold each row's chat
+ * and short vector (migration 0006): a row is an index entry, tested without
+ * visiting the table; the whole-table walk tests the words only on the
+ * searcher's rows, the per-chat walk on every row it reads. Every shape then
+ * fetches the rows it returns (or, for collect and intersect, every match)
+ * from the table and tests them there.
  */
-const WALK_ROW = 1;
-const FETCHED_ROW = 16;
-const PER_CHAT_ROW = 6;
+const WALK_ROW = 0.2;
+const PER_CHAT_ROW = 0.4;
+const FETCHED_ROW = 3;
 /** One entry of a word's list in the text index. */
-const INDEX_ENTRY = 0.04;
+const INDEX_ENTRY = 0.09;
 /** A prefix's lists are gathered again for each chat the index is asked about, at about this much per entry. */
-const PREFIX_ENTRY_PER_CHAT = 1;
-/** Starting the walk in one chat (an index descent), and one chat's index lookup. */
-const CHAT_START = 20;
-const CHAT_LOOKUP = 10;
+const PREFIX_ENTRY_PER_CHAT = 0.5;
+/** One chat of the per-chat walk: planning its branch and descending its index; one chat's index lookup. */
+const CHAT_START = 200;
+const CHAT_LOOKUP = 5;
 
 /**
  * Two words next to each other, in order, against both anywhere in a message
@@ -110,7 +114,7 @@ export function choosePlan(input: PlanInput): Plan {
     intersect: Math.min(candidates, total) * seen,
     walk: tableWalk,
     sender: senderWalk,
-    'per-chat': Math.min(visible, (input.chats * input.wanted) / share),
+    'per-chat': Math.min(visible, input.wanted / share),
   };
   const entries = input.words.reduce(
     (sum, w) => sum + w.rows * (w.prefix ? Math.max(input.chats, 1) * PREFIX_ENTRY_PER_CHAT : INDEX_ENTRY),
@@ -119,10 +123,10 @@ export function choosePlan(input: PlanInput): Plan {
   const cost: Record<Shape, number> = {
     collect: words || input.senders ? rows.collect * FETCHED_ROW : Number.POSITIVE_INFINITY,
     intersect: words ? rows.intersect * FETCHED_ROW + entries + input.chats * CHAT_LOOKUP : Number.POSITIVE_INFINITY,
-    walk: rows.walk * WALK_ROW,
-    // A sender's messages are scattered: each row of their walk is a fetched page.
+    walk: rows.walk * WALK_ROW + input.wanted * FETCHED_ROW,
+    // A sender's messages are scattered, and their index holds no words: each row is a fetch.
     sender: rows.sender * FETCHED_ROW,
-    'per-chat': rows['per-chat'] * PER_CHAT_ROW + input.chats * CHAT_START,
+    'per-chat': rows['per-chat'] * PER_CHAT_ROW + input.chats * CHAT_START + input.wanted * FETCHED_ROW,
   };
   const shape = SHAPES.reduce((best, s) => (cost[s] < cost[best] ? s : best));
   return { shape, rows };

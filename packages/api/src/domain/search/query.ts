@@ -7,8 +7,11 @@
  * the (chat_id, search_vector) index answers both. The walks wrap the word
  * test in `is true`, which no index matches, so they read by time and stop
  * at `limit`; their transaction also turns bitmap and sequential scans off
- * (searchSettings in search.ts). `sender` is the walk along one sender's
- * messages (messages_sender_idx is on sender_id, created_at).
+ * (searchSettings in search.ts). `walk` and `per-chat` read indexes by time
+ * that hold each row's short vector (`search_head`, migration 0006), so a row
+ * whose words do not match is passed over without visiting the table.
+ * `sender` is the walk along one sender's messages (messages_sender_idx is
+ * on sender_id, created_at).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Shape } from './plan';
@@ -49,19 +52,30 @@ function textTests(q: HitsQuery, how: 'indexed' | 'tested'): SQL[] {
   return c;
 }
 
-/** Everything but the chats and the words. */
-function conditions(q: HitsQuery): SQL[] {
-  const c: SQL[] = [sql`m.deleted_at is null`];
-  if (q.senderIds) c.push(sql`m.sender_id = any(${uuidArray(q.senderIds)})`);
-  if (q.after) c.push(sql`m.created_at >= ${q.after.toISOString()}::timestamptz`);
-  if (q.before) c.push(sql`m.created_at < ${q.before.toISOString()}::timestamptz`);
-  if (q.upTo) c.push(sql`m.created_at <= ${q.upTo}::timestamptz`);
+/** The time limits, on the row named `alias`. */
+function timeConditions(q: HitsQuery, alias: 'm' | 'c'): SQL[] {
+  const a = sql.raw(alias);
+  const c: SQL[] = [];
+  if (q.after) c.push(sql`${a}.created_at >= ${q.after.toISOString()}::timestamptz`);
+  if (q.before) c.push(sql`${a}.created_at < ${q.before.toISOString()}::timestamptz`);
+  if (q.upTo) c.push(sql`${a}.created_at <= ${q.upTo}::timestamptz`);
   if (q.olderThan) {
     // The first test lets an index on created_at seek; the second breaks ties.
     const { at, id } = q.olderThan;
-    c.push(sql`m.created_at <= ${at}::timestamptz`, sql`(m.created_at, m.id) < (${at}::timestamptz, ${id}::uuid)`);
+    c.push(
+      sql`${a}.created_at <= ${at}::timestamptz`,
+      sql`(${a}.created_at, ${a}.id) < (${at}::timestamptz, ${id}::uuid)`,
+    );
   }
-  if (q.hasImage) c.push(sql`exists (select 1 from uploads u where u.message_id = m.id)`);
+  return c;
+}
+
+/** Everything but the chats and the words (`untimed`: the time limits were applied to the candidates). */
+function conditions(q: HitsQuery, time: 'timed' | 'untimed' = 'timed'): SQL[] {
+  const c: SQL[] = [sql`m.deleted_at is null`];
+  if (q.senderIds) c.push(sql`m.sender_id = any(${uuidArray(q.senderIds)})`);
+  if (time === 'timed') c.push(...timeConditions(q, 'm'));
+  if (q.hasImage) c.push(sql`m.has_image`);
   return c;
 }
 
@@ -84,27 +98,61 @@ export function hitsQuery(q: HitsQuery): SQL {
       return sql`with hits as materialized (select ${columns(q)} from messages m where ${where})
         select * from hits ${newestFirst} limit ${q.limit}`;
     }
-    case 'walk':
+    case 'walk': {
+      // Newest first through the whole table's index by time, which holds each row's chat and short
+      // vector: rows of other chats and short messages without the words are passed over in the
+      // index; the rest are fetched and tested in full. One test, so that the chat is tested first.
+      const visible = sql`case when c.chat_id = any(${uuidArray(q.chatIds)}) then ${headTest(q)} else false end`;
+      return fetched(q, sql.join([visible, ...imageCondition(q), ...timeConditions(q, 'c')], sql` and `));
+    }
     case 'sender': {
-      // One test, so that the chat is tested first: most rows of the table are in other chats, and
-      // the words' test is the costly one (the planner would order them by its own cost guesses).
       const words = textTests(q, 'tested');
       const visible = sql`case when m.chat_id = any(${uuidArray(q.chatIds)})
         then ${words.length > 0 ? sql.join(words, sql` and `) : sql`true`} else false end`;
       const where = sql.join([visible, ...conditions(q)], sql` and `);
       // Ordered by sender first, only the sender's index can give this order without a sort.
       const order =
-        q.shape === 'sender' && q.senderIds?.length === 1
+        q.senderIds?.length === 1
           ? sql`order by m.sender_id desc, m.created_at desc, m.id desc`
           : sql`order by m.created_at desc, m.id desc`;
       return sql`select ${columns(q)} from messages m where ${where} ${order} limit ${q.limit}`;
     }
     case 'per-chat': {
-      const where = sql.join([sql`m.chat_id = c.id`, ...textTests(q, 'tested'), ...conditions(q)], sql` and `);
-      return sql`select h.* from unnest(${uuidArray(q.chatIds)}) as c(id)
-        cross join lateral (select ${columns(q)} from messages m where ${where}
-          order by m.created_at desc, m.id desc limit ${q.limit}) h
-        ${newestFirst} limit ${q.limit}`;
+      // Each chat's index by time, newest first, merged (Merge Append stops once `limit` rows have
+      // passed, so a chat is read only back to the oldest row returned); the index holds the short
+      // vector, so only candidates are fetched.
+      const branches = q.chatIds.map(
+        (id) =>
+          sql`(select c.id, c.created_at from messages c where ${sql.join(
+            [sql`c.chat_id = ${id}::uuid`, headTest(q), ...imageCondition(q), ...timeConditions(q, 'c')],
+            sql` and `,
+          )} order by c.created_at desc, c.id desc)`,
+      );
+      return fetched(q, null, sql.join(branches, sql` union all `));
     }
   }
+}
+
+/** Whether a row's short vector may match (a long message has none, and is always a candidate). */
+function headTest(q: HitsQuery): SQL {
+  if (q.text) return sql`(c.search_head @@ ${q.text}) is not false`;
+  if (q.excluded) return sql`(not (c.search_head @@ ${q.excluded})) is not false`;
+  return sql`true`;
+}
+
+/** has:image, read from the index by time (which holds has_image). */
+function imageCondition(q: HitsQuery): SQL[] {
+  return q.hasImage ? [sql`c.has_image`] : [];
+}
+
+/**
+ * Candidates read newest first from an index that holds the short vector (`c`: the rows passing
+ * `where`, or the union of per-chat candidates), each then fetched and tested in full (`m`).
+ */
+function fetched(q: HitsQuery, where: SQL | null, union?: SQL): SQL {
+  const candidates = union ? sql`(${union}) c` : sql`messages c`;
+  const tests = sql.join([...textTests(q, 'tested'), ...conditions(q, 'untimed')], sql` and `);
+  return sql`select ${columns(q)} from ${candidates} join messages m on m.id = c.id
+    where ${where ? sql`${where} and ` : sql``}${tests}
+    order by c.created_at desc, c.id desc limit ${q.limit}`;
 }

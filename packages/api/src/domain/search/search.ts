@@ -55,8 +55,11 @@ const BASE_SETTINGS = sql`select set_config('jit', 'off', true), set_config('max
 
 export function searchSettings(shape: Shape): SQL {
   const walking = shape === 'collect' || shape === 'intersect' ? 'on' : 'off';
+  // per-chat: merge the chats' walks in time order (and stop at the page), never gather and sort
+  // them; the planner, expecting few matches per chat, would rather sort.
+  const sorting = shape === 'per-chat' ? 'off' : 'on';
   return sql`${BASE_SETTINGS}, set_config('enable_bitmapscan', ${walking}, true),
-    set_config('enable_seqscan', ${walking}, true)`;
+    set_config('enable_seqscan', ${walking}, true), set_config('enable_sort', ${sorting}, true)`;
 }
 
 /** Not for procedures: tests and the benchmark force a shape or look at what ran. */
