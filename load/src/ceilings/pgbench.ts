@@ -35,7 +35,18 @@ export function findPgbench(): string | undefined {
 
 const TABLE = 'load_ceiling_messages';
 
+/**
+ * Plain: the columns and the btree indexes a chat needs. With full-text search: exactly the
+ * messages table of migrations 0004 and 0006 (the run's database has them applied, so the
+ * `chat_search` configuration and btree_gin exist): the stored vector and the short vector, the
+ * GIN index on (chat_id, vector), and the two indexes by time that carry the short vector.
+ */
 function tableSql(fts: boolean): string {
+  const searchColumns = `,
+      search_vector tsvector generated always as (to_tsvector('chat_search'::regconfig, coalesce(body, ''))) stored,
+      search_head tsvector generated always as (case when body is null then ''::tsvector
+        when octet_length(body) <= 400 then to_tsvector('chat_search'::regconfig, body) end) stored,
+      has_image boolean not null default false`;
   return `
     drop table if exists ${TABLE};
     drop sequence if exists ${TABLE}_seq;
@@ -43,12 +54,18 @@ function tableSql(fts: boolean): string {
     create table ${TABLE} (
       id uuid primary key, chat_id uuid not null, sender_id uuid not null, seq bigint not null,
       body text, created_at timestamptz not null default now(), edited_at timestamptz, deleted_at timestamptz
-      ${fts ? ", body_tsv tsvector generated always as (to_tsvector('simple', coalesce(body, ''))) stored" : ''}
+      ${fts ? searchColumns : ''}
     );
     create unique index on ${TABLE} (chat_id, seq);
-    create index on ${TABLE} (chat_id, created_at);
-    create index on ${TABLE} (sender_id);
-    ${fts ? `create index on ${TABLE} using gin (body_tsv);` : ''}`;
+    ${
+      fts
+        ? `create index on ${TABLE} (chat_id, created_at, id) include (search_head, has_image);
+    create index on ${TABLE} (created_at, id) include (chat_id, search_head, has_image);
+    create index on ${TABLE} (sender_id, created_at);
+    create index on ${TABLE} using gin (chat_id, search_vector);`
+        : `create index on ${TABLE} (chat_id, created_at);
+    create index on ${TABLE} (sender_id);`
+    }`;
 }
 
 const SCRIPT = `\\set chat random(1, 1000)

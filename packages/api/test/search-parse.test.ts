@@ -126,8 +126,10 @@ describe('choosePlan', () => {
     const prefix = { textMatches: 50_000, words: [{ rows: 50_000, prefix: true }] };
     expect(choosePlan({ ...base, ...few, ...prefix }).shape).toBe('per-chat');
   });
-  it('collects a rare word from a sender, walks a sender’s messages for a common one, and walks filters', () => {
-    expect(choosePlan({ ...base, ...most, ...word(300), senders: { rows: 800, count: 1 } }).shape).toBe('collect');
+  it('collects a rare word from a busy sender, walks a sender’s messages otherwise, and walks filters', () => {
+    expect(choosePlan({ ...base, ...most, ...word(300), senders: { rows: 200_000, count: 1 } }).shape).toBe('collect');
+    // A sender's index holds the words: reading all of a quiet sender's entries beats fetching matches.
+    expect(choosePlan({ ...base, ...most, ...word(300), senders: { rows: 800, count: 1 } }).shape).toBe('sender');
     expect(choosePlan({ ...base, ...some, ...word(500_000), senders: { rows: 30_000, count: 1 } }).shape).toBe(
       'sender',
     );

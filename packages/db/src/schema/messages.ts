@@ -27,10 +27,9 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_chat_seq_key').on(t.chatId, t.seq),
-    // With created_at: search walks one sender's messages newest first (from:).
-    index('messages_sender_idx').on(t.senderId, t.createdAt),
-    // messages_chat_created_idx and messages_created_idx carry search's short vector (INCLUDE, which
-    // drizzle cannot declare): migration 0006 makes them, schema/search.ts says what they are for.
+    // messages_chat_created_idx, messages_created_idx and messages_sender_idx carry search's short
+    // vector (INCLUDE, which drizzle cannot declare): migration 0006 makes them, schema/search.ts
+    // says what they are for.
   ],
 );
 

@@ -11,10 +11,17 @@
  *   is null, so its vector is empty. It is left out of the drizzle table on
  *   purpose: `select()` on messages never fetches it; only search reads it.
  * - `messages_chat_search_idx`, GIN on (chat_id, search_vector) with
- *   `btree_gin`: it finds a word's messages, or only those in given chats;
- *   and `messages_created_idx` (declared in messages.ts) for newest-first
- *   walks. The vector's statistics keep 10,000 lexemes (search picks its
- *   query shape from the planner's estimates).
+ *   `btree_gin`: it finds a word's messages, or only those in given chats.
+ *   The vector's statistics keep 10,000 lexemes (search picks its query
+ *   shape from the planner's estimates).
+ * - `messages.search_head` (migration 0006), a stored generated column: the
+ *   same vector for a message of at most 400 bytes (null for longer ones,
+ *   empty once deleted), small enough for a btree entry. Two indexes by time
+ *   carry it with `has_image` (INCLUDE, which drizzle cannot declare):
+ *   `messages_chat_created_idx` on (chat_id, created_at, id) and
+ *   `messages_created_idx` on (created_at, id) with chat_id, so search's
+ *   newest-first walks test words and has:image without visiting the table
+ *   (packages/api/src/domain/search/query.ts).
  *
  * PGlite loads `unaccent` and `btree_gin` from its contrib bundle
  * (client.ts); PostgreSQL has both in its contrib package, and both are

@@ -124,8 +124,7 @@ export function choosePlan(input: PlanInput): Plan {
     collect: words || input.senders ? rows.collect * FETCHED_ROW : Number.POSITIVE_INFINITY,
     intersect: words ? rows.intersect * FETCHED_ROW + entries + input.chats * CHAT_LOOKUP : Number.POSITIVE_INFINITY,
     walk: rows.walk * WALK_ROW + input.wanted * FETCHED_ROW,
-    // A sender's messages are scattered, and their index holds no words: each row is a fetch.
-    sender: rows.sender * FETCHED_ROW,
+    sender: rows.sender * WALK_ROW + input.wanted * FETCHED_ROW,
     'per-chat': rows['per-chat'] * PER_CHAT_ROW + input.chats * CHAT_START + input.wanted * FETCHED_ROW,
   };
   const shape = SHAPES.reduce((best, s) => (cost[s] < cost[best] ? s : best));

@@ -7,11 +7,12 @@
  * the (chat_id, search_vector) index answers both. The walks wrap the word
  * test in `is true`, which no index matches, so they read by time and stop
  * at `limit`; their transaction also turns bitmap and sequential scans off
- * (searchSettings in search.ts). `walk` and `per-chat` read indexes by time
- * that hold each row's short vector (`search_head`, migration 0006), so a row
- * whose words do not match is passed over without visiting the table.
- * `sender` is the walk along one sender's messages (messages_sender_idx is
- * on sender_id, created_at).
+ * (searchSettings in search.ts). `walk`, `per-chat` and `sender` read
+ * indexes by time that hold each row's short vector and has_image
+ * (migration 0006), so a row whose words do not match is passed over without
+ * visiting the table.
+ * `sender` is the walk along one sender's messages (messages_sender_idx, on
+ * sender_id, created_at, id, holds them too).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Shape } from './plan';
@@ -103,19 +104,26 @@ export function hitsQuery(q: HitsQuery): SQL {
       // vector: rows of other chats and short messages without the words are passed over in the
       // index; the rest are fetched and tested in full. One test, so that the chat is tested first.
       const visible = sql`case when c.chat_id = any(${uuidArray(q.chatIds)}) then ${headTest(q)} else false end`;
-      return fetched(q, sql.join([visible, ...imageCondition(q), ...timeConditions(q, 'c')], sql` and `));
+      return fetched(
+        q,
+        sql.join([visible, ...imageCondition(q), ...timeConditions(q, 'c')], sql` and `),
+        candidatesNewestFirst,
+      );
     }
     case 'sender': {
-      const words = textTests(q, 'tested');
-      const visible = sql`case when m.chat_id = any(${uuidArray(q.chatIds)})
-        then ${words.length > 0 ? sql.join(words, sql` and `) : sql`true`} else false end`;
-      const where = sql.join([visible, ...conditions(q)], sql` and `);
-      // Ordered by sender first, only the sender's index can give this order without a sort.
+      // The same along one sender's messages (messages_sender_idx, which holds chat and short vector).
+      const senders = q.senderIds ? [sql`c.sender_id = any(${uuidArray(q.senderIds)})`] : [];
+      const visible = sql`case when c.chat_id = any(${uuidArray(q.chatIds)}) then ${headTest(q)} else false end`;
+      // Ordered by sender first, only the sender's index gives this order without a sort.
       const order =
         q.senderIds?.length === 1
-          ? sql`order by m.sender_id desc, m.created_at desc, m.id desc`
-          : sql`order by m.created_at desc, m.id desc`;
-      return sql`select ${columns(q)} from messages m where ${where} ${order} limit ${q.limit}`;
+          ? sql`order by c.sender_id desc, c.created_at desc, c.id desc`
+          : sql`order by c.created_at desc, c.id desc`;
+      return fetched(
+        q,
+        sql.join([...senders, visible, ...imageCondition(q), ...timeConditions(q, 'c')], sql` and `),
+        order,
+      );
     }
     case 'per-chat': {
       // Each chat's index by time, newest first, merged (Merge Append stops once `limit` rows have
@@ -128,7 +136,7 @@ export function hitsQuery(q: HitsQuery): SQL {
             sql` and `,
           )} order by c.created_at desc, c.id desc)`,
       );
-      return fetched(q, null, sql.join(branches, sql` union all `));
+      return fetched(q, null, candidatesNewestFirst, sql.join(branches, sql` union all `));
     }
   }
 }
@@ -149,10 +157,12 @@ function imageCondition(q: HitsQuery): SQL[] {
  * Candidates read newest first from an index that holds the short vector (`c`: the rows passing
  * `where`, or the union of per-chat candidates), each then fetched and tested in full (`m`).
  */
-function fetched(q: HitsQuery, where: SQL | null, union?: SQL): SQL {
+function fetched(q: HitsQuery, where: SQL | null, order: SQL, union?: SQL): SQL {
   const candidates = union ? sql`(${union}) c` : sql`messages c`;
   const tests = sql.join([...textTests(q, 'tested'), ...conditions(q, 'untimed')], sql` and `);
   return sql`select ${columns(q)} from ${candidates} join messages m on m.id = c.id
     where ${where ? sql`${where} and ` : sql``}${tests}
-    order by c.created_at desc, c.id desc limit ${q.limit}`;
+    ${order} limit ${q.limit}`;
 }
+
+const candidatesNewestFirst = sql`order by c.created_at desc, c.id desc`;
