@@ -106,7 +106,7 @@ describe('dayStart', () => {
 });
 
 describe('choosePlan', () => {
-  const base = { wanted: 21, total: 10_000_000, filterShare: 1, senders: null, phraseLinks: 0 };
+  const base = { wanted: 21, total: 10_000_000, filterShare: 1, periodShare: 1, senders: null, phraseLinks: 0 };
   const word = (rows: number) => ({ textMatches: rows, words: [{ rows, prefix: false }] });
   const most = { visible: 7_000_000, chats: 300 };
   const some = { visible: 450_000, chats: 12 };
@@ -121,6 +121,14 @@ describe('choosePlan', () => {
   });
   it('walks chat by chat a common word for someone who sees little', () => {
     expect(choosePlan({ ...base, ...few, ...word(1_000_000) }).shape).toBe('per-chat');
+  });
+  it('walks only the period of after:/before:, so a recent period is walked chat by chat', () => {
+    const image = { filterShare: 0.02 };
+    const part = { visible: 300_000, chats: 42 };
+    expect(choosePlan({ ...base, ...part, ...image, ...word(50_000) }).shape).toBe('intersect');
+    const recent = choosePlan({ ...base, ...part, ...image, ...word(50_000), periodShare: 0.3 });
+    expect(recent.shape).toBe('per-chat');
+    expect(recent.rows['per-chat']).toBe(90_000);
   });
   it('counts a prefix’s lists once per chat', () => {
     const prefix = { textMatches: 50_000, words: [{ rows: 50_000, prefix: true }] };

@@ -54,6 +54,8 @@ export interface PlanInput {
   chats: number;
   /** Share of rows that pass the other filters (has:image), 1 when none. */
   filterShare: number;
+  /** Share of the table sent within after:/before:, 1 when neither: the walks read only that part. */
+  periodShare: number;
   /** from: estimated messages by the senders, and how many senders; null without from:. */
   senders: { rows: number; count: number } | null;
 }
@@ -74,11 +76,14 @@ export interface Plan {
  * fetches the rows it returns (or, for collect and intersect, every match)
  * from the table and tests them there.
  */
-const WALK_ROW = 0.2;
-const PER_CHAT_ROW = 0.4;
+const INDEX_ROW = 0.15;
+/** Testing the words on a row's short vector (the walks test it after the chat and has:image). */
+const WORD_TEST = 0.25;
 const FETCHED_ROW = 3;
 /** One entry of a word's list in the text index. */
 const INDEX_ENTRY = 0.09;
+/** Entries of the chats' lists read per match of the words, when intersecting (GIN skips the rest). */
+const CHAT_ENTRIES_PER_MATCH = 3;
 /** A prefix's lists are gathered again for each chat the index is asked about, at about this much per entry. */
 const PREFIX_ENTRY_PER_CHAT = 0.5;
 /** One chat of the per-chat walk: planning its branch and descending its index; one chat's index lookup. */
@@ -104,28 +109,35 @@ export function choosePlan(input: PlanInput): Plan {
   // Share of the searched messages that match everything.
   const share = Math.min(1, Math.max(matches / total, 1e-9) * input.filterShare * senderShare);
   // A sender's walk reads only their messages: the share among those that match the rest.
+  // The walks read by time: at most the rows sent within after:/before:.
+  const period = Math.min(1, Math.max(input.periodShare, 0));
   const senderWalk =
     input.senders?.count === 1
-      ? Math.min(input.senders.rows, input.wanted / (Math.max(share / senderShare, 1e-9) * seen))
+      ? Math.min(input.senders.rows * period, input.wanted / (Math.max(share / senderShare, 1e-9) * seen))
       : Number.POSITIVE_INFINITY;
-  const tableWalk = Math.min(total, input.wanted / (share * seen));
+  const tableWalk = Math.min(total * period, input.wanted / (share * seen));
   const rows: Record<Shape, number> = {
     collect: Math.min(words ? candidates : total, input.senders?.rows ?? total),
     intersect: Math.min(candidates, total) * seen,
     walk: tableWalk,
     sender: senderWalk,
-    'per-chat': Math.min(visible, input.wanted / share),
+    'per-chat': Math.min(visible * period, input.wanted / share),
   };
   const entries = input.words.reduce(
     (sum, w) => sum + w.rows * (w.prefix ? Math.max(input.chats, 1) * PREFIX_ENTRY_PER_CHAT : INDEX_ENTRY),
     0,
   );
+  // The index also reads the searcher's chats' lists, skipping ahead to the words' entries: at
+  // most one entry per visible message, fewer the rarer the words.
+  const chatEntries = Math.min(visible, candidates * CHAT_ENTRIES_PER_MATCH) * INDEX_ENTRY + input.chats * CHAT_LOOKUP;
+  const tested = (rowShare: number) => INDEX_ROW + WORD_TEST * rowShare * input.filterShare;
+  const fetchPage = input.wanted * FETCHED_ROW;
   const cost: Record<Shape, number> = {
     collect: words || input.senders ? rows.collect * FETCHED_ROW : Number.POSITIVE_INFINITY,
-    intersect: words ? rows.intersect * FETCHED_ROW + entries + input.chats * CHAT_LOOKUP : Number.POSITIVE_INFINITY,
-    walk: rows.walk * WALK_ROW + input.wanted * FETCHED_ROW,
-    sender: rows.sender * WALK_ROW + input.wanted * FETCHED_ROW,
-    'per-chat': rows['per-chat'] * PER_CHAT_ROW + input.chats * CHAT_START + input.wanted * FETCHED_ROW,
+    intersect: words ? rows.intersect * FETCHED_ROW + entries + chatEntries : Number.POSITIVE_INFINITY,
+    walk: rows.walk * tested(seen) + fetchPage,
+    sender: rows.sender * tested(seen) + fetchPage,
+    'per-chat': rows['per-chat'] * tested(1) + input.chats * CHAT_START + fetchPage,
   };
   const shape = SHAPES.reduce((best, s) => (cost[s] < cost[best] ? s : best));
   return { shape, rows };

@@ -90,12 +90,19 @@ async function choose(db: Executor, p: Prepared, wanted: number): Promise<Plan> 
   const words = p.base.text ? buildWordQueries([...p.parsed.include, ...p.parsed.exclude]) : [];
   const senders = p.scope.senderIds;
   const vector = (q: SQL) => sql`m.search_vector @@ ${q}`;
+  const { after, before } = p.scope;
+  const period = [
+    ...(after ? [sql`m.created_at >= ${after.toISOString()}::timestamptz`] : []),
+    ...(before ? [sql`m.created_at < ${before.toISOString()}::timestamptz`] : []),
+  ];
   const estimates = await estimateRows(db, [
     ...(p.base.text ? [vector(p.base.text)] : []),
     ...words.map((w) => vector(w.query)),
     ...(senders ? [sql`m.sender_id = any(${uuidArray(senders)})`] : []),
+    ...(period.length > 0 ? [sql.join(period, sql` and `)] : []),
   ]);
   const [textMatches = null, ...rest] = p.base.text ? estimates : [null, ...estimates];
+  const inPeriod = period.length > 0 ? (rest[words.length + (senders ? 1 : 0)] ?? undefined) : undefined;
   return choosePlan({
     wanted,
     textMatches,
@@ -108,6 +115,7 @@ async function choose(db: Executor, p: Prepared, wanted: number): Promise<Plan> 
     visible: p.scope.messageCount,
     chats: p.scope.chats.length,
     filterShare: p.scope.hasImage ? table.imageShare : 1,
+    periodShare: inPeriod === undefined ? 1 : Math.min(1, Math.max(inPeriod, 1) / Math.max(table.messages, 1)),
     senders: senders ? { rows: rest[words.length] ?? 0, count: senders.length } : null,
   });
 }
