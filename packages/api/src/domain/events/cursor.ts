@@ -7,7 +7,8 @@
  * skip it (DESIGN.md invariant 3).
  *
  * So every transaction that writes events first takes one advisory lock (see
- * `lockEventLog` in store.ts) and holds it until it has committed. Event ids
+ * `insertLocked` in store.ts: in the statement that inserts them) and holds
+ * it until it has committed. Event ids
  * are therefore handed out in commit order, and once a reader sees id n, every
  * id below n is either committed and visible or was never used.
  *

@@ -22,9 +22,30 @@ const after = (p: Position) => gt(events.id, p.id);
 /** The lock every event writer holds until commit (cursor.ts explains why). */
 export const EVENT_LOG_LOCK = 7_201_001;
 
-/** Call in the transaction before writing events; held until it commits. Taking it again is free. */
-export async function lockEventLog(tx: Executor): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
+interface NewEvent {
+  userId: string | null;
+  chatId: string | null;
+  messageId: string | null;
+  type: EventType;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Takes the log's lock and inserts the rows in one statement: the lock is held
+ * from here until the commit, so one round trip fewer is one client turn
+ * fewer that every other writer waits for (load/REPORT.md, scenario 6). The
+ * ids (the sequence's default) are drawn after the lock, as cursor.ts needs:
+ * a row is inserted only once the join with the lock's row has produced it.
+ */
+async function insertLocked(tx: Executor, rows: NewEvent[]): Promise<void> {
+  const values = rows.map(
+    (r) =>
+      sql`(${r.userId}::uuid, ${r.chatId}::uuid, ${r.messageId}::uuid, ${r.type}::text, ${JSON.stringify(r.payload)}::jsonb)`,
+  );
+  await tx.execute(sql`with lock as materialized (select pg_advisory_xact_lock(${EVENT_LOG_LOCK}))
+    insert into events (user_id, chat_id, message_id, type, payload)
+    select v.user_id, v.chat_id, v.message_id, v.type, v.payload
+    from lock cross join (values ${sql.join(values, sql`, `)}) as v(user_id, chat_id, message_id, type, payload)`);
 }
 
 type Row = typeof events.$inferSelect;
@@ -53,8 +74,7 @@ export async function insertUserEvent<K extends EventType>(
   type: K,
   payload: EventPayloads[K],
 ): Promise<void> {
-  await lockEventLog(tx);
-  await tx.insert(events).values({ userId, type, payload: json(payload) });
+  await insertLocked(tx, [{ userId, chatId: null, messageId: null, type, payload: json(payload) }]);
 }
 
 /** The same event to several users, one row each (for the few events that must reach former members). */
@@ -65,8 +85,10 @@ export async function insertUserEvents<K extends EventType>(
   payload: (userId: string) => EventPayloads[K],
 ): Promise<void> {
   if (userIds.length === 0) return;
-  await lockEventLog(tx);
-  await tx.insert(events).values(userIds.map((userId) => ({ userId, type, payload: json(payload(userId)) })));
+  await insertLocked(
+    tx,
+    userIds.map((userId) => ({ userId, chatId: null, messageId: null, type, payload: json(payload(userId)) })),
+  );
 }
 
 /**
@@ -81,8 +103,7 @@ export async function insertChatEvent<K extends EventType>(
   /** For message events: lets a later delete scrub the text from this row too. */
   messageId?: string,
 ): Promise<void> {
-  await lockEventLog(tx);
-  await tx.insert(events).values({ chatId, type, payload: json(payload), messageId });
+  await insertLocked(tx, [{ userId: null, chatId, messageId: messageId ?? null, type, payload: json(payload) }]);
 }
 
 /**
