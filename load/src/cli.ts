@@ -1,6 +1,7 @@
 /** `pnpm load -- [options]`: parses the options, runs, prints the summary, exits 0 (clean), 1 (lost/duplicated) or 2 (usage). */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileLimitProblem, readFileLimits } from './file-limit';
 import { helpText, parseOptions, UsageError } from './options';
 import { runLoad } from './run';
 import { exitCode, summaryJson, summaryText } from './summary';
@@ -17,6 +18,19 @@ async function main(): Promise<number> {
   if (options.help) {
     console.log(helpText());
     return 0;
+  }
+  const limits = readFileLimits();
+  const problem =
+    limits &&
+    fileLimitProblem({
+      streams: options.users * options.connections,
+      workers: options.workers,
+      serverProcesses: options['start-server'] ? options['server-processes'] : 0,
+      ...limits,
+    });
+  if (problem) {
+    console.error(problem);
+    return 2;
   }
   const result = await runLoad(options);
   console.log(summaryText(result));
