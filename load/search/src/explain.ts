@@ -34,7 +34,10 @@ try {
   await searchMessages({ db: handle.db }, id, input, shape ? { shape, trace } : { trace });
   const t0 = performance.now();
   await searchMessages({ db: handle.db }, id, input, shape ? { shape } : {});
-  console.log(`shape ${trace.plan?.shape}, ${(performance.now() - t0).toFixed(1)} ms; estimated rows`, trace.plan?.rows);
+  console.log(
+    `shape ${trace.plan?.shape}, ${(performance.now() - t0).toFixed(1)} ms; estimated rows`,
+    trace.plan?.rows,
+  );
   const { settings, query } = trace;
   if (settings && query) {
     const lines = await handle.db.transaction(async (tx) => {

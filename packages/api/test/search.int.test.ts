@@ -292,7 +292,7 @@ describe('search', () => {
       'shape ': 9,
       '"shape test"': 9,
       '"test long"': 1,
-      'shap': 9,
+      shap: 9,
       'shape -direct': 8,
       [`from:@${w.carol.username} -filler`]: 1,
       [`from:@${w.bob.username} shape`]: 7,
@@ -331,17 +331,14 @@ describe('search', () => {
     // letters that unaccent spells longer (Æ → AE, ß → ss, ﬃ → ffi), and other scripts.
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     const pairs = [...letters].flatMap((a) => [...letters].map((b) => `${a}${b}`));
-    const bodies400 = [
-      pairs.join(' ').slice(0, 400),
-      'Æß ﬃ œ '.repeat(60),
-      'Встреча 会议 ',
-      'x '.repeat(200),
-    ].map((b) => {
-      let out = b;
-      while (Buffer.byteLength(out) < 400) out += 'y';
-      while (Buffer.byteLength(out) > 400) out = out.slice(0, -1);
-      return out;
-    });
+    const bodies400 = [pairs.join(' ').slice(0, 400), 'Æß ﬃ œ '.repeat(60), 'Встреча 会议 ', 'x '.repeat(200)].map(
+      (b) => {
+        let out = b;
+        while (Buffer.byteLength(out) < 400) out += 'y';
+        while (Buffer.byteLength(out) > 400) out = out.slice(0, -1);
+        return out;
+      },
+    );
     for (const body of bodies400) {
       expect(Buffer.byteLength(body)).toBe(400);
       await send(w.bob, w.groupId, body);
