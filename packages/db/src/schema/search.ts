@@ -16,10 +16,11 @@
  *   shape from the planner's estimates).
  * - `messages.search_head` (migration 0006), a stored generated column: the
  *   same vector for a message of at most 400 bytes (null for longer ones,
- *   empty once deleted), small enough for a btree entry. Two indexes by time
- *   carry it with `has_image` (INCLUDE, which drizzle cannot declare):
- *   `messages_chat_created_idx` on (chat_id, created_at, id) and
- *   `messages_created_idx` on (created_at, id) with chat_id, so search's
+ *   empty once deleted), small enough for a btree entry. Three indexes by
+ *   time carry it with `has_image` (INCLUDE, which drizzle cannot declare):
+ *   `messages_chat_created_idx` on (chat_id, created_at, id),
+ *   `messages_created_idx` on (created_at, id) and `messages_sender_idx` on
+ *   (sender_id, created_at, id), the last two with chat_id, so search's
  *   newest-first walks test words and has:image without visiting the table
  *   (packages/api/src/domain/search/query.ts).
  *

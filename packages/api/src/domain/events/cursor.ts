@@ -6,11 +6,11 @@
  * appear, when the transaction holding 10 commits, and a cursor past 11 would
  * skip it (DESIGN.md invariant 3).
  *
- * So every transaction that writes events first takes one advisory lock (see
- * `insertLocked` in store.ts: in the statement that inserts them) and holds
- * it until it has committed. Event ids
- * are therefore handed out in commit order, and once a reader sees id n, every
- * id below n is either committed and visible or was never used.
+ * So every transaction that writes events first takes one advisory lock (in
+ * the statement that inserts them: `insertLocked` in store.ts) and holds it
+ * until it has committed. Event ids are therefore handed out in commit order,
+ * and once a reader sees id n, every id below n is either committed and
+ * visible or was never used.
  *
  * We first read only below the oldest running transaction's xid instead
  * (`pg_snapshot_xmin`), which lets event writers commit in parallel. It failed

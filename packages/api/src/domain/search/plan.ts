@@ -108,9 +108,9 @@ export function choosePlan(input: PlanInput): Plan {
   const senderShare = input.senders ? Math.max(input.senders.rows, 1) / total : 1;
   // Share of the searched messages that match everything.
   const share = Math.min(1, Math.max(matches / total, 1e-9) * input.filterShare * senderShare);
-  // A sender's walk reads only their messages: the share among those that match the rest.
   // The walks read by time: at most the rows sent within after:/before:.
   const period = Math.min(1, Math.max(input.periodShare, 0));
+  // A sender's walk reads only their messages: the share among those that match the rest.
   const senderWalk =
     input.senders?.count === 1
       ? Math.min(input.senders.rows * period, input.wanted / (Math.max(share / senderShare, 1e-9) * seen))

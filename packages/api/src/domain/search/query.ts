@@ -10,9 +10,8 @@
  * (searchSettings in search.ts). `walk`, `per-chat` and `sender` read
  * indexes by time that hold each row's short vector and has_image
  * (migration 0006), so a row whose words do not match is passed over without
- * visiting the table.
- * `sender` is the walk along one sender's messages (messages_sender_idx, on
- * sender_id, created_at, id, holds them too).
+ * visiting the table. `sender` is the walk along one sender's messages
+ * (messages_sender_idx, on sender_id, created_at, id, holds them too).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Shape } from './plan';
@@ -53,12 +52,19 @@ function textTests(q: HitsQuery, how: 'indexed' | 'tested'): SQL[] {
   return c;
 }
 
+/** after:/before: on the row named `alias` (the chooser estimates the same conditions). */
+export function periodConditions(after: Date | null, before: Date | null, alias: 'm' | 'c'): SQL[] {
+  const a = sql.raw(alias);
+  const c: SQL[] = [];
+  if (after) c.push(sql`${a}.created_at >= ${after.toISOString()}::timestamptz`);
+  if (before) c.push(sql`${a}.created_at < ${before.toISOString()}::timestamptz`);
+  return c;
+}
+
 /** The time limits, on the row named `alias`. */
 function timeConditions(q: HitsQuery, alias: 'm' | 'c'): SQL[] {
   const a = sql.raw(alias);
-  const c: SQL[] = [];
-  if (q.after) c.push(sql`${a}.created_at >= ${q.after.toISOString()}::timestamptz`);
-  if (q.before) c.push(sql`${a}.created_at < ${q.before.toISOString()}::timestamptz`);
+  const c = periodConditions(q.after, q.before, alias);
   if (q.upTo) c.push(sql`${a}.created_at <= ${q.upTo}::timestamptz`);
   if (q.olderThan) {
     // The first test lets an index on created_at seek; the second breaks ties.
@@ -71,12 +77,17 @@ function timeConditions(q: HitsQuery, alias: 'm' | 'c'): SQL[] {
   return c;
 }
 
-/** Everything but the chats and the words (`untimed`: the time limits were applied to the candidates). */
-function conditions(q: HitsQuery, time: 'timed' | 'untimed' = 'timed'): SQL[] {
+/**
+ * Everything but the chats and the words, on the table's row. `fetched`: the time limits and
+ * has:image were already tested on the index entry the row was found by.
+ */
+function conditions(q: HitsQuery, stage: 'whole' | 'fetched' = 'whole'): SQL[] {
   const c: SQL[] = [sql`m.deleted_at is null`];
   if (q.senderIds) c.push(sql`m.sender_id = any(${uuidArray(q.senderIds)})`);
-  if (time === 'timed') c.push(...timeConditions(q, 'm'));
-  if (q.hasImage) c.push(sql`m.has_image`);
+  if (stage === 'whole') {
+    c.push(...timeConditions(q, 'm'));
+    if (q.hasImage) c.push(sql`m.has_image`);
+  }
   return c;
 }
 
@@ -86,6 +97,8 @@ function columns(q: HitsQuery): SQL {
 }
 
 const newestFirst = sql`order by created_at desc, id desc`;
+/** The same, for candidates read from an index by time (`c`). */
+const candidatesNewestFirst = sql`order by c.created_at desc, c.id desc`;
 
 /** The hits of one shape: at most `limit` rows, newest first. */
 export function hitsQuery(q: HitsQuery): SQL {
@@ -159,10 +172,8 @@ function imageCondition(q: HitsQuery): SQL[] {
  */
 function fetched(q: HitsQuery, where: SQL | null, order: SQL, union?: SQL): SQL {
   const candidates = union ? sql`(${union}) c` : sql`messages c`;
-  const tests = sql.join([...textTests(q, 'tested'), ...conditions(q, 'untimed')], sql` and `);
+  const tests = sql.join([...textTests(q, 'tested'), ...conditions(q, 'fetched')], sql` and `);
   return sql`select ${columns(q)} from ${candidates} join messages m on m.id = c.id
     where ${where ? sql`${where} and ` : sql``}${tests}
     ${order} limit ${q.limit}`;
 }
-
-const candidatesNewestFirst = sql`order by c.created_at desc, c.id desc`;

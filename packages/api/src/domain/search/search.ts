@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, type RelevantCursor } from './cursor';
 import { estimateRows, estimateTable } from './estimate';
 import { type ParsedQuery, parseQuery } from './parse';
 import { choosePlan, type Plan, type Shape } from './plan';
-import { type HitsQuery, hitsQuery, uuidArray } from './query';
+import { type HitsQuery, hitsQuery, periodConditions, uuidArray } from './query';
 import { type RawHit, readHits, type SearchHit, toHits } from './results';
 import { resolveScope, type SearchScope } from './scope';
 import { headlineSql } from './snippets';
@@ -90,11 +90,7 @@ async function choose(db: Executor, p: Prepared, wanted: number): Promise<Plan> 
   const words = p.base.text ? buildWordQueries([...p.parsed.include, ...p.parsed.exclude]) : [];
   const senders = p.scope.senderIds;
   const vector = (q: SQL) => sql`m.search_vector @@ ${q}`;
-  const { after, before } = p.scope;
-  const period = [
-    ...(after ? [sql`m.created_at >= ${after.toISOString()}::timestamptz`] : []),
-    ...(before ? [sql`m.created_at < ${before.toISOString()}::timestamptz`] : []),
-  ];
+  const period = periodConditions(p.scope.after, p.scope.before, 'm');
   const estimates = await estimateRows(db, [
     ...(p.base.text ? [vector(p.base.text)] : []),
     ...words.map((w) => vector(w.query)),
