@@ -3,8 +3,9 @@
  * id), history, edit and delete, receipts and unread counts.
  */
 import { randomUUID } from 'node:crypto';
-import { events, messages } from '@chat/db';
-import { eq, sql } from 'drizzle-orm';
+import { contacts, events, messages } from '@chat/db';
+import { and, eq, or, sql } from 'drizzle-orm';
+import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectStream, makeUser, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
@@ -129,6 +130,65 @@ describe('message.send', () => {
     await alice.client.api.message.send.mutate({ id: randomUUID(), chatId: chat, body: 'welcome back' });
     dave.client.close();
   });
+});
+
+describe('message.send stores its event with it', () => {
+  it('the stored event holds exactly the message the sender was answered with', async () => {
+    const bodies = ['plain', 'quotes " and \\ backslash', 'línea\nnueva\t🙂 **md** <b>x</b>', '\u2028 and \u00e9', ''];
+    for (const body of bodies.filter((b) => b !== '')) {
+      const sent = await alice.client.api.message.send.mutate({ id: randomUUID(), chatId: group, body });
+      const [row] = await t.server.deps.db.select().from(events).where(eq(events.messageId, sent.id));
+      expect(row?.type).toBe('message.created');
+      expect(row?.chatId).toBe(group);
+      // What the hub reads back and sends to every member: the same JSON superjson makes of the answer.
+      expect(row?.payload).toEqual(JSON.parse(JSON.stringify(superjson.serialize({ message: sent }))));
+      expect(sent.body).toBe(body);
+    }
+  });
+
+  it.skipIf(process.env.TEST_DB !== 'postgres')(
+    'a send waiting on a contact removal is refused once the removal commits, and stores nothing',
+    async () => {
+      const [fay, gus] = await Promise.all([makeUser(t.url, { prefix: 'fay' }), makeUser(t.url, { prefix: 'gus' })]);
+      const chat = await makeDirect(fay, gus);
+      let commit: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      let deleted: () => void = () => {};
+      const rowsGone = new Promise<void>((resolve) => {
+        deleted = resolve;
+      });
+      const removal = t.server.deps.db.transaction(async (tx) => {
+        await tx
+          .delete(contacts)
+          .where(
+            or(
+              and(eq(contacts.userId, fay.id), eq(contacts.contactId, gus.id)),
+              and(eq(contacts.userId, gus.id), eq(contacts.contactId, fay.id)),
+            ),
+          );
+        deleted();
+        await held;
+      });
+      await rowsGone;
+      const id = randomUUID();
+      const send = fay.client.api.message.send.mutate({ id, chatId: chat, body: 'too late' });
+      const outcome = send.then(
+        () => 'stored',
+        (error: { data?: { code?: string } }) => error.data?.code,
+      );
+      // The send waits on the contact row the removal holds; it must not answer before the removal ends.
+      const early = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+      expect(early).toBe('waiting');
+      commit();
+      await removal;
+      expect(await outcome).toBe('FORBIDDEN');
+      expect(await rowsWithId(id)).toBe(0);
+      fay.client.close();
+      gus.client.close();
+    },
+  );
 });
 
 describe('message.history and message.around', () => {

@@ -19,6 +19,20 @@ export async function isMember(db: Executor, userId: string, chatId: string): Pr
 }
 
 /**
+ * The membership check itself, as a query: the chat's row if the user is a
+ * member. `accessChat` runs it; the one-statement send (messages/send.ts)
+ * embeds it, so both ask the same question.
+ */
+export function chatAccessQuery(db: Executor, userId: string, chatId: string, options: { lock?: boolean } = {}) {
+  const query = db
+    .select({ chat: chats })
+    .from(chats)
+    .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, userId)))
+    .where(eq(chats.id, chatId));
+  return options.lock ? query.for('update', { of: chats }) : query;
+}
+
+/**
  * Loads a chat the user is a member of. With `lock`, the chat row is locked
  * for the rest of the transaction, serialising sends (the seq) and
  * membership changes.
@@ -29,12 +43,7 @@ export async function accessChat(
   chatId: string,
   options: { lock?: boolean } = {},
 ): Promise<Chat> {
-  const query = db
-    .select({ chat: chats })
-    .from(chats)
-    .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, userId)))
-    .where(eq(chats.id, chatId));
-  const [row] = options.lock ? await query.for('update', { of: chats }) : await query;
+  const [row] = await chatAccessQuery(db, userId, chatId, options);
   if (!row) throw notFound(CHAT_NOT_FOUND);
   return row.chat;
 }

@@ -5,15 +5,7 @@
  */
 import type { Executor } from '@chat/db';
 import { type SQL, sql } from 'drizzle-orm';
-
-/** Rows of `db.execute`: postgres.js returns an array, PGlite an object holding one. */
-export function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) {
-    return result.rows as Record<string, unknown>[];
-  }
-  throw new Error('unexpected result from the database driver');
-}
+import { rowsOf } from '../../sql';
 
 export interface TableEstimate {
   messages: number;

@@ -1,7 +1,7 @@
 /** A page of raw rows to search hits: the chat as the searcher sees it, the sender, the snippet. */
 import { chatMembers, type Database, type Executor, users } from '@chat/db';
 import { and, inArray, ne, type SQL } from 'drizzle-orm';
-import { rowsOf } from './estimate';
+import { rowsOf } from '../../sql';
 import type { SearchScope } from './scope';
 import { type SnippetSegment, toSegments } from './snippets';
 
