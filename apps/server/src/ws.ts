@@ -37,6 +37,7 @@ export function attachWebSocket(
         transport: 'ws',
         connection: {
           bufferedBytes: () => res.bufferedAmount,
+          send: (frame) => res.send(frame),
           limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
           drop: () => res.terminate(),
           // 4401: the session ended.

@@ -17,6 +17,8 @@ export interface StreamConnection {
   bufferedBytes(): number;
   /** Past this, the client is not reading: the stream is cut and resumes later from its cursor. */
   readonly limitBytes: number;
+  /** Writes one text frame (a tRPC message, already encoded) to the socket. */
+  send(frame: string): void;
   /** Closes the socket at once, dropping what it holds (the client resumes from its cursor). */
   drop(): void;
   /** Closes the socket after what it holds is sent: its session ended, so the client must not retry with it. */

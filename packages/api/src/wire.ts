@@ -85,6 +85,11 @@ export class SharedEnvelope {
     return superjson.serialize({ id: this.id, data: this.data });
   }
 
+  /** False when superjson recorded a reference to the root: `text()` then serialises the slow way. */
+  get safe(): boolean {
+    return cached(this.data).envelopeSafe;
+  }
+
   /** The same as `JSON.stringify(this)`, from the cached text. */
   text(): string {
     const entry = cached(this.data);
@@ -118,6 +123,61 @@ export const wireTransformer = {
   },
 };
 
+/** The frame tRPC's WebSocket adapter sends for one tracked item of a subscription. */
+function dataFrame(subscriptionId: unknown, jsonrpc: unknown, envelope: SharedEnvelope): string {
+  const rpc = jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(jsonrpc)},`;
+  // Keys in the order tRPC builds them, so the bytes equal JSON.stringify's.
+  return `{"id":${JSON.stringify(subscriptionId)},${rpc}"result":{"type":"data","data":${envelope.text()},"id":${JSON.stringify(envelope.id)}}}`;
+}
+
+/** Control items whose frame tells a `DirectChannel` its subscription's id (see `DirectChannel.mark`). */
+const handshakes = new WeakMap<object, DirectChannel>();
+
+/**
+ * A WebSocket subscription's own way out, past tRPC's per-item machinery.
+ *
+ * tRPC's adapter sends each yielded item through a chain of promises (the
+ * generator, `race` with the abort signal, the response object): at a
+ * 300-member group that was most of the server's time per delivery
+ * (load/REPORT.md, fourth session). Once the stream has yielded one item
+ * through tRPC, which teaches the channel the subscription's id, the hub
+ * writes later items straight to the socket, in the very frame tRPC would
+ * have sent, synchronously as it routes them.
+ */
+export class DirectChannel {
+  private target: { id: unknown; jsonrpc: unknown } | undefined;
+
+  constructor(private readonly write: (frame: string) => void) {}
+
+  /** `item` is yielded through tRPC once; its frame binds the channel. It must not change afterwards. */
+  mark(item: object): void {
+    share(item);
+    handshakes.set(item, this);
+  }
+
+  get bound(): boolean {
+    return this.target !== undefined;
+  }
+
+  bind(id: unknown, jsonrpc: unknown): void {
+    this.target ??= { id, jsonrpc };
+  }
+
+  /** Sends `tracked(trackedId, item)` as tRPC would. `item` must not change afterwards. */
+  send(trackedId: string, item: object): void {
+    if (!this.target) throw new Error('DirectChannel.send before the subscription was bound');
+    const envelope = new SharedEnvelope(trackedId, share(item));
+    const frame = envelope.safe
+      ? dataFrame(this.target.id, this.target.jsonrpc, envelope)
+      : JSON.stringify({
+          id: this.target.id,
+          jsonrpc: this.target.jsonrpc,
+          result: { type: 'data', data: envelope, id: trackedId },
+        });
+    this.write(frame);
+  }
+}
+
 /**
  * The WebSocket encoder: a subscription's data frame carrying a
  * `SharedEnvelope` is joined from cached text; every other message is
@@ -135,10 +195,16 @@ export function encodeFrame(message: unknown): string {
       Object.keys(message).every((k) => k === 'id' || k === 'jsonrpc' || k === 'result') &&
       Object.keys(result).every((k) => k === 'type' || k === 'id' || k === 'data')
     ) {
+      const envelope = result.data;
+      const channel = handshakes.get(envelope.data);
+      if (channel) {
+        handshakes.delete(envelope.data);
+        channel.bind(frame.id, frame.jsonrpc);
+      }
+      if (result.id === envelope.id && envelope.safe) return dataFrame(frame.id, frame.jsonrpc, envelope);
       const jsonrpc = frame.jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(frame.jsonrpc)},`;
       const id = result.id === undefined ? '' : `,"id":${JSON.stringify(result.id)}`;
-      // Keys in the order tRPC builds them, so the bytes equal JSON.stringify's.
-      return `{"id":${JSON.stringify(frame.id)},${jsonrpc}"result":{"type":"data","data":${result.data.text()}${id}}}`;
+      return `{"id":${JSON.stringify(frame.id)},${jsonrpc}"result":{"type":"data","data":${envelope.text()}${id}}}`;
     }
   }
   return JSON.stringify(message);

@@ -1,6 +1,6 @@
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, SharedEnvelope, share, wireTransformer } from '../src/wire';
+import { DirectChannel, encodeFrame, SharedEnvelope, share, wireTransformer } from '../src/wire';
 
 /** What tRPC's WebSocket adapter hands its encoder for a tracked item, with a given transformer. */
 function frame(serialize: (v: unknown) => unknown, subscriptionId: number | string, trackedId: string, item: object) {
@@ -90,5 +90,34 @@ describe('serialising an event once for every stream', () => {
     expect(wireTransformer.serialize({ id: '1', data: { at: new Date(1) } })).toEqual(
       superjson.serialize({ id: '1', data: { at: new Date(1) } }),
     );
+  });
+});
+
+describe('a DirectChannel (live items past tRPC)', () => {
+  it('learns its subscription id from the marked item and then writes exactly the frames tRPC would', () => {
+    const written: string[] = [];
+    const channel = new DirectChannel((f) => written.push(f));
+    const ready = { type: 'stream.ready' };
+    channel.mark(ready);
+    expect(channel.bound).toBe(false);
+    expect(() => channel.send('1', { a: 1 })).toThrow(/before the subscription was bound/);
+    // Someone else's frame binds nothing.
+    encodeFrame(frame(wireTransformer.serialize, 8, '0', share({ type: 'stream.ready' })));
+    expect(channel.bound).toBe(false);
+    // tRPC sends the marked item through the encoder: that frame carries the subscription's id.
+    const readyFrame = encodeFrame(frame(wireTransformer.serialize, 'sub-7', '41', ready));
+    expect(readyFrame).toBe(JSON.stringify(frame((v) => superjson.serialize(v), 'sub-7', '41', ready)));
+    expect(channel.bound).toBe(true);
+    const items = [
+      ...Array.from({ length: 200 }, (_, i) => randomValue(1000 + i)),
+      { first: { a: 1 }, when: new Date(0) },
+    ];
+    const inner = { z: 1 };
+    items.push({ twice: inner, again: inner }); // a shared reference: the slow path, same bytes
+    items.forEach((item, i) => {
+      channel.send(String(42 + i), item);
+      expect(written.at(-1)).toBe(JSON.stringify(frame((v) => superjson.serialize(v), 'sub-7', String(42 + i), item)));
+    });
+    expect(written).toHaveLength(items.length);
   });
 });

@@ -2,9 +2,11 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { watchSessionExpiry } from '../domain/auth/expiry';
 import { encodePosition } from '../domain/events/cursor';
-import { pollEvents, streamEvents } from '../domain/events/stream';
+import { type DirectOutlet, pollEvents, streamEvents } from '../domain/events/stream';
+import type { StreamItem } from '../domain/events/types';
 import { DomainError } from '../errors';
 import { authedProcedure, router, toTRPCError } from '../trpc';
+import { DirectChannel } from '../wire';
 
 const POLL_LIMIT = 500;
 
@@ -41,19 +43,35 @@ export const eventsRouter = router({
     let sessionEnded = false;
     const expiry = watchSessionExpiry(ctx.deps, ctx.auth.session.id, ctx.auth.session.expiresAt);
     const stop = signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal;
+    const connection = ctx.meta.connection;
+    // tRPC writes every item without waiting: a client that stopped reading
+    // would grow the socket's buffer without bound. Cut it instead; it
+    // resumes from its cursor, and nothing is lost (the log has it all).
+    const stalled = () => {
+      if (!connection || connection.bufferedBytes() <= connection.limitBytes) return false;
+      ctx.deps.log.warn({ userId: actor.userId }, 'stream cut: the client stopped reading');
+      connection.drop();
+      return true;
+    };
+    const endsSession = (item: StreamItem) =>
+      item.type === 'session.ended' && item.payload.sessionRef === actor.sessionRef;
+    // Over WebSocket, live items skip tRPC's per-item path (wire.ts, DirectChannel).
+    const channel = connection ? new DirectChannel((frame) => connection.send(frame)) : undefined;
+    const outlet: DirectOutlet | undefined = channel && {
+      mark: (item) => channel.mark(item),
+      ready: () => channel.bound,
+      write: (position, item) => {
+        if (stalled()) return false;
+        channel.send(encodePosition(position), item);
+        if (endsSession(item)) sessionEnded = true;
+        return true;
+      },
+    };
     try {
-      const connection = ctx.meta.connection;
-      for await (const { position, item } of streamEvents(ctx.deps, actor, input.lastEventId, stop)) {
-        // tRPC writes every item without waiting: a client that stopped reading
-        // would grow the socket's buffer without bound. Cut it instead; it
-        // resumes from its cursor, and nothing is lost (the log has it all).
-        if (connection && connection.bufferedBytes() > connection.limitBytes) {
-          ctx.deps.log.warn({ userId: actor.userId }, 'stream cut: the client stopped reading');
-          connection.drop();
-          return;
-        }
+      for await (const { position, item } of streamEvents(ctx.deps, actor, input.lastEventId, stop, outlet)) {
+        if (stalled()) return;
         yield tracked(encodePosition(position), item);
-        if (item.type === 'session.ended' && item.payload.sessionRef === actor.sessionRef) sessionEnded = true;
+        if (endsSession(item)) sessionEnded = true;
       }
     } catch (error) {
       throw error instanceof DomainError ? toTRPCError(error) : error;

@@ -33,22 +33,71 @@ export interface Positioned {
 
 type Entry = StoredEvent | { ephemeral: EphemeralItem };
 
+/**
+ * A transport that can take live items from the hub directly, without the
+ * generator (over WebSocket: `DirectChannel` in wire.ts, behind the router).
+ */
+export interface DirectOutlet {
+  /** Called with the stream's control item (`stream.ready` or `stream.resync`) before it is yielded. */
+  mark(item: StreamItem): void;
+  /** True once the marked item has been sent: from then on `write` may be used. */
+  ready(): boolean;
+  /** Writes one item; false when the stream must end (the client stopped reading, or its session ended). */
+  write(position: Position, item: StreamItem): boolean;
+}
+
 class Inbox implements Sink {
   private items: Entry[] = [];
   private wakeUp: (() => void) | undefined;
+  /** Set when the stream writes straight to its transport: entries go there as the hub hands them over. */
+  private direct: ((entries: Entry[]) => void) | undefined;
   overflowed = false;
 
   events(batch: StoredEvent[]): void {
+    if (this.direct) {
+      this.direct(batch);
+      return;
+    }
     if (this.items.length + batch.length > INBOX_LIMIT) this.overflowed = true;
     else this.items.push(...batch);
     this.wakeUp?.();
   }
 
   ephemeral(item: EphemeralItem): void {
+    if (this.direct) {
+      this.direct([{ ephemeral: item }]);
+      return;
+    }
     // Presence and typing are worth little late: dropped, never a reason to disconnect.
     if (this.items.length >= INBOX_LIMIT) return;
     this.items.push({ ephemeral: item });
     this.wakeUp?.();
+  }
+
+  /** What is queued, now (never waits). */
+  drain(): Entry[] {
+    const out = this.items;
+    this.items = [];
+    return out;
+  }
+
+  /**
+   * From now on every entry goes to `deliver` as it arrives (the queue must be
+   * empty). Resolves when `deliver` says the stream is over, or on abort.
+   */
+  goDirect(deliver: (entries: Entry[]) => boolean, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        this.direct = () => {};
+        resolve();
+      };
+      this.direct = (entries) => {
+        if (!deliver(entries)) done();
+      };
+      if (signal?.aborted) done();
+      else signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   async take(signal: AbortSignal | undefined): Promise<Entry[]> {
@@ -96,6 +145,8 @@ export async function* streamEvents(
   actor: StreamActor,
   lastEventId: string | null | undefined,
   signal: AbortSignal | undefined,
+  /** Given, live items bypass the generator once the transport is ready (see `DirectOutlet`). */
+  outlet?: DirectOutlet,
 ): AsyncGenerator<Positioned, void, unknown> {
   const inbox = new Inbox();
   // Registered before the backlog is read: an event committed meanwhile lands
@@ -105,7 +156,12 @@ export async function* streamEvents(
   try {
     const start = await startPosition(deps.db, lastEventId);
     let cursor = start.cursor;
-    if (start.control) yield { position: cursor, item: { type: start.control } };
+    const control = (type: 'stream.ready' | 'stream.resync'): StreamItem => {
+      const item: StreamItem = { type };
+      outlet?.mark(item);
+      return item;
+    };
+    if (start.control) yield { position: cursor, item: control(start.control) };
 
     const deliver = function* (rows: Entry[]): Generator<Positioned, boolean> {
       for (const row of rows) {
@@ -127,7 +183,34 @@ export async function* streamEvents(
       if (yield* deliver(page)) return;
       if (page.length < BACKLOG_PAGE) break;
     }
-    if (!start.control) yield { position: cursor, item: { type: 'stream.ready' } };
+    if (!start.control) yield { position: cursor, item: control('stream.ready') };
+
+    if (outlet?.ready()) {
+      // What arrived while the last items were sent goes the usual way, then
+      // the rest straight to the transport: nothing is between the two steps.
+      for (let queued = inbox.drain(); queued.length > 0; queued = inbox.drain()) {
+        if (yield* deliver(queued)) return;
+      }
+      if (inbox.overflowed) {
+        throw new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
+      }
+      const write = (rows: Entry[]): boolean => {
+        for (const row of rows) {
+          if ('ephemeral' in row) {
+            if (!outlet.write(cursor, row.ephemeral)) return false;
+            continue;
+          }
+          if (comparePositions(row.position, cursor) <= 0) continue;
+          cursor = row.position;
+          if (!outlet.write(row.position, row.event)) return false;
+          const e = row.event;
+          if (e.type === 'session.ended' && e.payload.sessionRef === actor.sessionRef) return false;
+        }
+        return true;
+      };
+      await inbox.goDirect(write, signal);
+      return;
+    }
 
     while (!signal?.aborted) {
       const batch = await inbox.take(signal);
