@@ -63,7 +63,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     // would stay down long after the database is back. At most 2 s instead.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 2),
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
   // Several processes may start together: one applies migrations, the others wait.
   const lock = await client.reserve();
   try {
@@ -90,6 +90,26 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * drizzle runs every query it has not been given a name for as a one-off
+ * (postgres.js `unsafe` with `prepare: false`), so PostgreSQL parses and
+ * plans the same statements again on every call: for the one-statement send
+ * that was 1.0 ms of the backend's CPU against 0.4 ms prepared (load/REPORT.md,
+ * fourth session). Here every parameterised query is prepared once per
+ * connection, keyed by its text (postgres.js's own cache; statements without
+ * parameters still use the simple protocol). The cache lives as long as the
+ * connection, which postgres.js recycles every 30–60 minutes.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver);
+      return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+        target.unsafe(query, args, { ...options, prepare: true });
+    },
+  });
 }
 
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
