@@ -119,9 +119,11 @@ export async function runLoad(
       postgres: await databaseBackends(databaseUrl),
       tool: [...new Set([process.pid, ...(await Promise.all(agents.map((a) => a.pid())))])],
     };
-    const sending = await sendPhase(options, agents, watched, say);
-    const reports = await Promise.all(agents.map((a) => a.report()));
     const audience = audienceOf(plan, population, options.connections);
+    // Every acknowledged message has reached its whole audience: the books, merged, owe nothing.
+    const settled = async () => tally(await Promise.all(agents.map((a) => a.report())), audience).lost === 0;
+    const sending = await sendPhase(options, agents, watched, say, settled);
+    const reports = await Promise.all(agents.map((a) => a.report()));
     const result: RunResult = {
       options,
       population: describePlan(plan),
@@ -151,7 +153,13 @@ async function checkSession(url: string, cookie: string | null): Promise<void> {
   if (!me) throw new Error('The server did not accept a session written in SQL: run with --sessions login instead.');
 }
 
-async function sendPhase(options: Options, agents: AgentApi[], watched: Watched, say: (line: string) => void) {
+async function sendPhase(
+  options: Options,
+  agents: AgentApi[],
+  watched: Watched,
+  say: (line: string) => void,
+  settled: () => Promise<boolean>,
+) {
   const startAt = now() + 100;
   await Promise.all(agents.map((a) => a.go(startAt)));
   const before = sampleAll(watched);
@@ -184,7 +192,10 @@ async function sendPhase(options: Options, agents: AgentApi[], watched: Watched,
   const graceEnd = now() + options.grace * 1000;
   while (now() < graceEnd) {
     const p = await totalProgress(agents);
-    if (p.delivered >= p.owed && p.acked + p.sendFailed >= p.sent) break;
+    // The counts alone cannot end it: deliveries of sends that timed out (but
+    // were stored) count in `delivered` and not in `owed`, so the totals can
+    // meet while acknowledged messages are still on their way. Then the books decide.
+    if (p.delivered >= p.owed && p.acked + p.sendFailed >= p.sent && (await settled())) break;
     await sleep(250);
   }
   clearInterval(monitor);

@@ -5,7 +5,7 @@
  */
 import type { Executor } from '@chat/db';
 import { chatMembers, chats, contacts, users } from '@chat/db';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { notFound } from '../../errors';
 import { type Profile, profileColumns, toProfile } from '../profiles/summary';
@@ -75,19 +75,31 @@ export async function listProfileViewers(db: Executor, userId: string): Promise<
  * demand (`presence.list`).
  */
 export async function listPresenceWatchers(db: Executor, userId: string): Promise<string[]> {
+  return (await listPresenceWatchersOf(db, [userId])).get(userId) ?? [];
+}
+
+/** `listPresenceWatchers` for several users in one query: each user's watchers (users with none are absent). */
+export async function listPresenceWatchersOf(db: Executor, userIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (userIds.length === 0) return out;
   const mine = alias(chatMembers, 'mine');
   const theirs = alias(chatMembers, 'theirs');
   const rows = await db
-    .select({ id: contacts.contactId })
+    .select({ subject: contacts.userId, watcher: contacts.contactId })
     .from(contacts)
-    .where(eq(contacts.userId, userId))
+    .where(inArray(contacts.userId, userIds))
     .union(
       db
-        .select({ id: theirs.userId })
+        .select({ subject: mine.userId, watcher: theirs.userId })
         .from(mine)
         .innerJoin(chats, and(eq(chats.id, mine.chatId), eq(chats.kind, 'direct')))
         .innerJoin(theirs, eq(theirs.chatId, mine.chatId))
-        .where(and(eq(mine.userId, userId), ne(theirs.userId, userId))),
+        .where(and(inArray(mine.userId, userIds), ne(theirs.userId, mine.userId))),
     );
-  return rows.map((r) => r.id);
+  for (const r of rows) {
+    const list = out.get(r.subject);
+    if (list) list.push(r.watcher);
+    else out.set(r.subject, [r.watcher]);
+  }
+  return out;
 }

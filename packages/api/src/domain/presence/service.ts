@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { presence, serverProcesses, users } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from '../../logger';
-import { listPresenceWatchers } from '../access/profiles';
+import { listPresenceWatchersOf } from '../access/profiles';
 import type { EventHub, HubDatabase } from '../events/hub';
 import { readAudiences } from '../events/store';
 
@@ -19,7 +19,11 @@ const HEARTBEAT_MS = 10_000;
 const STALE_SECONDS = 30;
 const TYPING_EVERY_MS = 2_000;
 
-type Signal = { k: 'p'; u: string } | { k: 't'; c: string; u: string };
+/** Presence of one user (`u`, as older processes send it) or several (`us`); typing in a chat. */
+type Signal = { k: 'p'; u?: string; us?: string[] } | { k: 't'; c: string; u: string };
+/** User ids per presence NOTIFY: about 6 KB of JSON, under PostgreSQL's 8,000-byte payload limit. */
+const IDS_PER_SIGNAL = 150;
+const SYNC_RETRY_MS = 1_000;
 
 export interface PresenceState {
   userId: string;
@@ -30,9 +34,14 @@ export interface PresenceState {
 export class PresenceService {
   readonly processId = randomUUID();
   private readonly local = new Map<string, number>();
-  /** Per user: the DB writes for their online/offline transitions, in order. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Users whose local stream count crossed zero since their presence row was last written. */
+  private readonly dirty = new Set<string>();
+  /** The running write round, if any (`sync`). */
+  private syncing: Promise<void> | undefined;
   private readonly lastTyping = new Map<string, number>();
+  /** Users whose presence changed and is not routed yet; routed together (see `routePresence`). */
+  private readonly changed = new Set<string>();
+  private routing = false;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
@@ -58,12 +67,15 @@ export class PresenceService {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.allSettled(this.chains.values());
-    const users = [...this.local.keys()];
+    await this.syncing;
+    // Everyone still here, and whoever left since the last round.
+    const users = [...new Set([...this.local.keys(), ...this.dirty])];
     this.local.clear();
+    this.dirty.clear();
     try {
       await this.database.db.delete(serverProcesses).where(eq(serverProcesses.id, this.processId));
       await this.markOffline(users);
+      await this.signalPresence(users);
     } catch (error) {
       this.log.warn({ err: error }, 'could not clear presence at shutdown');
     }
@@ -74,7 +86,7 @@ export class PresenceService {
   connect(userId: string): () => void {
     const count = (this.local.get(userId) ?? 0) + 1;
     this.local.set(userId, count);
-    if (count === 1) this.enqueue(userId, () => this.markOnline(userId));
+    if (count === 1) this.markDirty(userId);
     let released = false;
     return () => {
       if (released) return;
@@ -85,7 +97,7 @@ export class PresenceService {
         return;
       }
       this.local.delete(userId);
-      if (!this.stopped) this.enqueue(userId, () => this.markOffline([userId]));
+      if (!this.stopped) this.markDirty(userId);
     };
   }
 
@@ -116,19 +128,43 @@ export class PresenceService {
     return rows.map((r) => ({ userId: r.userId, online: Boolean(r.online), lastSeenAt: r.lastSeenAt }));
   }
 
-  private enqueue(userId: string, work: () => Promise<void>): void {
-    const next = (this.chains.get(userId) ?? Promise.resolve())
-      .then(work)
-      .catch((error: unknown) => this.log.warn({ err: error, userId }, 'presence update failed'));
-    this.chains.set(userId, next);
-    void next.then(() => {
-      if (this.chains.get(userId) === next) this.chains.delete(userId);
+  private markDirty(userId: string): void {
+    this.dirty.add(userId);
+    this.syncing ??= this.sync().finally(() => {
+      this.syncing = undefined;
     });
   }
 
-  private async markOnline(userId: string): Promise<void> {
-    await this.database.db.insert(presence).values({ userId, processId: this.processId }).onConflictDoNothing();
-    await this.signal({ k: 'p', u: userId });
+  /**
+   * Writes presence in rounds: each round takes every user marked since the
+   * last, writes what is true now (a stream here: online; none: offline) in
+   * one statement each way, and announces them in a few NOTIFYs. A thousand
+   * people connecting at once cost a few rounds, not a thousand (load/REPORT.md,
+   * fourth session); a user who came and went within a round is written once,
+   * as they are at its start, so no ordering between rounds is needed.
+   */
+  private async sync(): Promise<void> {
+    while (this.dirty.size > 0 && !this.stopped) {
+      const users = [...this.dirty];
+      this.dirty.clear();
+      try {
+        await this.markOnline(users.filter((u) => this.local.has(u)));
+        await this.markOffline(users.filter((u) => !this.local.has(u)));
+        await this.signalPresence(users);
+      } catch (error) {
+        this.log.warn({ err: error, users: users.length }, 'presence update failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, SYNC_RETRY_MS));
+        for (const u of users) this.dirty.add(u);
+      }
+    }
+  }
+
+  private async markOnline(userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.database.db
+      .insert(presence)
+      .values(userIds.map((userId) => ({ userId, processId: this.processId })))
+      .onConflictDoNothing();
   }
 
   private async markOffline(userIds: string[]): Promise<void> {
@@ -136,7 +172,12 @@ export class PresenceService {
     const db = this.database.db;
     await db.delete(presence).where(and(eq(presence.processId, this.processId), inArray(presence.userId, userIds)));
     await db.update(users).set({ lastSeenAt: sql`now()` }).where(inArray(users.id, userIds));
-    for (const u of userIds) await this.signal({ k: 'p', u });
+  }
+
+  private async signalPresence(userIds: string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += IDS_PER_SIGNAL) {
+      await this.signal({ k: 'p', us: userIds.slice(i, i + IDS_PER_SIGNAL) });
+    }
   }
 
   /** Heartbeat, and the clean-up of processes that died without saying so. */
@@ -167,7 +208,7 @@ export class PresenceService {
       const gone = [...new Set(orphans.map((o) => o.userId))];
       if (gone.length > 0) {
         await db.update(users).set({ lastSeenAt: sql`now()` }).where(inArray(users.id, gone));
-        for (const u of gone) await this.signal({ k: 'p', u });
+        await this.signalPresence(gone);
       }
     } catch (error) {
       this.log.warn({ err: error }, 'presence heartbeat failed');
@@ -176,6 +217,46 @@ export class PresenceService {
 
   private async signal(s: Signal): Promise<void> {
     await this.database.notify(EPHEMERAL_CHANNEL, JSON.stringify(s));
+  }
+
+  /**
+   * Tells the local streams that may see them about the users in `changed`:
+   * while one round is reading, later changes wait and go together in the
+   * next, so a thousand people connecting at once cost a few pairs of
+   * queries, not a thousand (load/REPORT.md, fourth session). Each round reads
+   * the current state, so a user who came and went meanwhile is told as they are now.
+   */
+  private async routePresence(): Promise<void> {
+    if (this.routing) return;
+    this.routing = true;
+    try {
+      while (this.changed.size > 0 && !this.stopped) {
+        const subjects = [...this.changed];
+        this.changed.clear();
+        try {
+          await this.routeRound(subjects);
+        } catch (error) {
+          this.log.warn({ err: error }, 'could not route presence changes');
+        }
+      }
+    } finally {
+      this.routing = false;
+    }
+  }
+
+  private async routeRound(subjects: string[]): Promise<void> {
+    const watchers = await listPresenceWatchersOf(this.database.db, subjects);
+    const audience = new Map<string, string[]>();
+    for (const subject of subjects) {
+      const viewers = (watchers.get(subject) ?? []).filter((v) => this.hub.hasLocal(v));
+      // The user's own other tabs learn it too (their own status in the UI).
+      if (this.hub.hasLocal(subject)) viewers.push(subject);
+      if (viewers.length > 0) audience.set(subject, viewers);
+    }
+    if (audience.size === 0) return;
+    for (const state of await this.states([...audience.keys()])) {
+      this.hub.deliverEphemeral(audience.get(state.userId) ?? [], { type: 'presence', ...state });
+    }
   }
 
   private async receive(payload: string): Promise<void> {
@@ -188,13 +269,8 @@ export class PresenceService {
         this.hub.deliverEphemeral(here, { type: 'typing', chatId: s.c, userId: s.u });
         return;
       }
-      const viewers = (await listPresenceWatchers(db, s.u)).filter((v) => this.hub.hasLocal(v));
-      // The user's own other tabs learn it too (their own status in the UI).
-      if (this.hub.hasLocal(s.u)) viewers.push(s.u);
-      if (viewers.length === 0) return;
-      const [state] = await this.states([s.u]);
-      if (!state) return;
-      this.hub.deliverEphemeral(viewers, { type: 'presence', ...state });
+      for (const u of s.us ?? (s.u ? [s.u] : [])) this.changed.add(u);
+      void this.routePresence();
     } catch (error) {
       this.log.warn({ err: error }, 'could not route a presence or typing signal');
     }

@@ -1,0 +1,74 @@
+/**
+ * What one send costs the server, with nothing else going on: the real
+ * server on a fresh database, one user, one group, and `--sends` sends
+ * through the typed client over HTTP, `--concurrency` at a time. Prints sends
+ * per second, wall time per send, and the server process's CPU per send
+ * (all its threads, from /proc; the main thread's share separately).
+ *
+ *   pnpm --filter @chat/load bench:send [--sends 1000] [--concurrency 1] [--admin-url postgres://…/postgres]
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createChatClient } from '@chat/api/client';
+import { LOAD_PASSWORD } from './seed/population';
+import { DEFAULT_ADMIN_URL, startServers } from './server/start';
+
+const { values } = parseArgs({
+  options: {
+    sends: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '1' },
+    'admin-url': { type: 'string', default: DEFAULT_ADMIN_URL },
+  },
+});
+const sends = Number(values.sends);
+const concurrency = Number(values.concurrency);
+
+/** CPU milliseconds (user + system) of each thread of `pid`, by thread id. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms.
+    out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return out;
+}
+
+const servers = await startServers({ adminUrl: values['admin-url'], processes: 1 });
+try {
+  const url = servers.urls[0] as string;
+  const pid = servers.pids[0] as number;
+  const client = createChatClient({ url, origin: url });
+  const username = `bench${randomUUID().slice(0, 8)}`;
+  await client.api.auth.register.mutate({ username, password: LOAD_PASSWORD, passwordRepeat: LOAD_PASSWORD });
+  const { id: chatId } = await client.api.groups.create.mutate({ name: 'bench', userIds: [] });
+  const send = (n: number) =>
+    client.api.message.send.mutate({ id: randomUUID(), chatId, body: `hello, this is message number ${n}` });
+  for (let i = 0; i < 100; i++) await send(i); // warm-up: JIT, prepared statements, connections
+
+  const before = threadCpu(pid);
+  const started = performance.now();
+  let issued = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (issued < sends) {
+        issued += 1;
+        await send(issued);
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  const after = threadCpu(pid);
+  let total = 0;
+  for (const [tid, ms] of after) total += ms - (before.get(tid) ?? 0);
+  const main = (after.get(String(pid)) ?? 0) - (before.get(String(pid)) ?? 0);
+  console.log(
+    `${sends} sends, ${concurrency} at a time: ${Math.round(sends / (wallMs / 1000))} sends/s, ` +
+      `${(wallMs / sends).toFixed(2)} ms wall per send, server CPU ${(total / sends).toFixed(2)} ms per send ` +
+      `(main thread ${(main / sends).toFixed(2)} ms)`,
+  );
+} finally {
+  await servers.stop();
+}

@@ -1,0 +1,89 @@
+/**
+ * Presence is written and routed in rounds (domain/presence/service.ts): many
+ * users coming online at once share a few statements and NOTIFYs of up to 150
+ * ids each. What a watcher sees must not change: every one of them online,
+ * then offline with a last-seen time, and the database agreeing.
+ */
+import { contacts, presence, users } from '@chat/db';
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sink } from '../src/domain/events/hub';
+import type { EphemeralItem } from '../src/domain/events/types';
+import { makeDeps, makeUsers, type TestDeps, type TestUser } from './deps';
+
+let deps: TestDeps;
+let watcher: TestUser;
+let people: TestUser[];
+const COUNT = 320; // more than two NOTIFYs' worth
+
+beforeAll(async () => {
+  deps = await makeDeps();
+  [watcher] = await makeUsers(deps, 1, 'watcher');
+  people = await makeUsers(deps, COUNT, 'p');
+  const w = (watcher as TestUser).id;
+  await deps.db.insert(contacts).values(
+    people.flatMap((p) => [
+      { userId: w, contactId: p.id },
+      { userId: p.id, contactId: w },
+    ]),
+  );
+}, 120_000);
+afterAll(async () => {
+  await deps?.close();
+});
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('presence in rounds', () => {
+  it('tells a watcher about each of hundreds of people coming online and going offline together', async () => {
+    const seen = new Map<string, { online: boolean; lastSeenAt: Date | null }>();
+    const sink: Sink = {
+      events: () => {},
+      ephemeral: (item: EphemeralItem) => {
+        if (item.type === 'presence') seen.set(item.userId, { online: item.online, lastSeenAt: item.lastSeenAt });
+      },
+    };
+    const unsubscribe = deps.hub.subscribe((watcher as TestUser).id, sink);
+    const releases = people.map((p) => deps.presence.connect(p.id));
+    await until(() => people.every((p) => seen.get(p.id)?.online === true), 'everyone online');
+    const rows = await deps.db
+      .select()
+      .from(presence)
+      .where(
+        inArray(
+          presence.userId,
+          people.map((p) => p.id),
+        ),
+      );
+    expect(rows).toHaveLength(COUNT);
+
+    // A second stream of the same person, opened and closed while the first is open, changes nothing.
+    const extra = deps.presence.connect((people[0] as TestUser).id);
+    extra();
+    for (const release of releases) release();
+    await until(() => people.every((p) => seen.get(p.id)?.online === false), 'everyone offline');
+    for (const p of people) expect(seen.get(p.id)?.lastSeenAt).toBeInstanceOf(Date);
+    const left = await deps.db
+      .select()
+      .from(presence)
+      .where(
+        inArray(
+          presence.userId,
+          people.map((p) => p.id),
+        ),
+      );
+    expect(left).toHaveLength(0);
+    const [one] = await deps.db
+      .select()
+      .from(users)
+      .where(eq(users.id, (people[5] as TestUser).id));
+    expect(one?.lastSeenAt).toBeInstanceOf(Date);
+    unsubscribe();
+  }, 120_000);
+});
