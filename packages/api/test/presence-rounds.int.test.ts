@@ -9,7 +9,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sink } from '../src/domain/events/hub';
 import type { EphemeralItem } from '../src/domain/events/types';
-import { makeDeps, makeUsers, type TestDeps, type TestUser } from './deps';
+import { makeDeps, makeUser, makeUsers, type TestDeps, type TestUser } from './deps';
 
 let deps: TestDeps;
 let watcher: TestUser;
@@ -18,9 +18,9 @@ const COUNT = 320; // more than two NOTIFYs' worth
 
 beforeAll(async () => {
   deps = await makeDeps();
-  [watcher] = await makeUsers(deps, 1, 'watcher');
+  watcher = await makeUser(deps, 'watcher');
   people = await makeUsers(deps, COUNT, 'p');
-  const w = (watcher as TestUser).id;
+  const w = watcher.id;
   await deps.db.insert(contacts).values(
     people.flatMap((p) => [
       { userId: w, contactId: p.id },
@@ -49,7 +49,7 @@ describe('presence in rounds', () => {
         if (item.type === 'presence') seen.set(item.userId, { online: item.online, lastSeenAt: item.lastSeenAt });
       },
     };
-    const unsubscribe = deps.hub.subscribe((watcher as TestUser).id, sink);
+    const unsubscribe = deps.hub.subscribe(watcher.id, sink);
     const releases = people.map((p) => deps.presence.connect(p.id));
     await until(() => people.every((p) => seen.get(p.id)?.online === true), 'everyone online');
     const rows = await deps.db
