@@ -15,6 +15,8 @@ import { LOAD_PASSWORD } from './seed/population';
 import { DEFAULT_ADMIN_URL, startServers } from './server/start';
 
 const { values } = parseArgs({
+  // `pnpm … bench:send -- --sends 10` passes the `--` along.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     sends: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1' },
