@@ -8,6 +8,7 @@
  * (re)connection of its LISTEN, and on a slow timer, so a lost notification
  * delays nothing for long.
  */
+import { randomUUID } from 'node:crypto';
 import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
 import { share } from '../../wire';
@@ -38,6 +39,8 @@ export interface EventPublisher {
 }
 
 export class EventHub implements EventPublisher {
+  /** Sent as the NOTIFY payload: this hub's own notifications come back to it, and are not a reason to read again. */
+  private readonly id = randomUUID();
   private readonly byUser = new Map<string, Set<Sink>>();
   private cursor: Position | undefined;
   private pumping = false;
@@ -62,7 +65,10 @@ export class EventHub implements EventPublisher {
     this.cursor = await readHead(this.database.db);
     this.unlisten = await this.database.listen(
       EVENTS_CHANNEL,
-      () => this.wake(),
+      // Our own NOTIFY follows a commit `announce` has already read after.
+      (payload) => {
+        if (payload !== this.id) this.wake();
+      },
       () => this.wake(),
     );
     this.pollTimer = setInterval(() => this.wake(), this.safetyPollMs);
@@ -137,7 +143,7 @@ export class EventHub implements EventPublisher {
     try {
       do {
         this.notifyAgain = false;
-        await this.database.notify(EVENTS_CHANNEL, '');
+        await this.database.notify(EVENTS_CHANNEL, this.id);
       } while (this.notifyAgain && !this.stopped);
     } catch (error) {
       this.log.warn({ err: error }, 'event NOTIFY failed; other processes will catch up by polling');
