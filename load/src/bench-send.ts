@@ -8,11 +8,11 @@
  *   pnpm --filter @chat/load bench:send [--sends 1000] [--concurrency 1] [--admin-url postgres://…/postgres]
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createChatClient } from '@chat/api/client';
 import { LOAD_PASSWORD } from './seed/population';
 import { DEFAULT_ADMIN_URL, startServers } from './server/start';
+import { mainThreadCpu, sampleProcesses } from './server/stats';
 
 const { values } = parseArgs({
   // `pnpm … bench:send -- --sends 10` passes the `--` along.
@@ -26,18 +26,6 @@ const { values } = parseArgs({
 const sends = Number(values.sends);
 const concurrency = Number(values.concurrency);
 
-/** CPU milliseconds (user + system) of each thread of `pid`, by thread id. */
-function threadCpu(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks of 10 ms.
-    out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
-  }
-  return out;
-}
-
 const servers = await startServers({ adminUrl: values['admin-url'], processes: 1 });
 try {
   const url = servers.urls[0] as string;
@@ -50,7 +38,9 @@ try {
     client.api.message.send.mutate({ id: randomUUID(), chatId, body: `hello, this is message number ${n}` });
   for (let i = 0; i < 100; i++) await send(i); // warm-up: JIT, prepared statements, connections
 
-  const before = threadCpu(pid);
+  /** CPU seconds of the server process (all threads) and of its main thread. */
+  const cpu = () => ({ all: sampleProcesses([pid])?.cpu ?? Number.NaN, main: mainThreadCpu(pid) ?? Number.NaN });
+  const before = cpu();
   const started = performance.now();
   let issued = 0;
   await Promise.all(
@@ -62,10 +52,9 @@ try {
     }),
   );
   const wallMs = performance.now() - started;
-  const after = threadCpu(pid);
-  let total = 0;
-  for (const [tid, ms] of after) total += ms - (before.get(tid) ?? 0);
-  const main = (after.get(String(pid)) ?? 0) - (before.get(String(pid)) ?? 0);
+  const after = cpu();
+  const total = (after.all - before.all) * 1000;
+  const main = (after.main - before.main) * 1000;
   console.log(
     `${sends} sends, ${concurrency} at a time: ${Math.round(sends / (wallMs / 1000))} sends/s, ` +
       `${(wallMs / sends).toFixed(2)} ms wall per send, server CPU ${(total / sends).toFixed(2)} ms per send ` +

@@ -134,8 +134,8 @@ describe('message.send', () => {
 
 describe('message.send stores its event with it', () => {
   it('the stored event holds exactly the message the sender was answered with', async () => {
-    const bodies = ['plain', 'quotes " and \\ backslash', 'línea\nnueva\t🙂 **md** <b>x</b>', '\u2028 and \u00e9', ''];
-    for (const body of bodies.filter((b) => b !== '')) {
+    const bodies = ['plain', 'quotes " and \\ backslash', 'línea\nnueva\t🙂 **md** <b>x</b>', '\u2028 and \u00e9'];
+    for (const body of bodies) {
       const sent = await alice.client.api.message.send.mutate({ id: randomUUID(), chatId: group, body });
       const [row] = await t.server.deps.db.select().from(events).where(eq(events.messageId, sent.id));
       expect(row?.type).toBe('message.created');

@@ -29,9 +29,9 @@ function clockTicks(): number {
   return ticks;
 }
 
-function readStat(pid: number): { comm: string; cpu: number } | undefined {
+function readStat(pid: number, tid?: number): { comm: string; cpu: number } | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     const close = text.lastIndexOf(')');
     const comm = text.slice(text.indexOf('(') + 1, close);
     const fields = text.slice(close + 2).split(' ');
@@ -49,6 +49,11 @@ function statusKb(pid: number, key: string): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds of a process's main thread alone (its JavaScript, for Node), or undefined. */
+export function mainThreadCpu(pid: number): number | undefined {
+  return readStat(pid, pid)?.cpu;
 }
 
 /** The processes' CPU and memory, summed; undefined when none can be read. */

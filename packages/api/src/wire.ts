@@ -85,11 +85,6 @@ export class SharedEnvelope {
     return superjson.serialize({ id: this.id, data: this.data });
   }
 
-  /** False when superjson recorded a reference to the root: `text()` then serialises the slow way. */
-  get safe(): boolean {
-    return cached(this.data).envelopeSafe;
-  }
-
   /** The same as `JSON.stringify(this)`, from the cached text. */
   text(): string {
     const entry = cached(this.data);
@@ -123,11 +118,12 @@ export const wireTransformer = {
   },
 };
 
-/** The frame tRPC's WebSocket adapter sends for one tracked item of a subscription. */
-function dataFrame(subscriptionId: unknown, jsonrpc: unknown, envelope: SharedEnvelope): string {
+/** The data frame tRPC's WebSocket adapter sends for an item of a subscription, `trackedId` its `tracked` id. */
+function dataFrame(subscriptionId: unknown, jsonrpc: unknown, envelope: SharedEnvelope, trackedId: unknown): string {
   const rpc = jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(jsonrpc)},`;
+  const id = trackedId === undefined ? '' : `,"id":${JSON.stringify(trackedId)}`;
   // Keys in the order tRPC builds them, so the bytes equal JSON.stringify's.
-  return `{"id":${JSON.stringify(subscriptionId)},${rpc}"result":{"type":"data","data":${envelope.text()},"id":${JSON.stringify(envelope.id)}}}`;
+  return `{"id":${JSON.stringify(subscriptionId)},${rpc}"result":{"type":"data","data":${envelope.text()}${id}}}`;
 }
 
 /** Control items whose frame tells a `DirectChannel` its subscription's id (see `DirectChannel.mark`). */
@@ -167,14 +163,7 @@ export class DirectChannel {
   send(trackedId: string, item: object): void {
     if (!this.target) throw new Error('DirectChannel.send before the subscription was bound');
     const envelope = new SharedEnvelope(trackedId, share(item));
-    const frame = envelope.safe
-      ? dataFrame(this.target.id, this.target.jsonrpc, envelope)
-      : JSON.stringify({
-          id: this.target.id,
-          jsonrpc: this.target.jsonrpc,
-          result: { type: 'data', data: envelope, id: trackedId },
-        });
-    this.write(frame);
+    this.write(dataFrame(this.target.id, this.target.jsonrpc, envelope, trackedId));
   }
 }
 
@@ -201,10 +190,7 @@ export function encodeFrame(message: unknown): string {
         handshakes.delete(envelope.data);
         channel.bind(frame.id, frame.jsonrpc);
       }
-      if (result.id === envelope.id && envelope.safe) return dataFrame(frame.id, frame.jsonrpc, envelope);
-      const jsonrpc = frame.jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(frame.jsonrpc)},`;
-      const id = result.id === undefined ? '' : `,"id":${JSON.stringify(result.id)}`;
-      return `{"id":${JSON.stringify(frame.id)},${jsonrpc}"result":{"type":"data","data":${envelope.text()}${id}}}`;
+      return dataFrame(frame.id, frame.jsonrpc, envelope, result.id);
     }
   }
   return JSON.stringify(message);

@@ -40,6 +40,18 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
   }
 }
 
+/** The people's presence rows (one per person online in this process). */
+const presenceRows = () =>
+  deps.db
+    .select()
+    .from(presence)
+    .where(
+      inArray(
+        presence.userId,
+        people.map((p) => p.id),
+      ),
+    );
+
 describe('presence in rounds', () => {
   it('tells a watcher about each of hundreds of people coming online and going offline together', async () => {
     const seen = new Map<string, { online: boolean; lastSeenAt: Date | null }>();
@@ -52,16 +64,7 @@ describe('presence in rounds', () => {
     const unsubscribe = deps.hub.subscribe(watcher.id, sink);
     const releases = people.map((p) => deps.presence.connect(p.id));
     await until(() => people.every((p) => seen.get(p.id)?.online === true), 'everyone online');
-    const rows = await deps.db
-      .select()
-      .from(presence)
-      .where(
-        inArray(
-          presence.userId,
-          people.map((p) => p.id),
-        ),
-      );
-    expect(rows).toHaveLength(COUNT);
+    expect(await presenceRows()).toHaveLength(COUNT);
 
     // A second stream of the same person, opened and closed while the first is open, changes nothing.
     const extra = deps.presence.connect((people[0] as TestUser).id);
@@ -69,16 +72,7 @@ describe('presence in rounds', () => {
     for (const release of releases) release();
     await until(() => people.every((p) => seen.get(p.id)?.online === false), 'everyone offline');
     for (const p of people) expect(seen.get(p.id)?.lastSeenAt).toBeInstanceOf(Date);
-    const left = await deps.db
-      .select()
-      .from(presence)
-      .where(
-        inArray(
-          presence.userId,
-          people.map((p) => p.id),
-        ),
-      );
-    expect(left).toHaveLength(0);
+    expect(await presenceRows()).toHaveLength(0);
     const [one] = await deps.db
       .select()
       .from(users)

@@ -113,7 +113,7 @@ describe('a DirectChannel (live items past tRPC)', () => {
       { first: { a: 1 }, when: new Date(0) },
     ];
     const inner = { z: 1 };
-    items.push({ twice: inner, again: inner }); // a shared reference: the slow path, same bytes
+    items.push({ twice: inner, again: inner }); // a reference superjson records: same bytes
     items.forEach((item, i) => {
       channel.send(String(42 + i), item);
       expect(written.at(-1)).toBe(JSON.stringify(frame((v) => superjson.serialize(v), 'sub-7', String(42 + i), item)));

@@ -163,17 +163,22 @@ export async function* streamEvents(
     };
     if (start.control) yield { position: cursor, item: control(start.control) };
 
+    /** What a row becomes in this stream, advancing the cursor; undefined when it was sent already. */
+    const next = (row: Entry): Positioned | undefined => {
+      if ('ephemeral' in row) return { position: cursor, item: row.ephemeral };
+      if (comparePositions(row.position, cursor) <= 0) return undefined;
+      cursor = row.position;
+      return { position: row.position, item: row.event };
+    };
+    /** The stream ends after telling its own session that it ended. */
+    const ends = ({ item }: Positioned) =>
+      item.type === 'session.ended' && item.payload.sessionRef === actor.sessionRef;
     const deliver = function* (rows: Entry[]): Generator<Positioned, boolean> {
       for (const row of rows) {
-        if ('ephemeral' in row) {
-          yield { position: cursor, item: row.ephemeral };
-          continue;
-        }
-        if (comparePositions(row.position, cursor) <= 0) continue;
-        cursor = row.position;
-        yield { position: row.position, item: row.event };
-        const e = row.event;
-        if (e.type === 'session.ended' && e.payload.sessionRef === actor.sessionRef) return true;
+        const out = next(row);
+        if (!out) continue;
+        yield out;
+        if (ends(out)) return true;
       }
       return false;
     };
@@ -196,15 +201,9 @@ export async function* streamEvents(
       }
       const write = (rows: Entry[]): boolean => {
         for (const row of rows) {
-          if ('ephemeral' in row) {
-            if (!outlet.write(cursor, row.ephemeral)) return false;
-            continue;
-          }
-          if (comparePositions(row.position, cursor) <= 0) continue;
-          cursor = row.position;
-          if (!outlet.write(row.position, row.event)) return false;
-          const e = row.event;
-          if (e.type === 'session.ended' && e.payload.sessionRef === actor.sessionRef) return false;
+          const out = next(row);
+          if (!out) continue;
+          if (!outlet.write(out.position, out.item) || ends(out)) return false;
         }
         return true;
       };

@@ -23,7 +23,7 @@ const TYPING_EVERY_MS = 2_000;
 type Signal = { k: 'p'; u?: string; us?: string[] } | { k: 't'; c: string; u: string };
 /** User ids per presence NOTIFY: about 6 KB of JSON, under PostgreSQL's 8,000-byte payload limit. */
 const IDS_PER_SIGNAL = 150;
-const SYNC_RETRY_MS = 1_000;
+const WRITE_RETRY_MS = 1_000;
 
 export interface PresenceState {
   userId: string;
@@ -31,17 +31,54 @@ export interface PresenceState {
   lastSeenAt: Date | null;
 }
 
+/**
+ * User ids handled in rounds, one round at a time: ids added while a round
+ * runs wait and go together in the next. A thousand people connecting at
+ * once cost a few rounds, not a thousand (load/REPORT.md, fourth session).
+ */
+class Rounds {
+  private readonly pending = new Set<string>();
+  /** The running rounds, until nothing is pending. */
+  running: Promise<void> | undefined;
+
+  constructor(
+    private readonly round: (ids: string[]) => Promise<void>,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  add(ids: Iterable<string>): void {
+    for (const id of ids) this.pending.add(id);
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Takes what is pending without running it (at shutdown). */
+  takePending(): string[] {
+    const ids = [...this.pending];
+    this.pending.clear();
+    return ids;
+  }
+
+  private async run(): Promise<void> {
+    while (this.pending.size > 0 && !this.stopped()) await this.round(this.takePending());
+  }
+}
+
 export class PresenceService {
   readonly processId = randomUUID();
   private readonly local = new Map<string, number>();
-  /** Users whose local stream count crossed zero since their presence row was last written. */
-  private readonly dirty = new Set<string>();
-  /** The running write round, if any (`sync`). */
-  private syncing: Promise<void> | undefined;
+  /** Users whose local stream count crossed zero: their presence row is written (`writeRound`). */
+  private readonly writes = new Rounds(
+    (ids) => this.writeRound(ids),
+    () => this.stopped,
+  );
+  /** Users whose presence changed anywhere: the local streams that may see them are told (`routeRound`). */
+  private readonly routes = new Rounds(
+    (ids) => this.routeRound(ids),
+    () => this.stopped,
+  );
   private readonly lastTyping = new Map<string, number>();
-  /** Users whose presence changed and is not routed yet; routed together (see `routePresence`). */
-  private readonly changed = new Set<string>();
-  private routing = false;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
@@ -67,11 +104,10 @@ export class PresenceService {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.syncing;
+    await this.writes.running;
     // Everyone still here, and whoever left since the last round.
-    const users = [...new Set([...this.local.keys(), ...this.dirty])];
+    const users = [...new Set([...this.local.keys(), ...this.writes.takePending()])];
     this.local.clear();
-    this.dirty.clear();
     try {
       await this.database.db.delete(serverProcesses).where(eq(serverProcesses.id, this.processId));
       await this.markOffline(users);
@@ -86,7 +122,7 @@ export class PresenceService {
   connect(userId: string): () => void {
     const count = (this.local.get(userId) ?? 0) + 1;
     this.local.set(userId, count);
-    if (count === 1) this.markDirty(userId);
+    if (count === 1) this.writes.add([userId]);
     let released = false;
     return () => {
       if (released) return;
@@ -97,7 +133,7 @@ export class PresenceService {
         return;
       }
       this.local.delete(userId);
-      if (!this.stopped) this.markDirty(userId);
+      if (!this.stopped) this.writes.add([userId]);
     };
   }
 
@@ -128,34 +164,21 @@ export class PresenceService {
     return rows.map((r) => ({ userId: r.userId, online: Boolean(r.online), lastSeenAt: r.lastSeenAt }));
   }
 
-  private markDirty(userId: string): void {
-    this.dirty.add(userId);
-    this.syncing ??= this.sync().finally(() => {
-      this.syncing = undefined;
-    });
-  }
-
   /**
-   * Writes presence in rounds: each round takes every user marked since the
-   * last, writes what is true now (a stream here: online; none: offline) in
-   * one statement each way, and announces them in a few NOTIFYs. A thousand
-   * people connecting at once cost a few rounds, not a thousand (load/REPORT.md,
-   * fourth session); a user who came and went within a round is written once,
-   * as they are at its start, so no ordering between rounds is needed.
+   * Writes what is true now for each user (a stream here: online; none:
+   * offline), one statement each way, and announces them in a few NOTIFYs. A
+   * user who came and went since the last round is written once, as they are
+   * now, so no ordering between rounds is needed. A failed round is retried.
    */
-  private async sync(): Promise<void> {
-    while (this.dirty.size > 0 && !this.stopped) {
-      const users = [...this.dirty];
-      this.dirty.clear();
-      try {
-        await this.markOnline(users.filter((u) => this.local.has(u)));
-        await this.markOffline(users.filter((u) => !this.local.has(u)));
-        await this.signalPresence(users);
-      } catch (error) {
-        this.log.warn({ err: error, users: users.length }, 'presence update failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, SYNC_RETRY_MS));
-        for (const u of users) this.dirty.add(u);
-      }
+  private async writeRound(userIds: string[]): Promise<void> {
+    try {
+      await this.markOnline(userIds.filter((u) => this.local.has(u)));
+      await this.markOffline(userIds.filter((u) => !this.local.has(u)));
+      await this.signalPresence(userIds);
+    } catch (error) {
+      this.log.warn({ err: error, users: userIds.length }, 'presence update failed; retrying');
+      await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS));
+      this.writes.add(userIds);
     }
   }
 
@@ -219,32 +242,16 @@ export class PresenceService {
     await this.database.notify(EPHEMERAL_CHANNEL, JSON.stringify(s));
   }
 
-  /**
-   * Tells the local streams that may see them about the users in `changed`:
-   * while one round is reading, later changes wait and go together in the
-   * next, so a thousand people connecting at once cost a few pairs of
-   * queries, not a thousand (load/REPORT.md, fourth session). Each round reads
-   * the current state, so a user who came and went meanwhile is told as they are now.
-   */
-  private async routePresence(): Promise<void> {
-    if (this.routing) return;
-    this.routing = true;
+  /** Tells the local streams that may see them about these users, as they are now (two queries for all). */
+  private async routeRound(subjects: string[]): Promise<void> {
     try {
-      while (this.changed.size > 0 && !this.stopped) {
-        const subjects = [...this.changed];
-        this.changed.clear();
-        try {
-          await this.routeRound(subjects);
-        } catch (error) {
-          this.log.warn({ err: error }, 'could not route presence changes');
-        }
-      }
-    } finally {
-      this.routing = false;
+      await this.tellWatchers(subjects);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not route presence changes');
     }
   }
 
-  private async routeRound(subjects: string[]): Promise<void> {
+  private async tellWatchers(subjects: string[]): Promise<void> {
     const watchers = await listPresenceWatchersOf(this.database.db, subjects);
     const audience = new Map<string, string[]>();
     for (const subject of subjects) {
@@ -269,8 +276,7 @@ export class PresenceService {
         this.hub.deliverEphemeral(here, { type: 'typing', chatId: s.c, userId: s.u });
         return;
       }
-      for (const u of s.us ?? (s.u ? [s.u] : [])) this.changed.add(u);
-      void this.routePresence();
+      this.routes.add(s.us ?? (s.u ? [s.u] : []));
     } catch (error) {
       this.log.warn({ err: error }, 'could not route a presence or typing signal');
     }
