@@ -25,6 +25,15 @@ const { values } = parseArgs({
 });
 const sends = Number(values.sends);
 const concurrency = Number(values.concurrency);
+for (const [name, value] of [
+  ['--sends', sends],
+  ['--concurrency', concurrency],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number of at least 1.`);
+    process.exit(2);
+  }
+}
 
 const servers = await startServers({ adminUrl: values['admin-url'], processes: 1 });
 try {
