@@ -5,7 +5,7 @@
  * per second, wall time per send, and the server process's CPU per send
  * (all its threads, from /proc; the main thread's share separately).
  *
- *   pnpm --filter @chat/load bench:send [--sends 1000] [--concurrency 1] [--admin-url postgres://…/postgres]
+ *   pnpm --filter @chat/load bench:send [--sends 1000] [--concurrency 1] [--admin-url postgres://…/postgres] [--cpu-prof DIR]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     sends: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1' },
     'admin-url': { type: 'string', default: DEFAULT_ADMIN_URL },
+    'cpu-prof': { type: 'string' },
   },
 });
 const sends = Number(values.sends);
@@ -35,7 +36,7 @@ for (const [name, value] of [
   }
 }
 
-const servers = await startServers({ adminUrl: values['admin-url'], processes: 1 });
+const servers = await startServers({ adminUrl: values['admin-url'], processes: 1, cpuProfDir: values['cpu-prof'] });
 try {
   const url = servers.urls[0] as string;
   const pid = servers.pids[0] as number;

@@ -67,6 +67,31 @@ describe('rate limits', () => {
     expect(history.messages.filter((m) => m.senderId === alice.id)).toHaveLength(5);
   });
 
+  it('message.send: text and image sends count against one limit, whichever comes first', async () => {
+    // A text send counts in its own statement, one with images through the limiter: the same counter.
+    const frank = await makeUser(t.url);
+    const own = await makeGroup(frank, []);
+    const png = await solid(8, 8).png().toBuffer();
+    const withImage = async () => {
+      const uploaded = await upload(t.url, frank, own, png);
+      expect(uploaded.status).toBe(201);
+      return frank.client.api.message.send.mutate({
+        id: randomUUID(),
+        chatId: own,
+        body: '',
+        attachmentIds: [uploaded.body.id],
+      });
+    };
+    const text = (body: string) => frank.client.api.message.send.mutate({ id: randomUUID(), chatId: own, body });
+    await withImage();
+    for (let i = 0; i < 4; i++) await text(`text ${i}`);
+    expectTooMany(await refusal(text('one too many')), /sending messages too fast/);
+    expectTooMany(await refusal(withImage()), /sending messages too fast/);
+    const history = await frank.client.api.message.history.query({ chatId: own, limit: 100 });
+    expect(history.messages.map((m) => m.body).sort()).toEqual(['', 'text 0', 'text 1', 'text 2', 'text 3']);
+    frank.client.close();
+  });
+
   it('answers over HTTP with 429 and a Retry-After header', async () => {
     const res = await fetch(`${t.url}/trpc/message.send`, {
       method: 'POST',

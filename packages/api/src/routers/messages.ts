@@ -26,7 +26,7 @@ export const messagesRouter = router({
           .default([]),
       }),
     )
-    .use(limit('message.send'))
+    // The `message.send` limit is counted by sendMessage: a text message's in its own statement.
     .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.auth.user.id, input)),
   edit: authedProcedure
     .input(z.object({ messageId: id('message'), body: messageText }))

@@ -35,7 +35,12 @@ export interface HubDatabase {
 
 /** What domain code calls after committing events. */
 export interface EventPublisher {
-  announce(): void;
+  /**
+   * `written`: the one event the commit wrote, as its statement read it back
+   * (a text send). This process then need not read it from the log, when it
+   * is the very next event here.
+   */
+  announce(written?: StoredEvent): void;
 }
 
 export class EventHub implements EventPublisher {
@@ -128,8 +133,8 @@ export class EventHub implements EventPublisher {
   }
 
   /** After a local commit that wrote events: read them here, and wake the other processes. */
-  announce(): void {
-    this.wake();
+  announce(written?: StoredEvent): void {
+    this.wake(written);
     void this.sendNotify();
   }
 
@@ -152,23 +157,34 @@ export class EventHub implements EventPublisher {
     }
   }
 
-  wake(): void {
+  /**
+   * Reads and routes what is new. `written` (from `announce`) stands in for
+   * the read when it is the event right after the cursor and no read is in
+   * flight: ids are handed out in commit order (cursor.ts), so no other
+   * event can lie between, and whatever committed after it wakes the hub
+   * again (its writer's NOTIFY, or its `announce`). Already routed: nothing.
+   */
+  wake(written?: StoredEvent): void {
     if (this.stopped || !this.cursor) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
     }
+    const next = written?.position.id;
+    if (next !== undefined && next <= this.cursor.id) return;
     this.pumping = true;
-    void this.pump();
+    void this.pump(next === this.cursor.id + 1 ? written : undefined);
   }
 
-  private async pump(): Promise<void> {
+  private async pump(written: StoredEvent | undefined): Promise<void> {
     let retryIn: number | undefined;
+    let unread = written;
     try {
       do {
         this.pumpAgain = false;
         for (;;) {
-          const rows = await readAllAfter(this.database.db, this.cursor as Position, PAGE);
+          const rows = unread ? [unread] : await readAllAfter(this.database.db, this.cursor as Position, PAGE);
+          unread = undefined;
           await this.route(rows);
           const last = rows.at(-1);
           if (last) this.cursor = last.position;

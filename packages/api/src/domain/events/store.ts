@@ -64,6 +64,27 @@ function toStored(row: Row): StoredEvent {
   };
 }
 
+/** A timestamp column read by a raw statement: a Date, or the text drizzle's postgres.js mapping leaves (read as drizzle reads it). */
+export function asDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') return new Date(value);
+  throw new Error(`expected a timestamp from the database, got ${typeof value}`);
+}
+
+/**
+ * A chat event its writer read back in the statement that inserted it: what
+ * `readAllAfter` would make of that row, so the hub can route it unread.
+ */
+export function storedChatEvent<K extends EventType>(
+  id: number,
+  at: unknown,
+  chatId: string,
+  type: K,
+  payload: EventPayloads[K],
+): StoredEvent {
+  return { position: { id }, userId: null, event: { id, type, chatId, payload, at: asDate(at) } as ChatEvent };
+}
+
 /** Payloads are stored as superjson, so dates come back as dates. */
 const json = (payload: unknown) => superjson.serialize(payload) as unknown as Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type { Database } from '@chat/db';
 import { rateLimits } from '@chat/db';
-import { lt } from 'drizzle-orm';
+import { lt, type SQL, sql } from 'drizzle-orm';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import { rateLimited } from '../../errors';
 import { RATE_LIMIT_MESSAGES, RATE_LIMIT_NAMES, type RateLimitName, type RateLimitRules } from './rules';
@@ -24,6 +24,16 @@ export interface RateLimits {
   reset(name: RateLimitName, key: string): Promise<void>;
   /** Deletes counters whose window ended before `before`; returns how many. */
   prune(before: Date): Promise<number>;
+  /**
+   * The very counter `consume` keeps (same row, same arithmetic), as an
+   * `insert … returning points, expire` for a statement that counts and acts
+   * at once, saving the action its own round trip and commit (the text send:
+   * load/REPORT.md, fifth session). The statement acts only while
+   * `points <= rules[name].points`, and past that answers with `refusal`.
+   */
+  counter(name: RateLimitName, key: string): SQL;
+  /** The error `consume` throws, for a counter that a statement found past its limit. */
+  refusal(name: RateLimitName, expire: Date): Error;
 }
 
 export function createRateLimits(db: Database, rules: RateLimitRules): RateLimits {
@@ -67,6 +77,20 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
     },
     async reset(name, key) {
       await limiter(name).delete(key);
+    },
+    counter(name, key) {
+      // rate-limiter-flexible's `_upsert` for a fixed window, point for point.
+      const at = Date.now();
+      const now = sql`${new Date(at).toISOString()}::timestamptz`;
+      const next = sql`${new Date(at + rules[name].seconds * 1000).toISOString()}::timestamptz`;
+      return sql`insert into ${rateLimits} (key, points, expire) values (${limiter(name).getKey(key)}, 1, ${next})
+        on conflict (key) do update set
+          points = case when ${rateLimits.expire} <= ${now} then 1 else ${rateLimits.points} + 1 end,
+          expire = case when ${rateLimits.expire} <= ${now} then ${next} else ${rateLimits.expire} end
+        returning points, expire`;
+    },
+    refusal(name, expire) {
+      return refuse(name, new RateLimiterRes(0, expire.getTime() - Date.now()));
     },
     async prune(before) {
       const rows = await db.delete(rateLimits).where(lt(rateLimits.expire, before)).returning({ key: rateLimits.key });

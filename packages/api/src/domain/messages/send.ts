@@ -20,7 +20,7 @@ import { conflict, forbidden, invalid, notFound } from '../../errors';
 import { rowsOf } from '../../sql';
 import { accessChat, CHAT_NOT_FOUND, chatAccessQuery } from '../access/chats';
 import { areContacts } from '../contacts/pair';
-import { EVENT_LOG_LOCK, insertChatEvent } from '../events/store';
+import { asDate, EVENT_LOG_LOCK, insertChatEvent, type StoredEvent, storedChatEvent } from '../events/store';
 import { attachUploads, toAttachmentView } from '../media/uploads';
 import { EMPTY_MESSAGE } from './rules';
 import { loadMessageView, type MessageView, toMessageView } from './view';
@@ -72,29 +72,38 @@ const createdPayload = sql`jsonb_build_object(
   'meta', jsonb_build_object('values', jsonb_build_object('message.createdAt', jsonb_build_array('Date')), 'v', 1))`;
 
 type TextSend =
-  | { kind: 'created'; view: MessageView }
+  /** Stored, with the event that announces it (for the hub: it need not read it back). */
+  | { kind: 'created'; view: MessageView; event: StoredEvent }
+  /** Past the sender's `message.send` limit: counted, nothing else written. */
+  | { kind: 'limited'; expire: Date }
   /** Not a member (or no such chat), not contacts, or the id is taken: nothing was written. */
   | { kind: 'refused'; member: boolean; mayWrite: boolean };
 
 /**
- * Everything `sendInTransaction` does for a message without images, as one
- * statement: the membership check (`chatAccessQuery`, locking the chat row),
+ * Everything the send procedure does for a message without images, as one
+ * statement: the sender's `message.send` rate limit (counted in the limiter's
+ * own row, `RateLimits.counter`), the membership check (`chatAccessQuery`, locking the chat row),
  * the contact check of a one-to-one chat (locking the contact row, so a
  * removal committed while we waited is seen), the insert (nothing if the id
  * exists), the chat's seq, the sender's receipt, and the event, whose id is
  * drawn under the log's lock after the message row exists.
  */
-async function storeText(db: Executor, actorId: string, input: SendInput): Promise<TextSend> {
+async function storeText(deps: Deps, actorId: string, input: SendInput): Promise<TextSend> {
+  const { db, limits } = deps;
   const chat = chatAccessQuery(db, actorId, input.chatId, { lock: true });
   const [row] = rowsOf(
-    await db.execute(sql`with chat as materialized (${chat}),
+    await db.execute(sql`with counted as materialized (${limits.counter('message.send', actorId)}),
+  chat as materialized (${chat}),
   contact as materialized (
     select 1 from ${contacts} k, chat
     where chat.kind = 'direct' and k.user_id = ${actorId}::uuid
       and k.contact_id = (case when split_part(chat.direct_key, ':', 1) = ${actorId}
         then split_part(chat.direct_key, ':', 2) else split_part(chat.direct_key, ':', 1) end)::uuid
     for share of k),
-  allowed as materialized (select chat.* from chat where chat.kind <> 'direct' or exists (select 1 from contact)),
+  allowed as materialized (
+    select chat.* from chat
+    where (chat.kind <> 'direct' or exists (select 1 from contact))
+      and (select points from counted) <= ${limits.rules['message.send'].points}),
   ins as (
     insert into ${messages} (id, chat_id, sender_id, seq, body, has_image, created_at)
     select ${input.id}::uuid, allowed.id, ${actorId}::uuid, allowed.last_seq + 1, ${input.body}::text, false, clock_timestamp()
@@ -113,28 +122,42 @@ async function storeText(db: Executor, actorId: string, input: SendInput): Promi
   ev as (
     insert into events (user_id, chat_id, message_id, type, payload)
     select null, ins.chat_id, ins.id, 'message.created', ${createdPayload} from log_lock cross join ins
-    returning payload)
+    returning id, created_at, payload)
 select (select count(*) from chat)::int as member, (select count(*) from allowed)::int as may_write,
-  (select payload from ev) as payload`),
+  (select points from counted) as points, (select expire from counted) as expire,
+  ev.id as event_id, ev.created_at as event_at, ev.payload as payload
+from (select 1) as one left join ev on true`),
   );
-  const payload = row?.payload;
-  if (payload) {
-    const parsed = typeof payload === 'string' ? JSON.parse(payload) : payload;
-    const { message } = superjson.deserialize<{ message: MessageView }>(parsed as SuperJSONResult);
-    return { kind: 'created', view: message };
+  if (!row) throw new Error('the send statement returned no row');
+  if (row.payload) {
+    const parsed = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+    const payload = superjson.deserialize<{ message: MessageView }>(parsed as SuperJSONResult);
+    const event = storedChatEvent(
+      Number(row.event_id),
+      row.event_at,
+      payload.message.chatId,
+      'message.created',
+      payload,
+    );
+    return { kind: 'created', view: payload.message, event };
   }
-  return { kind: 'refused', member: Number(row?.member) > 0, mayWrite: Number(row?.may_write) > 0 };
+  if (Number(row.points) > limits.rules['message.send'].points) return { kind: 'limited', expire: asDate(row.expire) };
+  return { kind: 'refused', member: Number(row.member) > 0, mayWrite: Number(row.may_write) > 0 };
 }
 
 export async function sendMessage(deps: Deps, actorId: string, input: SendInput): Promise<MessageView> {
   const attachmentIds = input.attachmentIds ?? [];
   if (input.body.trim().length === 0 && attachmentIds.length === 0) throw invalid(EMPTY_MESSAGE, 'body');
-  if (attachmentIds.length > 0) return sendInTransaction(deps, actorId, input, attachmentIds);
-  const stored = await storeText(deps.db, actorId, input);
+  if (attachmentIds.length > 0) {
+    await deps.limits.consume('message.send', actorId);
+    return sendInTransaction(deps, actorId, input, attachmentIds);
+  }
+  const stored = await storeText(deps, actorId, input);
   if (stored.kind === 'created') {
-    deps.hub.announce();
+    deps.hub.announce(stored.event);
     return stored.view;
   }
+  if (stored.kind === 'limited') throw deps.limits.refusal('message.send', stored.expire);
   // Nothing written. A message with this id (a retry, or a concurrent send
   // of it) answers first, as in the transaction below; else the refusal.
   const earlier = await findMessage(deps.db, input.id);
