@@ -9,8 +9,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePosition } from '../src/domain/events/cursor';
-import { insertUserEvent } from '../src/domain/events/store';
-import { pollEvents, startPosition } from '../src/domain/events/stream';
+import { insertUserEvent, readHead } from '../src/domain/events/store';
+import { pollEvents } from '../src/domain/events/stream';
 import { makeDeps, makeUser, type TestDeps, type TestUser } from './deps';
 import { recordStream } from './events';
 
@@ -59,7 +59,7 @@ const labels = (items: { type: string; payload?: unknown }[]) =>
 describe.skipIf(!onPostgres)('out-of-order commits', () => {
   it('a later writer cannot commit its event before an earlier one has committed', async () => {
     const stream = await recordStream(deps, user.id);
-    const from = encodePosition((await startPosition(deps.db, null)).cursor);
+    const from = encodePosition(await readHead(deps.db));
     const first = writer('first', { takeXidFirst: false });
     first.write();
     await first.written; // holds the lower event id, not committed
@@ -89,7 +89,7 @@ describe.skipIf(!onPostgres)('out-of-order commits', () => {
 
   it('a transaction that began first but writes last is neither skipped nor repeated', async () => {
     const stream = await recordStream(deps, user.id);
-    const from = encodePosition((await startPosition(deps.db, null)).cursor);
+    const from = encodePosition(await readHead(deps.db));
     const early = writer('began-first', { takeXidFirst: true });
     await early.started; // has the lower transaction id, has written nothing
     const late = writer('began-second', { takeXidFirst: true });

@@ -4,20 +4,9 @@
  * may have missed something, so it is told to resync instead of being served
  * a silent gap.
  */
-import type { Database, Executor } from '@chat/db';
+import type { Database } from '@chat/db';
 import { eventLogFloor, events } from '@chat/db';
 import { desc, lt, lte, sql } from 'drizzle-orm';
-import { comparePositions, type Position, START } from './cursor';
-
-export async function readFloor(db: Executor): Promise<Position> {
-  const [row] = await db.select().from(eventLogFloor);
-  return row ? { id: row.id } : START;
-}
-
-/** True when events after `cursor` may already have been pruned. */
-export async function isBelowFloor(db: Executor, cursor: Position): Promise<boolean> {
-  return comparePositions(cursor, await readFloor(db)) < 0;
-}
 
 /** Deletes events created before `cutoff` (and every event ordered before them); returns how many. */
 export async function pruneEvents(db: Database, cutoff: Date): Promise<number> {

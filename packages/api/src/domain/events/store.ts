@@ -1,8 +1,9 @@
 /** Reading and writing the event log. See cursor.ts for the ordering rule. */
 import type { Database, Executor } from '@chat/db';
-import { chatMembers, events } from '@chat/db';
+import { chatMembers, eventLogFloor, events } from '@chat/db';
 import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
+import { rowsOf } from '../../sql';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
@@ -50,7 +51,7 @@ async function insertLocked(tx: Executor, rows: NewEvent[]): Promise<void> {
 
 type Row = typeof events.$inferSelect;
 
-function toStored(row: Row): StoredEvent {
+function toStored(row: Pick<Row, 'id' | 'userId' | 'chatId' | 'type' | 'payload' | 'createdAt'>): StoredEvent {
   return {
     position: { id: row.id },
     userId: row.userId,
@@ -164,6 +165,65 @@ export async function readHead(db: Database): Promise<Position> {
 export async function readAllAfter(db: Database, from: Position, limit: number): Promise<StoredEvent[]> {
   const found = await db.select().from(events).where(after(from)).orderBy(events.id).limit(limit);
   return found.map(toStored);
+}
+
+/** Where a stream or a poll starts, and its first page, read together (`openLog`). */
+export interface Opening {
+  /** Set when starting at the head: no cursor was given, or it was below the floor (retention.ts). */
+  atHead: boolean;
+  resync: boolean;
+  from: Position;
+  /** The user's first `limit` events after `from`. */
+  page: StoredEvent[];
+}
+
+/**
+ * One statement, so one snapshot, for what a (re)connecting stream needs
+ * first: the floor, the head when it starts there, and the user's events
+ * after its start. (A fresh stream's page is empty: the head is the newest
+ * event of that snapshot.) `cursor` is null for a fresh start.
+ */
+export async function openLog(db: Database, userId: string, cursor: Position | null, limit: number): Promise<Opening> {
+  const given = cursor ? cursor.id : null;
+  const rows = rowsOf(
+    await db.execute(sql`with bounds as materialized (
+    select coalesce((select ${eventLogFloor.id} from ${eventLogFloor}), 0) as floor,
+      coalesce((select ${events.id} from ${events} order by ${events.id} desc limit 1), 0) as head),
+  start as materialized (
+    select case when ${given}::bigint is null or ${given}::bigint < floor then greatest(head, floor) else ${given}::bigint end as id,
+      ${given}::bigint < floor as resync
+    from bounds)
+select start.id as start_id, start.resync, e.id, e.user_id, e.chat_id, e.type, e.payload, e.created_at
+from start left join lateral (
+  select ev.id, ev.user_id, ev.chat_id, ev.type, ev.payload, ev.created_at from ${events} ev
+  where (ev.user_id = ${userId}::uuid
+      or ev.chat_id in (select m.chat_id from ${chatMembers} m where m.user_id = ${userId}::uuid))
+    and ev.id > start.id
+  order by ev.id limit ${limit}) e on true
+order by e.id`),
+  );
+  const first = rows[0];
+  if (!first) throw new Error('opening the event log returned no row');
+  const page = rows.flatMap((r) =>
+    r.id === null || r.id === undefined
+      ? []
+      : [
+          toStored({
+            id: Number(r.id),
+            userId: (r.user_id as string | null) ?? null,
+            chatId: (r.chat_id as string | null) ?? null,
+            type: String(r.type),
+            payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+            createdAt: asDate(r.created_at),
+          }),
+        ],
+  );
+  return {
+    atHead: given === null || first.resync === true,
+    resync: first.resync === true,
+    from: { id: Number(first.start_id) },
+    page,
+  };
 }
 
 /** One user's events after `from`: the backlog a (re)connecting stream reads. */

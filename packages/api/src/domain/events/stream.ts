@@ -7,8 +7,7 @@ import { DomainError } from '../../errors';
 import type { PresenceService } from '../presence/service';
 import { comparePositions, decodePosition, type Position } from './cursor';
 import type { EventHub, Sink } from './hub';
-import { isBelowFloor, readFloor } from './retention';
-import { readHead, readUserAfter, type StoredEvent } from './store';
+import { openLog, readUserAfter, type StoredEvent } from './store';
 import type { EphemeralItem, StreamItem } from './types';
 
 const BACKLOG_PAGE = 500;
@@ -126,18 +125,16 @@ export interface Start {
   control: 'stream.ready' | 'stream.resync' | null;
 }
 
-/** Where a stream or a poll starts: after the given cursor, or at the head (with a reason). */
-export async function startPosition(db: Database, lastEventId: string | null | undefined): Promise<Start> {
-  if (!lastEventId) return { cursor: await readStart(db), control: 'stream.ready' };
-  const cursor = decodePosition(lastEventId);
-  if (await isBelowFloor(db, cursor)) return { cursor: await readStart(db), control: 'stream.resync' };
-  return { cursor, control: null };
-}
-
-/** The newest position, never below the floor (the log may be empty after pruning). */
-async function readStart(db: Database): Promise<Position> {
-  const [head, floor] = [await readHead(db), await readFloor(db)];
-  return comparePositions(head, floor) >= 0 ? head : floor;
+/** Where a stream or a poll starts, after the given cursor or at the head (with a reason), and its first page. */
+async function open(
+  db: Database,
+  userId: string,
+  lastEventId: string | null | undefined,
+  limit: number,
+): Promise<{ start: Start; page: StoredEvent[] }> {
+  const opened = await openLog(db, userId, lastEventId ? decodePosition(lastEventId) : null, limit);
+  const control = opened.resync ? 'stream.resync' : opened.atHead ? 'stream.ready' : null;
+  return { start: { cursor: opened.from, control }, page: opened.page };
 }
 
 export async function* streamEvents(
@@ -154,7 +151,7 @@ export async function* streamEvents(
   const unsubscribe = deps.hub.subscribe(actor.userId, inbox);
   const offline = deps.presence.connect(actor.userId);
   try {
-    const start = await startPosition(deps.db, lastEventId);
+    const { start, page: first } = await open(deps.db, actor.userId, lastEventId, BACKLOG_PAGE);
     let cursor = start.cursor;
     const control = (type: 'stream.ready' | 'stream.resync'): StreamItem => {
       const item: StreamItem = { type };
@@ -183,8 +180,7 @@ export async function* streamEvents(
       return false;
     };
 
-    for (;;) {
-      const page = await readUserAfter(deps.db, actor.userId, cursor, BACKLOG_PAGE);
+    for (let page = first; ; page = await readUserAfter(deps.db, actor.userId, cursor, BACKLOG_PAGE)) {
       if (yield* deliver(page)) return;
       if (page.length < BACKLOG_PAGE) break;
     }
@@ -241,10 +237,9 @@ export async function pollEvents(
   lastEventId: string | null | undefined,
   limit: number,
 ): Promise<PollPage> {
-  const start = await startPosition(db, lastEventId);
+  const { start, page: rows } = await open(db, actor.userId, lastEventId, limit);
   const items: Positioned[] = [];
   if (start.control) items.push({ position: start.cursor, item: { type: start.control } });
-  const rows = await readUserAfter(db, actor.userId, start.cursor, limit);
   for (const row of rows) items.push({ position: row.position, item: row.event });
   return { items, cursor: rows.at(-1)?.position ?? start.cursor };
 }
