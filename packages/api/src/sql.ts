@@ -1,3 +1,7 @@
+import type { Database } from '@chat/db';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+
 /** The rows of a raw `db.execute`: postgres.js returns an array, PGlite `{ rows }`. */
 export function rowsOf(result: unknown): Record<string, unknown>[] {
   if (Array.isArray(result)) return result as Record<string, unknown>[];
@@ -5,4 +9,22 @@ export function rowsOf(result: unknown): Record<string, unknown>[] {
     return result.rows as Record<string, unknown>[];
   }
   throw new Error('unexpected result from the database driver');
+}
+
+/** What drizzle turns `sql` into: no casing or other options are configured for our databases. */
+const dialect = new PgDialect();
+
+/**
+ * A raw statement built once, its values given as `sql.placeholder(name)`,
+ * then run with `values` as often as needed: building a large statement
+ * through drizzle costs the server as much CPU as a round trip (the text
+ * send: load/REPORT.md, fifth session). The database still prepares it
+ * per connection (`preparing` in @chat/db).
+ */
+export function prepareStatement(
+  db: Database,
+  statement: SQL,
+): (values: Record<string, unknown>) => Promise<Record<string, unknown>[]> {
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, undefined, false);
+  return async (values) => rowsOf(await prepared.execute(values));
 }

@@ -5,7 +5,7 @@
  */
 import type { Chat, Executor } from '@chat/db';
 import { chatMembers, chats } from '@chat/db';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type Placeholder } from 'drizzle-orm';
 import { forbidden, notFound } from '../../errors';
 
 export const CHAT_NOT_FOUND = 'This chat does not exist, or you are not in it.';
@@ -23,7 +23,13 @@ export async function isMember(db: Executor, userId: string, chatId: string): Pr
  * member. `accessChat` runs it; the one-statement send (messages/send.ts)
  * embeds it, so both ask the same question.
  */
-export function chatAccessQuery(db: Executor, userId: string, chatId: string, options: { lock?: boolean } = {}) {
+export function chatAccessQuery(
+  db: Executor,
+  /** Values, or placeholders of a statement built once (the text send). */
+  userId: string | Placeholder,
+  chatId: string | Placeholder,
+  options: { lock?: boolean } = {},
+) {
   const query = db
     .select({ chat: chats })
     .from(chats)

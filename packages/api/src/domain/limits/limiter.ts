@@ -28,13 +28,26 @@ export interface RateLimits {
    * The very counter `consume` keeps (same row, same arithmetic), as an
    * `insert … returning points, expire` for a statement that counts and acts
    * at once, saving the action its own round trip and commit (the text send:
-   * load/REPORT.md, fifth session). The statement acts only while
-   * `points <= rules[name].points`, and past that answers with `refusal`.
+   * load/REPORT.md, fifth session). Its values are placeholders (the
+   * statement is built once: `prepareStatement`), filled by `counterValues`;
+   * the statement acts only while `points <= limitPoints`, and past that
+   * answers with `refusal`.
    */
-  counter(name: RateLimitName, key: string): SQL;
+  counter(): SQL;
+  counterValues(name: RateLimitName, key: string): CounterValues;
   /** The error `consume` throws, for a counter that a statement found past its limit. */
   refusal(name: RateLimitName, expire: Date): Error;
 }
+
+/** The placeholders of `RateLimits.counter`. */
+export interface CounterValues {
+  limitKey: string;
+  limitNow: string;
+  limitNext: string;
+  limitPoints: number;
+}
+
+const placeholder = (name: keyof CounterValues) => sql.placeholder(name);
 
 export function createRateLimits(db: Database, rules: RateLimitRules): RateLimits {
   const limiters = new Map(
@@ -78,16 +91,24 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
     async reset(name, key) {
       await limiter(name).delete(key);
     },
-    counter(name, key) {
+    counter() {
       // rate-limiter-flexible's `_upsert` for a fixed window, point for point.
-      const at = Date.now();
-      const now = sql`${new Date(at).toISOString()}::timestamptz`;
-      const next = sql`${new Date(at + rules[name].seconds * 1000).toISOString()}::timestamptz`;
-      return sql`insert into ${rateLimits} (key, points, expire) values (${limiter(name).getKey(key)}, 1, ${next})
+      const now = sql`${placeholder('limitNow')}::timestamptz`;
+      const next = sql`${placeholder('limitNext')}::timestamptz`;
+      return sql`insert into ${rateLimits} (key, points, expire) values (${placeholder('limitKey')}::text, 1, ${next})
         on conflict (key) do update set
           points = case when ${rateLimits.expire} <= ${now} then 1 else ${rateLimits.points} + 1 end,
           expire = case when ${rateLimits.expire} <= ${now} then ${next} else ${rateLimits.expire} end
         returning points, expire`;
+    },
+    counterValues(name, key) {
+      const at = Date.now();
+      return {
+        limitKey: limiter(name).getKey(key),
+        limitNow: new Date(at).toISOString(),
+        limitNext: new Date(at + rules[name].seconds * 1000).toISOString(),
+        limitPoints: rules[name].points,
+      };
     },
     refusal(name, expire) {
       return refuse(name, new RateLimiterRes(0, expire.getTime() - Date.now()));

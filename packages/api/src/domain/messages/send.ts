@@ -17,7 +17,7 @@ import { eq, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
 import type { Deps } from '../../deps';
 import { conflict, forbidden, invalid, notFound } from '../../errors';
-import { rowsOf } from '../../sql';
+import { prepareStatement } from '../../sql';
 import { accessChat, CHAT_NOT_FOUND, chatAccessQuery } from '../access/chats';
 import { areContacts } from '../contacts/pair';
 import { asDate, EVENT_LOG_LOCK, insertChatEvent, type StoredEvent, storedChatEvent } from '../events/store';
@@ -88,25 +88,38 @@ type TextSend =
  * exists), the chat's seq, the sender's receipt, and the event, whose id is
  * drawn under the log's lock after the message row exists.
  */
-async function storeText(deps: Deps, actorId: string, input: SendInput): Promise<TextSend> {
-  const { db, limits } = deps;
-  const chat = chatAccessQuery(db, actorId, input.chatId, { lock: true });
-  const [row] = rowsOf(
-    await db.execute(sql`with counted as materialized (${limits.counter('message.send', actorId)}),
+/** The values of the text send statement's placeholders (besides the counter's). */
+const P = {
+  actor: sql.placeholder('actor'),
+  chat: sql.placeholder('chat'),
+  id: sql.placeholder('id'),
+  body: sql.placeholder('body'),
+};
+
+/** The statement, built once per database (`prepareStatement`): drizzle's building cost as much as the round trip. */
+const textSends = new WeakMap<Deps['db'], ReturnType<typeof prepareStatement>>();
+
+function textSend(deps: Deps): ReturnType<typeof prepareStatement> {
+  const built = textSends.get(deps.db);
+  if (built) return built;
+  const chat = chatAccessQuery(deps.db, P.actor, P.chat, { lock: true });
+  const statement = prepareStatement(
+    deps.db,
+    sql`with counted as materialized (${deps.limits.counter()}),
   chat as materialized (${chat}),
   contact as materialized (
     select 1 from ${contacts} k, chat
-    where chat.kind = 'direct' and k.user_id = ${actorId}::uuid
-      and k.contact_id = (case when split_part(chat.direct_key, ':', 1) = ${actorId}
+    where chat.kind = 'direct' and k.user_id = ${P.actor}::uuid
+      and k.contact_id = (case when split_part(chat.direct_key, ':', 1) = ${P.actor}::text
         then split_part(chat.direct_key, ':', 2) else split_part(chat.direct_key, ':', 1) end)::uuid
     for share of k),
   allowed as materialized (
     select chat.* from chat
     where (chat.kind <> 'direct' or exists (select 1 from contact))
-      and (select points from counted) <= ${limits.rules['message.send'].points}),
+      and (select points from counted) <= ${sql.placeholder('limitPoints')}::int),
   ins as (
     insert into ${messages} (id, chat_id, sender_id, seq, body, has_image, created_at)
-    select ${input.id}::uuid, allowed.id, ${actorId}::uuid, allowed.last_seq + 1, ${input.body}::text, false, clock_timestamp()
+    select ${P.id}::uuid, allowed.id, ${P.actor}::uuid, allowed.last_seq + 1, ${P.body}::text, false, clock_timestamp()
     from allowed
     on conflict (id) do nothing
     returning id, chat_id, sender_id, seq, body, created_at),
@@ -126,8 +139,21 @@ async function storeText(deps: Deps, actorId: string, input: SendInput): Promise
 select (select count(*) from chat)::int as member, (select count(*) from allowed)::int as may_write,
   (select points from counted) as points, (select expire from counted) as expire,
   ev.id as event_id, ev.created_at as event_at, ev.payload as payload
-from (select 1) as one left join ev on true`),
+from (select 1) as one left join ev on true`,
   );
+  textSends.set(deps.db, statement);
+  return statement;
+}
+
+async function storeText(deps: Deps, actorId: string, input: SendInput): Promise<TextSend> {
+  const { limits } = deps;
+  const [row] = await textSend(deps)({
+    ...limits.counterValues('message.send', actorId),
+    actor: actorId,
+    chat: input.chatId,
+    id: input.id,
+    body: input.body,
+  });
   if (!row) throw new Error('the send statement returned no row');
   if (row.payload) {
     const parsed = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
