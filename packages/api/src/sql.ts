@@ -11,6 +11,11 @@ export function rowsOf(result: unknown): Record<string, unknown>[] {
   throw new Error('unexpected result from the database driver');
 }
 
+/** A json/jsonb column of a raw statement: parsed by the driver, or text to parse (drizzle's postgres.js mapping). */
+export function jsonOf(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
 /** What drizzle turns `sql` into: no casing or other options are configured for our databases. */
 const dialect = new PgDialect();
 

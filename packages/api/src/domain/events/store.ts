@@ -3,7 +3,7 @@ import type { Database, Executor } from '@chat/db';
 import { chatMembers, eventLogFloor, events } from '@chat/db';
 import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
-import { rowsOf } from '../../sql';
+import { jsonOf, rowsOf } from '../../sql';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
@@ -169,8 +169,7 @@ export async function readAllAfter(db: Database, from: Position, limit: number):
 
 /** Where a stream or a poll starts, and its first page, read together (`openLog`). */
 export interface Opening {
-  /** Set when starting at the head: no cursor was given, or it was below the floor (retention.ts). */
-  atHead: boolean;
+  /** The cursor given was below the floor (retention.ts): the stream starts at the head instead. */
   resync: boolean;
   from: Position;
   /** The user's first `limit` events after `from`. */
@@ -213,13 +212,12 @@ order by e.id`),
             userId: (r.user_id as string | null) ?? null,
             chatId: (r.chat_id as string | null) ?? null,
             type: String(r.type),
-            payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+            payload: jsonOf(r.payload) as Row['payload'],
             createdAt: asDate(r.created_at),
           }),
         ],
   );
   return {
-    atHead: given === null || first.resync === true,
     resync: first.resync === true,
     from: { id: Number(first.start_id) },
     page,

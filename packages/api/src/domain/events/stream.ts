@@ -133,7 +133,7 @@ async function open(
   limit: number,
 ): Promise<{ start: Start; page: StoredEvent[] }> {
   const opened = await openLog(db, userId, lastEventId ? decodePosition(lastEventId) : null, limit);
-  const control = opened.resync ? 'stream.resync' : opened.atHead ? 'stream.ready' : null;
+  const control = opened.resync ? 'stream.resync' : lastEventId ? null : 'stream.ready';
   return { start: { cursor: opened.from, control }, page: opened.page };
 }
 

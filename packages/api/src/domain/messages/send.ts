@@ -17,7 +17,7 @@ import { eq, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
 import type { Deps } from '../../deps';
 import { conflict, forbidden, invalid, notFound } from '../../errors';
-import { prepareStatement } from '../../sql';
+import { jsonOf, prepareStatement } from '../../sql';
 import { accessChat, CHAT_NOT_FOUND, chatAccessQuery } from '../access/chats';
 import { areContacts } from '../contacts/pair';
 import { asDate, EVENT_LOG_LOCK, insertChatEvent, type StoredEvent, storedChatEvent } from '../events/store';
@@ -79,15 +79,6 @@ type TextSend =
   /** Not a member (or no such chat), not contacts, or the id is taken: nothing was written. */
   | { kind: 'refused'; member: boolean; mayWrite: boolean };
 
-/**
- * Everything the send procedure does for a message without images, as one
- * statement: the sender's `message.send` rate limit (counted in the limiter's
- * own row, `RateLimits.counter`), the membership check (`chatAccessQuery`, locking the chat row),
- * the contact check of a one-to-one chat (locking the contact row, so a
- * removal committed while we waited is seen), the insert (nothing if the id
- * exists), the chat's seq, the sender's receipt, and the event, whose id is
- * drawn under the log's lock after the message row exists.
- */
 /** The values of the text send statement's placeholders (besides the counter's). */
 const P = {
   actor: sql.placeholder('actor'),
@@ -145,10 +136,19 @@ from (select 1) as one left join ev on true`,
   return statement;
 }
 
+/**
+ * Everything the send procedure does for a message without images, as one
+ * statement: the sender's `message.send` rate limit (counted in the limiter's
+ * own row, `RateLimits.counter`), the membership check (`chatAccessQuery`, locking the chat row),
+ * the contact check of a one-to-one chat (locking the contact row, so a
+ * removal committed while we waited is seen), the insert (nothing if the id
+ * exists), the chat's seq, the sender's receipt, and the event, whose id is
+ * drawn under the log's lock after the message row exists.
+ */
 async function storeText(deps: Deps, actorId: string, input: SendInput): Promise<TextSend> {
-  const { limits } = deps;
+  const limit = deps.limits.counterValues('message.send', actorId);
   const [row] = await textSend(deps)({
-    ...limits.counterValues('message.send', actorId),
+    ...limit,
     actor: actorId,
     chat: input.chatId,
     id: input.id,
@@ -156,8 +156,7 @@ async function storeText(deps: Deps, actorId: string, input: SendInput): Promise
   });
   if (!row) throw new Error('the send statement returned no row');
   if (row.payload) {
-    const parsed = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
-    const payload = superjson.deserialize<{ message: MessageView }>(parsed as SuperJSONResult);
+    const payload = superjson.deserialize<{ message: MessageView }>(jsonOf(row.payload) as SuperJSONResult);
     const event = storedChatEvent(
       Number(row.event_id),
       row.event_at,
@@ -167,7 +166,7 @@ async function storeText(deps: Deps, actorId: string, input: SendInput): Promise
     );
     return { kind: 'created', view: payload.message, event };
   }
-  if (Number(row.points) > limits.rules['message.send'].points) return { kind: 'limited', expire: asDate(row.expire) };
+  if (Number(row.points) > limit.limitPoints) return { kind: 'limited', expire: asDate(row.expire) };
   return { kind: 'refused', member: Number(row.member) > 0, mayWrite: Number(row.may_write) > 0 };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Executor } from '@chat/db';
 import { type SQL, sql } from 'drizzle-orm';
-import { rowsOf } from '../../sql';
+import { jsonOf, rowsOf } from '../../sql';
 
 export interface TableEstimate {
   messages: number;
@@ -46,7 +46,7 @@ export async function estimateRows(db: Executor, conditions: SQL[]): Promise<num
   );
   const [row] = rowsOf(await db.execute(sql`explain (format json) ${query}`));
   const raw = row ? Object.values(row)[0] : undefined;
-  const plan: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  const plan = jsonOf(raw);
   const top = Array.isArray(plan) ? (plan[0] as { Plan?: PlanNode } | undefined)?.Plan : undefined;
   const branches = conditions.length === 1 ? [top] : (top?.Plans ?? []);
   const rows = branches.map((b) => b?.['Plan Rows']);
