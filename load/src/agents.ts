@@ -7,9 +7,10 @@ import type { CallMessage, ReplyMessage } from './worker';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-function forkAgent(index: number): AgentApi {
+function forkAgent(index: number, cpuProfDir: string | undefined): AgentApi {
+  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   const child = fork(workerPath, [String(index)], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=8192'],
+    execArgv: ['--import', 'tsx', '--max-old-space-size=8192', ...profile],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -49,8 +50,8 @@ function forkAgent(index: number): AgentApi {
   };
 }
 
-/** `workers` child processes, or (0) one agent in this process. */
-export function createAgents(workers: number): AgentApi[] {
+/** `workers` child processes (profiled into `cpuProfDir` when given), or (0) one agent in this process. */
+export function createAgents(workers: number, cpuProfDir?: string): AgentApi[] {
   if (workers === 0) return [new Agent(0)];
-  return Array.from({ length: workers }, (_, i) => forkAgent(i));
+  return Array.from({ length: workers }, (_, i) => forkAgent(i, cpuProfDir));
 }

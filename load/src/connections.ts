@@ -4,11 +4,20 @@
  * arrives is booked in the ledger. A storm drops some at once and resumes
  * them from their last event id, as reconnecting clients do.
  */
-import { type ChatClient, createChatClient, type StreamItem, signIn } from '@chat/api/client';
+import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
 import { decodeSentAt, now } from './body';
 import type { Ledger } from './ledger';
+import { followRaw } from './raw-stream';
 import type { AgentShare, ShareUser, StartResult, StormResult } from './share';
 import { errorKind, type Follower, followEvents } from './stream';
+
+/** What the tool reads of a stream item, whichever reader brought it. */
+type ReadItem =
+  | { type: 'message.created'; payload: { message: { chatId: string; seq: number; body: string | null } } }
+  | { type: string; payload?: unknown };
+
+const isMessageCreated = (item: ReadItem): item is Extract<ReadItem, { type: 'message.created' }> =>
+  item.type === 'message.created';
 
 export interface Connection {
   index: number;
@@ -137,15 +146,20 @@ export class Connections {
   }
 
   private follow(conn: Connection, lastEventId: string | null): void {
-    conn.follower = followEvents(conn.client, this.share.transport, (item) => this.receive(conn, item), {
+    const onItem = (item: ReadItem) => this.receive(conn, item);
+    const options = {
       lastEventId,
       pollIntervalMs: this.share.pollIntervalMs,
-      onError: (kind, example) => this.ledger.recordError(kind, example),
-    });
+      onError: (kind: string, example: string) => this.ledger.recordError(kind, example),
+    };
+    conn.follower =
+      this.share.transport === 'ws' && this.share.reader === 'raw'
+        ? followRaw(this.urlFor(conn.index), conn.client.cookie(), onItem, options)
+        : followEvents(conn.client, this.share.transport, onItem, options);
   }
 
-  private receive(conn: Connection, item: StreamItem): void {
-    if (item.type === 'message.created') {
+  private receive(conn: Connection, item: ReadItem): void {
+    if (isMessageCreated(item)) {
       const m = item.payload.message;
       const sentAt = decodeSentAt(m.body);
       this.ledger.recordDelivery(conn.index, m.chatId, m.seq, sentAt === undefined ? undefined : now() - sentAt);

@@ -21,6 +21,8 @@ describe('options', () => {
     ]);
     expect(o['direct-share']).toBe(0.6);
     expect(o.transport).toBe('sse');
+    expect(o.reader).toBe('raw');
+    expect(parseOptions(['--reader', 'typed']).reader).toBe('typed');
   });
 
   it('sends everything one-to-one without groups, and into groups when there are some', () => {
@@ -36,6 +38,7 @@ describe('options', () => {
     expect(bad).toThrow(/--groups: .*300 members/);
     expect(() => parseOptions(['--seed', 'db'])).toThrow(/--database-url: is required with --seed db/);
     expect(() => parseOptions(['--frobnicate'])).toThrow(/Unknown option/);
+    expect(() => parseOptions(['--reader', 'psychic'])).toThrow(/--reader/);
   });
 
   it('documents every option in --help', () => {
@@ -48,6 +51,7 @@ describe('options', () => {
       '--duration',
       '--ramp-up',
       '--transport',
+      '--reader',
       '--seed',
       '--workers',
       '--ceilings',

@@ -33,6 +33,11 @@ const spec = {
   settle: { type: 'string', default: '5', help: 'seconds to wait after the last stream is live, before sending' },
   grace: { type: 'string', default: '10', help: 'seconds to wait after sending for deliveries still owed' },
   transport: { type: 'string', default: 'ws', help: 'event stream transport: ws, sse or poll' },
+  reader: {
+    type: 'string',
+    default: 'raw',
+    help: 'with --transport ws: read frames with one JSON.parse each (raw) or through the typed client (typed)',
+  },
   'poll-interval': { type: 'string', default: '1000', help: 'ms between polls with --transport poll' },
   'body-size': { type: 'string', default: '120', help: 'characters per message' },
   seed: { type: 'string', default: 'api', help: 'create the population through the public API (api) or SQL (db)' },
@@ -52,6 +57,10 @@ const spec = {
   },
   'server-pid': { type: 'string', help: 'pid(s) of the server, comma-separated, to report its CPU and memory' },
   'cpu-prof': { type: 'string', help: 'with --start-server: write the server’s --cpu-prof profiles to this directory' },
+  'tool-cpu-prof': {
+    type: 'string',
+    help: 'write the worker processes’ --cpu-prof profiles to this directory (with --workers 1 or more)',
+  },
   ceilings: { type: 'boolean', default: false, help: 'also measure the bare-ws and pgbench ceilings' },
   'storm-at': { type: 'string', help: 'seconds into sending: drop a share of connections at once; they resume' },
   'storm-share': { type: 'string', default: '0.25', help: 'share of connections dropped by --storm-at' },
@@ -81,6 +90,7 @@ const schema = z
     settle: seconds,
     grace: seconds,
     transport: z.enum(['ws', 'sse', 'poll']),
+    reader: z.enum(['raw', 'typed']),
     'poll-interval': count(10),
     'body-size': count(16).max(4000, 'must be at most 4000'),
     seed: z.enum(['api', 'db']),
@@ -96,6 +106,7 @@ const schema = z
       .pipe(z.array(z.number().int().positive('must be process ids')))
       .optional(),
     'cpu-prof': z.string().optional(),
+    'tool-cpu-prof': z.string().optional(),
     ceilings: z.boolean(),
     'storm-at': seconds.optional(),
     'storm-share': z.coerce.number().gt(0).max(1, 'must be between 0 and 1'),

@@ -88,7 +88,7 @@ export async function runLoad(
 
     // The server's memory before any stream: with it, the summary gives memory per connection.
     const idle = sampleAll({ server: pids, postgres: [], tool: [] }).server;
-    agents = createAgents(options.workers);
+    agents = createAgents(options.workers, options['tool-cpu-prof']);
     const shares = makeShares(options, urls, plan, population, agents.length);
     const t0 = now();
     const monitor = setInterval(async () => {

@@ -18,6 +18,8 @@ export interface ShareChat {
 export interface AgentShare {
   urls: string[];
   transport: Transport;
+  /** How a WebSocket stream is read: frames parsed by the tool (raw) or through the typed client. */
+  reader: 'raw' | 'typed';
   pollIntervalMs: number;
   connectionsPerUser: number;
   rampUpMs: number;

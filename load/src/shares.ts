@@ -21,6 +21,7 @@ export function makeShares(
   return Array.from({ length: agents }, (_, a) => ({
     urls,
     transport: options.transport,
+    reader: options.reader,
     pollIntervalMs: options['poll-interval'],
     connectionsPerUser: options.connections,
     rampUpMs: options['ramp-up'] * 1000,

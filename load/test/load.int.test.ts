@@ -75,6 +75,19 @@ describe('load tool', () => {
     expect(exitCode({ ...result, tally: missing })).toBe(1);
   });
 
+  it('reads the WebSocket streams through the typed client as well, with the same books', async () => {
+    const result = await runLoad(shortRun({ reader: 'typed', users: 6 }), quiet);
+    const t = result.tally;
+    expect(result.options.reader).toBe('typed');
+    expect(result.connections).toMatchObject({ connections: 12, ready: 12 });
+    expect(t.stored).toBeGreaterThan(20);
+    expect(t.lost).toBe(0);
+    expect(t.duplicated).toBe(0);
+    expect(t.delivered).toBe(t.expected);
+    expect(t.latency.count).toBe(t.delivered);
+    expect(t.errors).toEqual({});
+  });
+
   it.runIf(process.env.TEST_DB === 'postgres')(
     'seeds through SQL with sessions written there, then runs clean',
     async () => {

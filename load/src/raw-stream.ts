@@ -1,0 +1,80 @@
+/**
+ * Follows one user's event stream over a plain WebSocket, speaking tRPC's
+ * WebSocket protocol itself (the k6 script's framing, `k6/lib/frames.ts`,
+ * which a test checks against the real server). It reads each frame with one
+ * `JSON.parse` and takes the item from superjson's `json` part without
+ * rebuilding its dates: the tool needs a message's chat, seq and body, not
+ * the objects. At scenario 1 the typed client's reader (tRPC's link chain,
+ * superjson, copy-anything) cost the tool most of a core, on the same two
+ * cores as the server it measures (load/REPORT.md, sixth session).
+ *
+ * Like the typed reader in `stream.ts`, it keeps every repeated event (the
+ * tool counts duplicates) and, when the socket closes or the server sends an
+ * error, comes back after a moment with a new socket and the last event id.
+ */
+import WebSocket from 'ws';
+import { parseFrame, type StreamItem, subscribeFrame } from '../k6/lib/frames';
+import type { Follower, FollowOptions } from './stream';
+
+export type { StreamItem as RawStreamItem } from '../k6/lib/frames';
+
+const RESUBSCRIBE_MS = 500;
+const SUBSCRIPTION_ID = 1;
+
+export function followRaw(
+  url: string,
+  cookie: string | null,
+  onItem: (item: StreamItem) => void,
+  options: Pick<FollowOptions, 'lastEventId' | 'onError'>,
+): Follower {
+  let lastEventId = options.lastEventId;
+  let stopped = false;
+  let socket: WebSocket | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wsUrl = `${url.replace(/\/$/, '').replace(/^http/, 'ws')}/trpc`;
+
+  const again = (kind: string, example: string) => {
+    if (stopped || timer) return;
+    options.onError(kind, example);
+    socket?.removeAllListeners();
+    socket?.on('error', () => {});
+    socket?.terminate();
+    socket = undefined;
+    timer = setTimeout(() => {
+      timer = undefined;
+      connect();
+    }, RESUBSCRIBE_MS);
+  };
+
+  const connect = () => {
+    if (stopped) return;
+    const ws = new WebSocket(wsUrl, cookie ? { headers: { cookie } } : {});
+    socket = ws;
+    ws.on('open', () => ws.send(subscribeFrame(SUBSCRIPTION_ID, 'events.stream', lastEventId)));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      const frame = parseFrame(data.toString());
+      if (frame.kind === 'ping') ws.send('PONG');
+      else if (frame.kind === 'item') {
+        lastEventId = frame.eventId;
+        onItem(frame.item);
+      } else if (frame.kind === 'error') again('stream:error', frame.message);
+    });
+    ws.on('error', (error) => again('stream:network', String(error)));
+    ws.on('close', (code) => again('stream:network', `socket closed (${code})`));
+  };
+
+  connect();
+  return {
+    get lastEventId() {
+      return lastEventId;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      socket?.removeAllListeners();
+      socket?.on('error', () => {});
+      socket?.terminate();
+    },
+  };
+}
