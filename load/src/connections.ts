@@ -6,6 +6,7 @@
  */
 import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
 import { decodeSentAt, now } from './body';
+import { createHttpFetch } from './http-fetch';
 import type { Ledger } from './ledger';
 import { followRaw } from './raw-stream';
 import type { AgentShare, ShareUser, StartResult, StormResult } from './share';
@@ -65,11 +66,15 @@ export class Connections {
   /** The first connection of each user (by plan index): its client sends that user's messages. */
   readonly byUser = new Map<number, Connection>();
   private readonly cookies = new Map<number, Promise<string>>();
+  /** Keep-alive HTTP for every client's calls (`--fetch lean`), or undefined for the global fetch. */
+  private readonly http: ReturnType<typeof createHttpFetch> | undefined;
 
   constructor(
     private readonly share: AgentShare,
     private readonly ledger: Ledger,
-  ) {}
+  ) {
+    this.http = share.fetch === 'lean' ? createHttpFetch() : undefined;
+  }
 
   get readyCount(): number {
     return this.all.reduce((n, c) => n + (c.ready ? 1 : 0), 0);
@@ -113,6 +118,15 @@ export class Connections {
     return cookie;
   }
 
+  private clientFor(index: number, cookie: string | null): ChatClient {
+    return createChatClient({
+      url: this.urlFor(index),
+      transport: this.share.transport,
+      cookie,
+      ...(this.http ? { fetch: this.http.fetch } : {}),
+    });
+  }
+
   private urlFor(globalConnection: number): string {
     const urls = this.share.urls;
     return urls[globalConnection % urls.length] as string;
@@ -134,7 +148,7 @@ export class Connections {
     const conn: Connection = {
       index,
       user,
-      client: createChatClient({ url: this.urlFor(index), transport: this.share.transport, cookie }),
+      client: this.clientFor(index, cookie),
       follower: undefined,
       ready: false,
       whenReady,
@@ -186,7 +200,7 @@ export class Connections {
         conn.markReady = resolve;
       });
       const cookie = conn.client.cookie();
-      conn.client = createChatClient({ url: this.urlFor(conn.index), transport: this.share.transport, cookie });
+      conn.client = this.clientFor(conn.index, cookie);
       this.follow(conn, last);
       return conn.whenReady.then(() => now() - dropped);
     });
@@ -203,5 +217,6 @@ export class Connections {
       conn.follower?.stop();
       conn.client.close();
     }
+    this.http?.close();
   }
 }

@@ -23,6 +23,8 @@ describe('options', () => {
     expect(o.transport).toBe('sse');
     expect(o.reader).toBe('raw');
     expect(parseOptions(['--reader', 'typed']).reader).toBe('typed');
+    expect(o.fetch).toBe('lean');
+    expect(parseOptions(['--fetch', 'global']).fetch).toBe('global');
   });
 
   it('sends everything one-to-one without groups, and into groups when there are some', () => {
@@ -52,6 +54,7 @@ describe('options', () => {
       '--ramp-up',
       '--transport',
       '--reader',
+      '--fetch',
       '--seed',
       '--workers',
       '--ceilings',

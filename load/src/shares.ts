@@ -22,6 +22,7 @@ export function makeShares(
     urls,
     transport: options.transport,
     reader: options.reader,
+    fetch: options.fetch,
     pollIntervalMs: options['poll-interval'],
     connectionsPerUser: options.connections,
     rampUpMs: options['ramp-up'] * 1000,

@@ -75,10 +75,10 @@ describe('load tool', () => {
     expect(exitCode({ ...result, tally: missing })).toBe(1);
   });
 
-  it('reads the WebSocket streams through the typed client as well, with the same books', async () => {
-    const result = await runLoad(shortRun({ reader: 'typed', users: 6 }), quiet);
+  it('reads the WebSocket streams and sends through the typed client on its own fetch as well, with the same books', async () => {
+    const result = await runLoad(shortRun({ reader: 'typed', fetch: 'global', users: 6 }), quiet);
     const t = result.tally;
-    expect(result.options.reader).toBe('typed');
+    expect(result.options).toMatchObject({ reader: 'typed', fetch: 'global' });
     expect(result.connections).toMatchObject({ connections: 12, ready: 12 });
     expect(t.stored).toBeGreaterThan(20);
     expect(t.lost).toBe(0);

@@ -36,6 +36,11 @@ export interface ClientOptions {
   cookie?: string | null;
   /** Sent as Origin on every request, as a browser would. */
   origin?: string;
+  /**
+   * The fetch for queries and mutations (default: the global fetch). The
+   * load tool gives a leaner one; the SSE stream always uses the global fetch.
+   */
+  fetch?: typeof fetch;
 }
 
 export interface ChatClient {
@@ -77,14 +82,18 @@ export function createChatClient(options: ClientOptions): ChatClient {
     ...(jar.value ? { cookie: jar.value } : {}),
     ...(options.origin ? { origin: options.origin } : {}),
   });
-  const jarFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, {
-      ...init,
-      headers: { ...(init?.headers as Record<string, string>), ...headers() },
-    });
-    jar.capture(response.headers);
-    return response;
-  };
+  const withJar =
+    (inner: typeof fetch): typeof fetch =>
+    async (input, init) => {
+      const response = await inner(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), ...headers() },
+      });
+      jar.capture(response.headers);
+      return response;
+    };
+  const jarFetch = withJar((input, init) => fetch(input, init));
+  const callFetch = options.fetch ? withJar(options.fetch) : jarFetch;
 
   let wsClient: ReturnType<typeof createWSClient> | undefined;
   const subscriptionLink = () => {
@@ -118,7 +127,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
         condition: (op) => op.type === 'subscription',
         true: subscriptionLink(),
         // The server takes at most 50 calls per batch.
-        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: jarFetch, maxItems: 50 }),
+        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: callFetch, maxItems: 50 }),
       }),
     ],
   });
