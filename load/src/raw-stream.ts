@@ -10,7 +10,8 @@
  *
  * Like the typed reader in `stream.ts`, it keeps every repeated event (the
  * tool counts duplicates) and, when the socket closes or the server sends an
- * error, comes back after a moment with a new socket and the last event id.
+ * error, comes back with a new socket and the last event id, after a wait
+ * that grows with each failure (a storm's clients must not all return at once).
  */
 import WebSocket from 'ws';
 import { parseFrame, type StreamItem, subscribeFrame } from '../k6/lib/frames';
@@ -18,8 +19,16 @@ import type { Follower, FollowOptions } from './stream';
 
 export type { StreamItem as RawStreamItem } from '../k6/lib/frames';
 
-const RESUBSCRIBE_MS = 500;
 const SUBSCRIPTION_ID = 1;
+/** First wait before coming back; doubled per failed attempt (with jitter), up to the cap, as tRPC's client does. */
+const RETRY_FIRST_MS = 500;
+const RETRY_CAP_MS = 10_000;
+/**
+ * A connect that has not become a WebSocket by then is given up and tried
+ * again. Without it, a SYN dropped by a full accept queue during a storm
+ * waits out the kernel's retransmits (up to two minutes).
+ */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 export function followRaw(
   url: string,
@@ -31,6 +40,7 @@ export function followRaw(
   let stopped = false;
   let socket: WebSocket | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
   const wsUrl = `${url.replace(/\/$/, '').replace(/^http/, 'ws')}/trpc`;
 
   const again = (kind: string, example: string) => {
@@ -40,15 +50,20 @@ export function followRaw(
     socket?.on('error', () => {});
     socket?.terminate();
     socket = undefined;
+    const wait = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** failures) * (0.5 + Math.random() / 2);
+    failures += 1;
     timer = setTimeout(() => {
       timer = undefined;
       connect();
-    }, RESUBSCRIBE_MS);
+    }, wait);
   };
 
   const connect = () => {
     if (stopped) return;
-    const ws = new WebSocket(wsUrl, cookie ? { headers: { cookie } } : {});
+    const ws = new WebSocket(wsUrl, {
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      ...(cookie ? { headers: { cookie } } : {}),
+    });
     socket = ws;
     ws.on('open', () => ws.send(subscribeFrame(SUBSCRIPTION_ID, 'events.stream', lastEventId)));
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -56,6 +71,7 @@ export function followRaw(
       const frame = parseFrame(data.toString());
       if (frame.kind === 'ping') ws.send('PONG');
       else if (frame.kind === 'item') {
+        failures = 0;
         lastEventId = frame.eventId;
         onItem(frame.item);
       } else if (frame.kind === 'error') again('stream:error', frame.message);
