@@ -7,7 +7,7 @@
 import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
 import { decodeSentAt, now } from './body';
 import { createHttpFetch } from './http-fetch';
-import type { Ledger } from './ledger';
+import type { Ledger, LedgerReport } from './ledger';
 import { followRaw } from './raw-stream';
 import type { AgentShare, ShareUser, StartResult, StormResult } from './share';
 import { errorKind, type Follower, followEvents } from './stream';
@@ -66,6 +66,8 @@ export class Connections {
   /** The first connection of each user (by plan index): its client sends that user's messages. */
   readonly byUser = new Map<number, Connection>();
   private readonly cookies = new Map<number, Promise<string>>();
+  /** Plan user index → the ids of the user's chats (built when first needed). */
+  private chatsByUser: Map<number, string[]> | undefined;
   /** Keep-alive HTTP for every client's calls (`--fetch lean`), or undefined for the global fetch. */
   private readonly http: ReturnType<typeof createHttpFetch> | undefined;
 
@@ -164,7 +166,11 @@ export class Connections {
     const options = {
       lastEventId,
       pollIntervalMs: this.share.pollIntervalMs,
-      onError: (kind: string, example: string) => this.ledger.recordError(kind, example),
+      onError: (kind: string, example: string) => {
+        // Not live until its stream says ready again (a resumed stream does, after its backlog).
+        conn.ready = false;
+        this.ledger.recordError(kind, example);
+      },
     };
     conn.follower =
       this.share.transport === 'ws' && this.share.reader === 'raw'
@@ -210,6 +216,27 @@ export class Connections {
       resumed: victims.filter((c) => c.ready).length,
       resumeMs: times ? Math.max(0, ...times) : timeoutMs,
     };
+  }
+
+  /** The connections not live now: their chats and what each received (see `LedgerReport.down`). */
+  down(ledger: Ledger): LedgerReport['down'] {
+    const notLive = this.all.filter((conn) => !conn.ready);
+    if (notLive.length === 0) return [];
+    if (!this.chatsByUser) {
+      this.chatsByUser = new Map();
+      for (const chat of this.share.chats) {
+        for (const member of chat.members) {
+          const list = this.chatsByUser.get(member) ?? [];
+          list.push(chat.id);
+          this.chatsByUser.set(member, list);
+        }
+      }
+    }
+    const byUser = this.chatsByUser;
+    return notLive.map((conn) => ({
+      chats: byUser.get(conn.user.index) ?? [],
+      received: ledger.receivedBy(conn.index),
+    }));
   }
 
   close(): void {

@@ -26,6 +26,23 @@ describe('ledger', () => {
     expect(t).toMatchObject({ expected: 3, delivered: 3, lost: 0, duplicated: 1 });
   });
 
+  it('says how much of what was lost was owed to connections not live at the end', () => {
+    const sender = new Ledger();
+    for (const seq of [1, 2, 3, 9]) sender.recordAck('c1', seq, 5, 3);
+    sender.recordAck('c2', 1, 5, 3);
+    const receiver = new Ledger();
+    // Connections 0 and 1 got all of c1 (seq 9 sits in the bitmap's second byte); connection 2 dropped after seq 1.
+    for (const seq of [1, 2, 3, 9]) for (const conn of [0, 1]) receiver.recordDelivery(conn, 'c1', seq, 1);
+    receiver.recordDelivery(2, 'c1', 1, 1);
+    expect(receiver.receivedBy(2)).toEqual({ c1: [1] });
+    expect(receiver.receivedBy(0)).toEqual({ c1: [1, 2, 3, 9] });
+    const down = [{ chats: ['c1'], received: receiver.receivedBy(2) }];
+    const t = tally([sender.report(), receiver.report(down)], audience);
+    // c2's seq 1 reached nobody (3 lost, none to the dropped connection); c1 lost 3, all of them its.
+    expect(t).toMatchObject({ lost: 6, down: { connections: 1, lost: 3 } });
+    expect(tally([sender.report(), receiver.report()], audience).down).toEqual({ connections: 0, lost: 0 });
+  });
+
   it('keeps deliveries of unacknowledged sends apart', () => {
     const l = new Ledger();
     l.recordSent();

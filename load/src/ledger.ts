@@ -21,6 +21,12 @@ export interface LedgerReport {
   sendLatency: HistogramData;
   errors: Record<string, number>;
   examples: Record<string, string>;
+  /**
+   * The connections that were not live when the books were taken: each
+   * one's chats and the seqs it received there, so that the tally can say
+   * how much of what was lost was owed to a connection that never came back.
+   */
+  down: Array<{ chats: string[]; received: Record<string, number[]> }>;
 }
 
 class SeqBitmap {
@@ -39,6 +45,17 @@ class SeqBitmap {
     if (current & mask) return false;
     this.bits[byte] = current | mask;
     return true;
+  }
+
+  /** The seqs marked, in order. */
+  seqs(): number[] {
+    const out: number[] = [];
+    for (let byte = 0; byte < this.bits.length; byte++) {
+      const bits = this.bits[byte] ?? 0;
+      if (bits === 0) continue;
+      for (let bit = 0; bit < 8; bit++) if (bits & (1 << bit)) out.push(byte * 8 + bit);
+    }
+    return out;
   }
 }
 
@@ -118,7 +135,13 @@ export class Ledger {
     return 'new';
   }
 
-  report(): LedgerReport {
+  /** What connection `conn` received, per chat (for `LedgerReport.down`). */
+  receivedBy(conn: number): Record<string, number[]> {
+    const chats = this.seen.get(conn);
+    return chats ? Object.fromEntries([...chats].map(([chat, bitmap]) => [chat, bitmap.seqs()])) : {};
+  }
+
+  report(down: LedgerReport['down'] = []): LedgerReport {
     return {
       sent: this.sent,
       acked: Object.fromEntries(this.acked),
@@ -128,6 +151,7 @@ export class Ledger {
       sendLatency: this.sendLatency.toData(),
       errors: Object.fromEntries(this.errors),
       examples: Object.fromEntries(this.examples),
+      down,
     };
   }
 }
@@ -142,6 +166,8 @@ export interface Tally {
   delivered: number;
   /** Owed deliveries that never arrived. */
   lost: number;
+  /** Connections not live at the end, and how much of `lost` was owed to them. */
+  down: { connections: number; lost: number };
   /** Deliveries of messages whose send was not acknowledged (stored, but the reply failed). */
   deliveredUnacked: number;
   duplicated: number;
@@ -161,6 +187,7 @@ export function tally(reports: LedgerReport[], audience: (chatId: string) => num
     expected: 0,
     delivered: 0,
     lost: 0,
+    down: { connections: 0, lost: 0 },
     deliveredUnacked: 0,
     duplicated: 0,
     latency: new Histogram(),
@@ -195,6 +222,15 @@ export function tally(reports: LedgerReport[], audience: (chatId: string) => num
       t.expected += owed;
       t.delivered += got;
       t.lost += owed - got;
+    }
+  }
+  for (const r of reports) {
+    for (const conn of r.down ?? []) {
+      t.down.connections += 1;
+      for (const chat of conn.chats) {
+        const got = new Set(conn.received[chat] ?? []);
+        for (const seq of acked.get(chat) ?? []) if (!got.has(seq)) t.down.lost += 1;
+      }
     }
   }
   for (const [chat, counts] of received) {

@@ -22,6 +22,7 @@ describe('options', () => {
     expect(o['direct-share']).toBe(0.6);
     expect(o.transport).toBe('sse');
     expect(o.reader).toBe('raw');
+    expect(parseOptions(['--storm-at', '10, 25,40'])['storm-at']).toEqual([10, 25, 40]);
     expect(parseOptions(['--reader', 'typed']).reader).toBe('typed');
     expect(o.fetch).toBe('lean');
     expect(parseOptions(['--fetch', 'global']).fetch).toBe('global');
@@ -41,6 +42,8 @@ describe('options', () => {
     expect(() => parseOptions(['--seed', 'db'])).toThrow(/--database-url: is required with --seed db/);
     expect(() => parseOptions(['--frobnicate'])).toThrow(/Unknown option/);
     expect(() => parseOptions(['--reader', 'psychic'])).toThrow(/--reader/);
+    expect(() => parseOptions(['--storm-at', '10,5'])).toThrow(/--storm-at: must be in increasing order/);
+    expect(() => parseOptions(['--storm-at', 'soon'])).toThrow(/--storm-at: must be seconds/);
   });
 
   it('documents every option in --help', () => {

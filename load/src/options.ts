@@ -67,7 +67,10 @@ const spec = {
     help: 'write the worker processes’ --cpu-prof profiles to this directory (with --workers 1 or more)',
   },
   ceilings: { type: 'boolean', default: false, help: 'also measure the bare-ws and pgbench ceilings' },
-  'storm-at': { type: 'string', help: 'seconds into sending: drop a share of connections at once; they resume' },
+  'storm-at': {
+    type: 'string',
+    help: 'seconds into sending: drop a share of connections at once; they resume (several, comma-separated: one storm each)',
+  },
   'storm-share': { type: 'string', default: '0.25', help: 'share of connections dropped by --storm-at' },
   'send-timeout': { type: 'string', default: '10000', help: 'ms before a send counts as failed' },
   'random-seed': { type: 'string', default: '1', help: 'seed for the population and the message mix' },
@@ -114,7 +117,23 @@ const schema = z
     'cpu-prof': z.string().optional(),
     'tool-cpu-prof': z.string().optional(),
     ceilings: z.boolean(),
-    'storm-at': seconds.optional(),
+    'storm-at': z
+      .string()
+      .transform((text, ctx) => {
+        const list = text.split(',').map((part) => Number(part.trim()));
+        if (list.some((v) => !Number.isFinite(v) || v < 0) || list.length === 0) {
+          ctx.addIssue({ code: 'custom', message: 'must be seconds, 0 or more, comma-separated' });
+          return z.NEVER;
+        }
+        for (let i = 1; i < list.length; i++) {
+          if ((list[i] as number) <= (list[i - 1] as number)) {
+            ctx.addIssue({ code: 'custom', message: 'must be in increasing order' });
+            return z.NEVER;
+          }
+        }
+        return list;
+      })
+      .optional(),
     'storm-share': z.coerce.number().gt(0).max(1, 'must be between 0 and 1'),
     'send-timeout': count(100),
     'random-seed': z.coerce.number().int(),

@@ -31,7 +31,8 @@ export interface RunResult {
   /** Seconds of sending, as measured. */
   sendSeconds: number;
   tally: Tally;
-  storm: StormResult | undefined;
+  /** One per `--storm-at` time, with the server's RSS once it was over (MiB, when the server is watched). */
+  storms: Array<StormResult & { rssAfterMiB?: number }>;
   /** Over the send phase: cores' worth of CPU used, and the server's memory at its end. */
   usage: {
     server?: number;
@@ -131,7 +132,7 @@ export async function runLoad(
       liveAtEnd: sending.liveAtEnd,
       sendSeconds: sending.seconds,
       tally: tally(reports, audience),
-      storm: sending.storm,
+      storms: sending.storms,
       usage: usageBetween(sending.before, sending.after),
       ceilings: { notes: [] },
       books: { reports, audience },
@@ -171,17 +172,20 @@ async function sendPhase(
     last = s;
     say(progressLine(startAt, await totalProgress(agents), s.server, cores));
   }, 1_000);
-  let storm: StormResult | undefined;
-  const stormAt = options['storm-at'];
-  if (stormAt !== undefined && stormAt < options.duration) {
-    await sleep(stormAt * 1000);
+  const storms: RunResult['storms'] = [];
+  for (const stormAt of options['storm-at'] ?? []) {
+    if (stormAt >= options.duration) break;
+    await sleep(Math.max(0, startAt + stormAt * 1000 - now()));
     say(`storm: dropping ${(options['storm-share'] * 100).toFixed(0)}% of the connections`);
     const results = await Promise.all(agents.map((a) => a.storm(options['storm-share'])));
-    storm = {
+    const rss = sampleAll(watched).server?.rss;
+    const storm = {
       dropped: results.reduce((s, r) => s + r.dropped, 0),
       resumed: results.reduce((s, r) => s + r.resumed, 0),
       resumeMs: Math.max(...results.map((r) => r.resumeMs)),
+      ...(rss === undefined ? {} : { rssAfterMiB: rss / 2 ** 20 }),
     };
+    storms.push(storm);
     say(`storm: ${storm.resumed}/${storm.dropped} resumed in ${(storm.resumeMs / 1000).toFixed(2)} s`);
   }
   await sleep(Math.max(0, startAt + options.duration * 1000 - now()));
@@ -201,7 +205,7 @@ async function sendPhase(
   clearInterval(monitor);
   const final = await totalProgress(agents);
   say(progressLine(startAt, final, undefined, undefined));
-  return { seconds, storm, before, after, liveAtEnd: final.ready };
+  return { seconds, storms, before, after, liveAtEnd: final.ready };
 }
 
 function usageBetween(a: Samples, b: Samples): RunResult['usage'] {

@@ -29,13 +29,15 @@ export function summaryJson(r: RunResult) {
     delivered: t.delivered,
     deliveredPerSecond: t.delivered / r.sendSeconds,
     lost: t.lost,
+    lostToConnectionsDown: t.down.lost,
+    connectionsDown: t.down.connections,
     duplicated: t.duplicated,
     deliveredUnacked: t.deliveredUnacked,
     deliveryLatencyMs: latency(t.latency),
     sendLatencyMs: latency(t.sendLatency),
     errors: t.errors,
     usage: r.usage,
-    storm: r.storm,
+    storms: r.storms,
     ceilings: r.ceilings,
   };
 }
@@ -65,7 +67,7 @@ export function summaryText(r: RunResult): string {
     `population   ${r.population}`,
     `streams      ${n(r.connections.ready)}/${n(r.connections.connections)} live after ${(r.connections.rampMs / 1000).toFixed(1)} s, ${n(r.liveAtEnd)} when sending ended`,
     `messages     sent ${n(t.sent)}  stored ${n(t.stored)} (${(t.stored / s).toFixed(1)}/s)  unacknowledged ${n(t.sent - t.stored)}`,
-    `deliveries   expected ${n(t.expected)}  delivered ${n(t.delivered)} (${n(t.delivered / s)}/s)  lost ${n(t.lost)}  duplicated ${n(t.duplicated)}  of unacknowledged sends ${n(t.deliveredUnacked)}`,
+    `deliveries   expected ${n(t.expected)}  delivered ${n(t.delivered)} (${n(t.delivered / s)}/s)  lost ${n(t.lost)}${t.down.connections > 0 ? ` (${n(t.down.lost)} owed to ${n(t.down.connections)} connection(s) not live at the end)` : ''}  duplicated ${n(t.duplicated)}  of unacknowledged sends ${n(t.deliveredUnacked)}`,
     `delivery ms  ${lat(t.latency)}`,
     `send ms      ${lat(t.sendLatency)}`,
     `errors       ${errors || 'none'}`,
@@ -86,10 +88,10 @@ export function summaryText(r: RunResult): string {
     ];
     lines.push(`cpu/memory   ${parts.filter(Boolean).join(', ')}`);
   }
-  if (r.storm) {
-    const st = r.storm;
+  for (const st of r.storms) {
+    const rss = st.rssAfterMiB === undefined ? '' : `, server RSS ${n(st.rssAfterMiB)} MB after`;
     lines.push(
-      `storm        ${n(st.resumed)}/${n(st.dropped)} dropped streams resumed in ${(st.resumeMs / 1000).toFixed(2)} s`,
+      `storm        ${n(st.resumed)}/${n(st.dropped)} dropped streams resumed in ${(st.resumeMs / 1000).toFixed(2)} s${rss}`,
     );
   }
   const c = r.ceilings;

@@ -40,13 +40,14 @@ describe.runIf(onPostgres)('a reconnect storm', () => {
         settle: 2,
         grace: 90,
         workers: 0,
-        'storm-at': 3,
+        'storm-at': [3],
         'storm-share': 1,
       }),
       () => {},
     );
     expect(result.connections).toMatchObject({ connections: 2000, ready: 2000 });
-    expect(result.storm).toMatchObject({ dropped: 2000, resumed: 2000 });
+    expect(result.storms).toHaveLength(1);
+    expect(result.storms[0]).toMatchObject({ dropped: 2000, resumed: 2000 });
     const t = result.tally;
     expect(t.stored).toBeGreaterThan(20); // messages were flowing through the storm
     expect(t.lost).toBe(0);
