@@ -97,17 +97,37 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
  * (postgres.js `unsafe` with `prepare: false`), so PostgreSQL parses and
  * plans the same statements again on every call: for the one-statement send
  * that was 1.0 ms of the backend's CPU against 0.4 ms prepared (load/REPORT.md,
- * fourth session). Here every parameterised query is prepared once per
- * connection, keyed by its text (postgres.js's own cache; statements without
- * parameters still use the simple protocol). The cache lives as long as the
- * connection, which postgres.js recycles every 30–60 minutes.
+ * fourth session). Here parameterised queries are prepared once per
+ * connection, keyed by their text (postgres.js's own cache; statements without
+ * parameters still use the simple protocol).
+ *
+ * That cache keeps every text it prepared until postgres.js recycles the
+ * connection (every 30–60 minutes), in this process and in the backend. A
+ * query over a list (`in ($1, …, $n)`) has a new text for every length, so
+ * preparing those grew the heap by about 30 MB of query text after five
+ * reconnect storms of 2,000 streams (load/REPORT.md, sixth session). So only
+ * texts with few parameters are prepared, and at most `PREPARED_TEXTS_MAX`
+ * distinct ones per process; the rest run as one-offs, as drizzle would.
  */
-function preparing(client: postgres.Sql): postgres.Sql {
+export const PREPARE_MAX_PARAMETERS = 64;
+export const PREPARED_TEXTS_MAX = 500;
+
+export function preparing(client: postgres.Sql): postgres.Sql {
+  const prepared = new Set<string>();
+  const shouldPrepare = (query: string, parameters: number): boolean => {
+    // Without parameters postgres.js uses the simple protocol whatever this says (as before).
+    if (parameters === 0) return true;
+    if (parameters > PREPARE_MAX_PARAMETERS) return false;
+    if (prepared.has(query)) return true;
+    if (prepared.size >= PREPARED_TEXTS_MAX) return false;
+    prepared.add(query);
+    return true;
+  };
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property !== 'unsafe') return Reflect.get(target, property, receiver);
       return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-        target.unsafe(query, args, { ...options, prepare: true });
+        target.unsafe(query, args, { ...options, prepare: shouldPrepare(query, args?.length ?? 0) });
     },
   });
 }
