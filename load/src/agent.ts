@@ -58,7 +58,7 @@ export class Agent implements AgentApi {
   }
 
   async report() {
-    return this.ledger.report(this.connections?.down(this.ledger) ?? []);
+    return this.ledger.report(this.connections?.down() ?? []);
   }
 
   async rawConnect(url: string, count: number): Promise<void> {

@@ -5,20 +5,13 @@
  * them from their last event id, as reconnecting clients do.
  */
 import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
+import { isMessageCreated, type StreamItem } from '../k6/lib/frames';
 import { decodeSentAt, now } from './body';
 import { createHttpFetch } from './http-fetch';
 import type { Ledger, LedgerReport } from './ledger';
 import { followRaw } from './raw-stream';
 import type { AgentShare, ShareUser, StartResult, StormResult } from './share';
 import { errorKind, type Follower, followEvents } from './stream';
-
-/** What the tool reads of a stream item, whichever reader brought it. */
-type ReadItem =
-  | { type: 'message.created'; payload: { message: { chatId: string; seq: number; body: string | null } } }
-  | { type: string; payload?: unknown };
-
-const isMessageCreated = (item: ReadItem): item is Extract<ReadItem, { type: 'message.created' }> =>
-  item.type === 'message.created';
 
 export interface Connection {
   index: number;
@@ -162,7 +155,8 @@ export class Connections {
   }
 
   private follow(conn: Connection, lastEventId: string | null): void {
-    const onItem = (item: ReadItem) => this.receive(conn, item);
+    // What the tool reads of an item (k6/lib/frames.ts), whichever reader brought it.
+    const onItem = (item: StreamItem) => this.receive(conn, item);
     const options = {
       lastEventId,
       pollIntervalMs: this.share.pollIntervalMs,
@@ -178,7 +172,7 @@ export class Connections {
         : followEvents(conn.client, this.share.transport, onItem, options);
   }
 
-  private receive(conn: Connection, item: ReadItem): void {
+  private receive(conn: Connection, item: StreamItem): void {
     if (isMessageCreated(item)) {
       const m = item.payload.message;
       const sentAt = decodeSentAt(m.body);
@@ -219,7 +213,7 @@ export class Connections {
   }
 
   /** The connections not live now: their chats and what each received (see `LedgerReport.down`). */
-  down(ledger: Ledger): LedgerReport['down'] {
+  down(): LedgerReport['down'] {
     const notLive = this.all.filter((conn) => !conn.ready);
     if (notLive.length === 0) return [];
     if (!this.chatsByUser) {
@@ -235,7 +229,7 @@ export class Connections {
     const byUser = this.chatsByUser;
     return notLive.map((conn) => ({
       chats: byUser.get(conn.user.index) ?? [],
-      received: ledger.receivedBy(conn.index),
+      received: this.ledger.receivedBy(conn.index),
     }));
   }
 

@@ -44,6 +44,9 @@ describe('options', () => {
     expect(() => parseOptions(['--reader', 'psychic'])).toThrow(/--reader/);
     expect(() => parseOptions(['--storm-at', '10,5'])).toThrow(/--storm-at: must be in increasing order/);
     expect(() => parseOptions(['--storm-at', 'soon'])).toThrow(/--storm-at: must be seconds/);
+    expect(() => parseOptions(['--storm-at', '10,'])).toThrow(/--storm-at: must be seconds/);
+    expect(() => parseOptions(['--storm-at', ''])).toThrow(/--storm-at: must be seconds/);
+    expect(() => parseOptions(['--storm-at=-5'])).toThrow(/--storm-at: must be seconds/);
   });
 
   it('documents every option in --help', () => {

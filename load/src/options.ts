@@ -120,8 +120,9 @@ const schema = z
     'storm-at': z
       .string()
       .transform((text, ctx) => {
-        const list = text.split(',').map((part) => Number(part.trim()));
-        if (list.some((v) => !Number.isFinite(v) || v < 0) || list.length === 0) {
+        const parts = text.split(',').map((part) => part.trim());
+        const list = parts.map(Number);
+        if (parts.some((part, i) => part === '' || !Number.isFinite(list[i]) || (list[i] as number) < 0)) {
           ctx.addIssue({ code: 'custom', message: 'must be seconds, 0 or more, comma-separated' });
           return z.NEVER;
         }

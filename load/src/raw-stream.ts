@@ -17,8 +17,6 @@ import WebSocket from 'ws';
 import { parseFrame, type StreamItem, subscribeFrame } from '../k6/lib/frames';
 import type { Follower, FollowOptions } from './stream';
 
-export type { StreamItem as RawStreamItem } from '../k6/lib/frames';
-
 const SUBSCRIPTION_ID = 1;
 /** First wait before coming back; doubled per failed attempt (with jitter), up to the cap, as tRPC's client does. */
 const RETRY_FIRST_MS = 500;
@@ -43,13 +41,18 @@ export function followRaw(
   let failures = 0;
   const wsUrl = `${url.replace(/\/$/, '').replace(/^http/, 'ws')}/trpc`;
 
-  const again = (kind: string, example: string) => {
-    if (stopped || timer) return;
-    options.onError(kind, example);
+  /** Drops the socket without hearing from it again. */
+  const drop = () => {
     socket?.removeAllListeners();
     socket?.on('error', () => {});
     socket?.terminate();
     socket = undefined;
+  };
+
+  const again = (kind: string, example: string) => {
+    if (stopped || timer) return;
+    options.onError(kind, example);
+    drop();
     const wait = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** failures) * (0.5 + Math.random() / 2);
     failures += 1;
     timer = setTimeout(() => {
@@ -88,9 +91,7 @@ export function followRaw(
     stop() {
       stopped = true;
       clearTimeout(timer);
-      socket?.removeAllListeners();
-      socket?.on('error', () => {});
-      socket?.terminate();
+      drop();
     },
   };
 }

@@ -104,7 +104,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
  * That cache keeps every text it prepared until postgres.js recycles the
  * connection (every 30–60 minutes), in this process and in the backend. A
  * query over a list (`in ($1, …, $n)`) has a new text for every length, so
- * preparing those grew the heap by about 30 MB of query text after five
+ * preparing those left about 20 MiB of query text in the heap after five
  * reconnect storms of 2,000 streams (load/REPORT.md, sixth session). So only
  * texts with few parameters are prepared, and at most `PREPARED_TEXTS_MAX`
  * distinct ones per process; the rest run as one-offs, as drizzle would.

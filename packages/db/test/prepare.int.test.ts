@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREPARE_MAX_PARAMETERS, preparing } from '../src/client';
+import { PREPARE_MAX_PARAMETERS, PREPARED_TEXTS_MAX, preparing } from '../src/client';
 import { testAdminUrl } from '../src/testing';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
@@ -43,5 +43,26 @@ describe.runIf(onPostgres)('prepared statements', () => {
       expect(Number(row?.n)).toBe(length);
     }
     expect(await preparedProbes()).toEqual([1, 2, 3, PREPARE_MAX_PARAMETERS]);
+  });
+
+  it(`prepares at most ${PREPARED_TEXTS_MAX} distinct texts per process; the rest still answer`, async () => {
+    // A process of its own: a new pool, wrapped afresh. Read through the bare client, outside the count.
+    const own = postgres(testAdminUrl, { max: 1, onnotice: () => {} });
+    try {
+      const ownDb = drizzle(preparing(own));
+      const probe = (k: number) => sql.raw(`/* cap-probe ${k} */`);
+      const run = (k: number) => ownDb.execute(sql`select ${k}::int as k ${probe(k)}`);
+      for (let k = 0; k < PREPARED_TEXTS_MAX + 5; k++) await run(k);
+      await run(0);
+      const rows = await own`select statement from pg_prepared_statements where statement like ${'%cap-probe%'}`;
+      const numbers = rows.map((r) => Number(/cap-probe (\d+)/.exec(String(r.statement))?.[1]));
+      expect(numbers.length).toBe(PREPARED_TEXTS_MAX);
+      expect(Math.max(...numbers)).toBe(PREPARED_TEXTS_MAX - 1);
+      const past = PREPARED_TEXTS_MAX + 2;
+      const [row] = await ownDb.execute<{ k: number }>(sql`select ${past}::int as k ${probe(past)}`);
+      expect(Number(row?.k)).toBe(past);
+    } finally {
+      await own.end();
+    }
   });
 });
