@@ -33,3 +33,21 @@ export function prepareStatement(
   const prepared = db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, undefined, false);
   return async (values) => rowsOf(await prepared.execute(values));
 }
+
+/**
+ * A value built once per database and kept while the database lives: a
+ * drizzle query with `sql.placeholder`s, prepared with `.prepare(name)`, is
+ * built once instead of on every call (drizzle's building was 9% of the
+ * server's CPU at scenario 6: load/REPORT.md, seventh session).
+ */
+export function perDatabase<D extends object, T>(build: (db: D) => T): (db: D) => T {
+  const built = new WeakMap<D, T>();
+  return (db) => {
+    let value = built.get(db);
+    if (value === undefined) {
+      value = build(db);
+      built.set(db, value);
+    }
+    return value;
+  };
+}

@@ -11,9 +11,10 @@ import { createHash } from 'node:crypto';
 import type { Database, Executor } from '@chat/db';
 import { sessions, users } from '@chat/db';
 import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle';
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { generateIdFromEntropySize, Lucia, TimeSpan } from 'lucia';
 import type { Clock } from '../../clock';
+import { perDatabase } from '../../sql';
 
 export const SESSION_COOKIE = 'chat_session';
 
@@ -64,6 +65,17 @@ export interface SessionOptions {
 export function sessionRef(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url').slice(0, 22);
 }
+
+/** Every request's session lookup (and every stream's): built once, not per call. */
+const sessionWithUser = perDatabase((db: Database) =>
+  db
+    .select({ session: sessions, user: { id: users.id, username: users.username, displayName: users.displayName } })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('session_with_user'),
+);
 
 function createLucia(db: Database, options: SessionOptions) {
   const adapter = new DrizzlePostgreSQLAdapter(db, sessions, users);
@@ -133,12 +145,7 @@ export function createSessionService(db: Database, options: SessionOptions): Ses
     },
 
     async validate(sessionId) {
-      const [row] = await db
-        .select({ session: sessions, user: { id: users.id, username: users.username, displayName: users.displayName } })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(eq(sessions.id, sessionId))
-        .limit(1);
+      const [row] = await sessionWithUser(db).execute({ id: sessionId });
       if (!row) return null;
       const now = options.clock.now();
       const { session } = row;

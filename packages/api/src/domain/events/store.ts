@@ -3,7 +3,7 @@ import type { Database, Executor } from '@chat/db';
 import { chatMembers, eventLogFloor, events } from '@chat/db';
 import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
-import { jsonOf, rowsOf } from '../../sql';
+import { jsonOf, perDatabase, rowsOf } from '../../sql';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
@@ -140,13 +140,19 @@ export async function rewriteMessageEvents(tx: Executor, message: MessageView): 
 }
 
 /** Current members of the given chats: the audience of chat events, read once per batch. */
+/** One text whatever the number of chats (`= any` of one array), built and prepared once. */
+const audiencesOf = perDatabase((db: Database) =>
+  db
+    .select({ chatId: chatMembers.chatId, userId: chatMembers.userId })
+    .from(chatMembers)
+    .where(sql`${chatMembers.chatId} = any(${sql.placeholder('chatIds')}::uuid[])`)
+    .prepare('audiences'),
+);
+
 export async function readAudiences(db: Database, chatIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (chatIds.length === 0) return out;
-  const rows = await db
-    .select({ chatId: chatMembers.chatId, userId: chatMembers.userId })
-    .from(chatMembers)
-    .where(inArray(chatMembers.chatId, chatIds));
+  const rows = await audiencesOf(db).execute({ chatIds });
   for (const r of rows) {
     const list = out.get(r.chatId);
     if (list) list.push(r.userId);
