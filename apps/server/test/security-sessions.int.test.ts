@@ -154,9 +154,26 @@ describe('ending a session', () => {
     const socket = await openSocket(t.url, cookieOf(alice.client));
     await other.api.account.signOutOthers.mutate();
     socket.subscribe(7);
-    const answer = await socket.next((m) => m.id === 7);
+    // The stream's opening statement finds the session gone (tRPC may have acknowledged the subscription first).
+    const answer = await socket.next((m) => m.id === 7 && m.error !== undefined);
     expect(answer.error?.json?.data?.code).toBe('UNAUTHORIZED');
     socket.close();
+  });
+
+  it('refuses a new stream on a socket opened before its session ended, after a stream there began', async () => {
+    // The socket's first stream is checked against the session in the snapshot it starts from; the ending
+    // commits between the two streams, so the second must find the session gone.
+    const alice = await person();
+    const other = await secondDevice(alice);
+    const socket = await openSocket(t.url, cookieOf(alice.client));
+    socket.subscribe(8);
+    await socket.next((m) => m.id === 8 && m.result?.data?.json?.data?.type === 'stream.ready');
+    socket.subscribe(9);
+    await socket.next((m) => m.id === 9 && m.result?.data?.json?.data?.type === 'stream.ready');
+    await other.api.account.signOutOthers.mutate();
+    const closed = await socket.closed;
+    expect(closed.code).toBe(4401);
+    expect(socket.messages.filter((m) => m.result?.data?.json?.data?.type === 'session.ended').length).toBe(2);
   });
 
   it('after a password change only the new password signs in', async () => {
@@ -247,6 +264,16 @@ describe('expiry (idle 1 day, absolute 3 days, on a clock the test moves)', () =
     expect(listed?.lastActiveAt.getTime()).toBeGreaterThan(clock.now().getTime() - 60_000);
     clock.advance(24 * HOUR + 60_000);
     expect(await stillWorks(cookie)).toEqual({ http: false, ws: false, sse: false });
+  });
+
+  it('refuses a new stream on a socket whose session ran out of time after the upgrade', async () => {
+    const alice = await person();
+    const socket = await openSocket(t.url, cookieOf(alice.client));
+    clock.advance(24 * HOUR + 60_000);
+    socket.subscribe(3);
+    const answer = await socket.next((m) => m.id === 3 && m.error !== undefined);
+    expect(answer.error?.json?.data?.code).toBe('UNAUTHORIZED');
+    socket.close();
   });
 
   it('ends a session three days after sign-in however much it is used', async () => {

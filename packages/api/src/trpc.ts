@@ -90,6 +90,25 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 /**
+ * `authedProcedure` for the event stream. Over WebSocket, a session the
+ * upgrade validated and whose end has not come is not looked up again here:
+ * the stream's opening statement checks that it still exists, in the snapshot
+ * the stream starts from (`openLog`), which is what a second lookup would
+ * have told, one statement fewer per stream start (a reconnect storm is
+ * thousands). Past its end it is validated as `authedProcedure` does.
+ */
+export const streamProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  let auth = ctx.auth;
+  let uncheckedSessionId: string | undefined;
+  if (auth && ctx.meta.transport === 'ws') {
+    if (auth.session.expiresAt.getTime() > ctx.deps.clock.now().getTime()) uncheckedSessionId = auth.session.id;
+    else auth = await ctx.deps.sessions.validate(auth.session.id);
+  }
+  if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  return next({ ctx: { ...ctx, auth, uncheckedSessionId } });
+});
+
+/**
  * Counts the call against the signed-in user's `name` limit (use after
  * `authedProcedure` and `.input()`, so malformed calls are not counted);
  * past it, TOO_MANY_REQUESTS with `retryAfterSeconds`.

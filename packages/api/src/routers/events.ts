@@ -5,7 +5,7 @@ import { encodePosition } from '../domain/events/cursor';
 import { type DirectOutlet, pollEvents, streamEvents } from '../domain/events/stream';
 import type { StreamItem } from '../domain/events/types';
 import { DomainError } from '../errors';
-import { authedProcedure, router, toTRPCError } from '../trpc';
+import { authedProcedure, router, streamProcedure, toTRPCError } from '../trpc';
 import { DirectChannel } from '../wire';
 
 const POLL_LIMIT = 500;
@@ -34,12 +34,16 @@ export const eventsRouter = router({
    * The user's one live stream (WebSocket or SSE). Resumes after
    * `lastEventId`, which both links send back on every reconnect.
    */
-  stream: authedProcedure.input(z.object({ lastEventId: z.string().max(64).nullish() })).subscription(async function* ({
+  stream: streamProcedure.input(z.object({ lastEventId: z.string().max(64).nullish() })).subscription(async function* ({
     ctx,
     input,
     signal,
   }) {
-    const actor = { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref };
+    const actor = {
+      userId: ctx.auth.user.id,
+      sessionRef: ctx.auth.session.ref,
+      uncheckedSessionId: ctx.uncheckedSessionId,
+    };
     let sessionEnded = false;
     const expiry = watchSessionExpiry(ctx.deps, ctx.auth.session.id, ctx.auth.session.expiresAt);
     const stop = signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal;

@@ -1,9 +1,9 @@
 /** Reading and writing the event log. See cursor.ts for the ordering rule. */
 import type { Database, Executor } from '@chat/db';
-import { chatMembers, eventLogFloor, events } from '@chat/db';
+import { chatMembers, eventLogFloor, events, sessions } from '@chat/db';
 import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
-import { jsonOf, perDatabase, rowsOf } from '../../sql';
+import { jsonOf, perDatabase, prepareStatement, rowsOf } from '../../sql';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
@@ -169,9 +169,20 @@ export async function readHead(db: Database): Promise<Position> {
 
 /** Every event after `from`, for one server process to route to its local subscribers. */
 export async function readAllAfter(db: Database, from: Position, limit: number): Promise<StoredEvent[]> {
-  const found = await db.select().from(events).where(after(from)).orderBy(events.id).limit(limit);
+  const found = await allAfter(db).execute({ from: from.id, limit });
   return found.map(toStored);
 }
+
+/** The hub's read, built once per database. */
+const allAfter = perDatabase((db: Database) =>
+  db
+    .select()
+    .from(events)
+    .where(gt(events.id, sql.placeholder('from')))
+    .orderBy(events.id)
+    .limit(sql.placeholder('limit'))
+    .prepare('events_after'),
+);
 
 /** Where a stream or a poll starts, and its first page, read together (`openLog`). */
 export interface Opening {
@@ -180,33 +191,55 @@ export interface Opening {
   from: Position;
   /** The user's first `limit` events after `from`. */
   page: StoredEvent[];
+  /** False when a session was given to check and it no longer exists (ended before this snapshot). */
+  sessionFound: boolean;
 }
+
+/** `openLog`'s statement, built once per database (it runs at every stream start: a storm runs thousands). */
+const openLogStatement = perDatabase((db: Database) => {
+  const given = sql`${sql.placeholder('given')}::bigint`;
+  const session = sql`${sql.placeholder('sessionId')}::text`;
+  return prepareStatement(
+    db,
+    sql`with bounds as materialized (
+    select coalesce((select ${eventLogFloor.id} from ${eventLogFloor}), 0) as floor,
+      coalesce((select ${events.id} from ${events} order by ${events.id} desc limit 1), 0) as head,
+      ${session} is null or exists (select 1 from ${sessions} where ${sessions.id} = ${session}) as session_found),
+  start as materialized (
+    select case when ${given} is null or ${given} < floor then greatest(head, floor) else ${given} end as id,
+      ${given} < floor as resync, session_found
+    from bounds)
+select start.id as start_id, start.resync, start.session_found, e.id, e.user_id, e.chat_id, e.type, e.payload, e.created_at
+from start left join lateral (
+  select ev.id, ev.user_id, ev.chat_id, ev.type, ev.payload, ev.created_at from ${events} ev
+  where (ev.user_id = ${sql.placeholder('userId')}::uuid
+      or ev.chat_id in (select m.chat_id from ${chatMembers} m where m.user_id = ${sql.placeholder('userId')}::uuid))
+    and ev.id > start.id
+  order by ev.id limit ${sql.placeholder('limit')}::int) e on true
+order by e.id`,
+  );
+});
 
 /**
  * One statement, so one snapshot, for what a (re)connecting stream needs
  * first: the floor, the head when it starts there, and the user's events
  * after its start. (A fresh stream's page is empty: the head is the newest
  * event of that snapshot.) `cursor` is null for a fresh start.
+ *
+ * `sessionId`, when given, is looked up in the same snapshot: a stream whose
+ * session was checked earlier (at its WebSocket's upgrade) learns here whether
+ * it ended since. If it ended before this snapshot, `sessionFound` is false;
+ * if after, its `session.ended` event is after the head read here, so the
+ * stream will read it. Either way the stream does not outlive its session.
  */
-export async function openLog(db: Database, userId: string, cursor: Position | null, limit: number): Promise<Opening> {
-  const given = cursor ? cursor.id : null;
-  const rows = rowsOf(
-    await db.execute(sql`with bounds as materialized (
-    select coalesce((select ${eventLogFloor.id} from ${eventLogFloor}), 0) as floor,
-      coalesce((select ${events.id} from ${events} order by ${events.id} desc limit 1), 0) as head),
-  start as materialized (
-    select case when ${given}::bigint is null or ${given}::bigint < floor then greatest(head, floor) else ${given}::bigint end as id,
-      ${given}::bigint < floor as resync
-    from bounds)
-select start.id as start_id, start.resync, e.id, e.user_id, e.chat_id, e.type, e.payload, e.created_at
-from start left join lateral (
-  select ev.id, ev.user_id, ev.chat_id, ev.type, ev.payload, ev.created_at from ${events} ev
-  where (ev.user_id = ${userId}::uuid
-      or ev.chat_id in (select m.chat_id from ${chatMembers} m where m.user_id = ${userId}::uuid))
-    and ev.id > start.id
-  order by ev.id limit ${limit}) e on true
-order by e.id`),
-  );
+export async function openLog(
+  db: Database,
+  userId: string,
+  cursor: Position | null,
+  limit: number,
+  sessionId: string | null = null,
+): Promise<Opening> {
+  const rows = await openLogStatement(db)({ given: cursor ? cursor.id : null, sessionId, userId, limit });
   const first = rows[0];
   if (!first) throw new Error('opening the event log returned no row');
   const page = rows.flatMap((r) =>
@@ -227,6 +260,7 @@ order by e.id`),
     resync: first.resync === true,
     from: { id: Number(first.start_id) },
     page,
+    sessionFound: first.session_found === true,
   };
 }
 

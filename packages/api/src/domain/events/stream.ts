@@ -3,7 +3,7 @@
  * the process's hub, each exactly once and in id order (cursor.ts).
  */
 import type { Database } from '@chat/db';
-import { DomainError } from '../../errors';
+import { DomainError, unauthorized } from '../../errors';
 import type { PresenceService } from '../presence/service';
 import { comparePositions, decodePosition, type Position } from './cursor';
 import type { EventHub, Sink } from './hub';
@@ -17,6 +17,12 @@ const INBOX_LIMIT = 10_000;
 export interface StreamActor {
   userId: string;
   sessionRef: string;
+  /**
+   * A session checked earlier (at its WebSocket's upgrade) and not looked up
+   * again for this stream: the stream's opening statement checks that it
+   * still exists (`openLog`), and refuses the stream if it does not.
+   */
+  uncheckedSessionId?: string;
 }
 
 export interface StreamDeps {
@@ -128,11 +134,13 @@ export interface Start {
 /** Where a stream or a poll starts, after the given cursor or at the head (with a reason), and its first page. */
 async function open(
   db: Database,
-  userId: string,
+  actor: StreamActor,
   lastEventId: string | null | undefined,
   limit: number,
 ): Promise<{ start: Start; page: StoredEvent[] }> {
-  const opened = await openLog(db, userId, lastEventId ? decodePosition(lastEventId) : null, limit);
+  const cursor = lastEventId ? decodePosition(lastEventId) : null;
+  const opened = await openLog(db, actor.userId, cursor, limit, actor.uncheckedSessionId ?? null);
+  if (!opened.sessionFound) throw unauthorized();
   const control = opened.resync ? 'stream.resync' : lastEventId ? null : 'stream.ready';
   return { start: { cursor: opened.from, control }, page: opened.page };
 }
@@ -151,7 +159,7 @@ export async function* streamEvents(
   const unsubscribe = deps.hub.subscribe(actor.userId, inbox);
   const offline = deps.presence.connect(actor.userId);
   try {
-    const { start, page: first } = await open(deps.db, actor.userId, lastEventId, BACKLOG_PAGE);
+    const { start, page: first } = await open(deps.db, actor, lastEventId, BACKLOG_PAGE);
     let cursor = start.cursor;
     const control = (type: 'stream.ready' | 'stream.resync'): StreamItem => {
       const item: StreamItem = { type };
@@ -237,7 +245,7 @@ export async function pollEvents(
   lastEventId: string | null | undefined,
   limit: number,
 ): Promise<PollPage> {
-  const { start, page: rows } = await open(db, actor.userId, lastEventId, limit);
+  const { start, page: rows } = await open(db, actor, lastEventId, limit);
   const items: Positioned[] = [];
   if (start.control) items.push({ position: start.cursor, item: { type: start.control } });
   for (const row of rows) items.push({ position: row.position, item: row.event });
