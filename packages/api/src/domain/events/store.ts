@@ -3,7 +3,7 @@ import type { Database, Executor } from '@chat/db';
 import { chatMembers, eventLogFloor, events, sessions } from '@chat/db';
 import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
-import { jsonOf, perDatabase, prepareStatement, rowsOf } from '../../sql';
+import { jsonOf, perDatabase, prepareStatement } from '../../sql';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
