@@ -16,7 +16,7 @@ import {
   systemClock,
 } from '@chat/api/server';
 import { openDatabase } from '@chat/db';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { AppLogger } from './logger';
@@ -83,8 +83,15 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
 
   const app = createApp({ deps, config, ping: () => database.ping() });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Node asks the kernel for a queue of 511 connections waiting to be accepted. A reconnect storm brings
+    // thousands at once; those past the queue have their SYN dropped and retry a second or more later.
+    server.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const ws = attachWebSocket(server, deps, config, log);
   const port = (server.address() as AddressInfo).port;
@@ -115,6 +122,8 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   };
 }
 
+/** Connections the kernel queues for accept (capped by net.core.somaxconn, 4096 on current Linux). */
+const LISTEN_BACKLOG = 4096;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
