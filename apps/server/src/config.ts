@@ -56,6 +56,11 @@ const schema = z
       .min(16 * 1024)
       .max(256 * 1024 * 1024)
       .default(1024 * 1024),
+    /**
+     * A user whose last stream closed is shown offline only if none has come
+     * back after this long (0: at once), so a reconnect shows nobody offline.
+     */
+    PRESENCE_OFFLINE_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(5),
     WEB_DIST: z.string().optional(),
   })
   .superRefine((env, ctx) => {

@@ -47,7 +47,9 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   );
   const hub = new EventHub(database, log, options.safetyPollMs);
   await hub.start();
-  const presence = new PresenceService(database, hub, log);
+  const presence = new PresenceService(database, hub, log, {
+    offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_SECONDS * 1000,
+  });
   await presence.start();
   const blobs = createBlobStore({
     dataDir: config.dataDir,

@@ -15,7 +15,7 @@ let stranger: Person;
 let chat: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ env: { PRESENCE_OFFLINE_GRACE_SECONDS: '1' } });
   [alice, bob, stranger] = await Promise.all([
     makeUser(t.url, { prefix: 'alice' }),
     makeUser(t.url, { prefix: 'bob' }),
@@ -56,6 +56,26 @@ describe('presence', () => {
     expect((await stranger.client.api.presence.list.query()).map((p) => p.userId)).not.toContain(bob.id);
     watch.unsubscribe();
     nosy.unsubscribe();
+  });
+
+  it('a stream that closes and comes back within the grace shows nobody offline; one that stays away does, after it', async () => {
+    const watch = collectStream(alice.client);
+    await watch.until((i) => i.some((x) => x.type === 'stream.ready'));
+    const first = collectStream(bob.client);
+    await watch.until((i) => presenceOf(i, bob.id).includes(true));
+    first.unsubscribe();
+    const again = collectStream(bob.client); // a reconnect, well within the second's grace
+    await again.until((i) => i.some((x) => x.type === 'stream.ready'));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(presenceOf(watch.items, bob.id)).toEqual([true]);
+    expect((await alice.client.api.presence.list.query()).find((p) => p.userId === bob.id)?.online).toBe(true);
+
+    again.unsubscribe();
+    const closedAt = Date.now();
+    await watch.until((i) => presenceOf(i, bob.id).includes(false));
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(900);
+    expect(presenceOf(watch.items, bob.id)).toEqual([true, false]);
+    watch.unsubscribe();
   });
 
   it('presence is not stored: a resumed stream does not replay it', async () => {

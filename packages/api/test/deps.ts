@@ -25,7 +25,8 @@ export async function makeDeps(): Promise<TestDeps> {
   const database = await openTestDatabase();
   const hub = new EventHub(database, silentLogger);
   await hub.start();
-  const presence = new PresenceService(database, hub, silentLogger);
+  // Offline at once: these tests watch presence change, not the grace (apps/server/test/presence.int.test.ts does).
+  const presence = new PresenceService(database, hub, silentLogger, { offlineGraceMs: 0 });
   await presence.start();
   const blobDir = mkdtempSync(join(tmpdir(), 'chat-blobs-'));
   const limits = createRateLimits(database.db, resolveRateLimits());

@@ -18,6 +18,8 @@ const HEARTBEAT_MS = 10_000;
 /** A process silent for this long is taken for dead, and its users for offline. */
 const STALE_SECONDS = 30;
 const TYPING_EVERY_MS = 2_000;
+/** How long a user whose last stream closed still counts as online (`PresenceService`'s `offlineGraceMs`). */
+export const DEFAULT_OFFLINE_GRACE_MS = 5_000;
 
 /** Presence of one user (`u`, as older processes send it) or several (`us`); typing in a chat. */
 type Signal = { k: 'p'; u?: string; us?: string[] } | { k: 't'; c: string; u: string };
@@ -65,9 +67,23 @@ class Rounds {
   }
 }
 
+export interface PresenceOptions {
+  /**
+   * A user whose last stream here closed goes offline only if none has come
+   * back after this long: a reconnect (a network blip, a reload, a server's
+   * reconnect storm) shows nobody offline and costs no presence writes.
+   * 0: offline at once.
+   */
+  offlineGraceMs?: number;
+}
+
 export class PresenceService {
   readonly processId = randomUUID();
   private readonly local = new Map<string, number>();
+  /** Users whose last stream here closed, with when: offline once their grace has passed, unless back. */
+  private readonly leaving = new Map<string, number>();
+  private leavingTimer: NodeJS.Timeout | undefined;
+  private readonly offlineGraceMs: number;
   /** Users whose local stream count crossed zero: their presence row is written (`writeRound`). */
   private readonly writes = new Rounds(
     (ids) => this.writeRound(ids),
@@ -87,7 +103,10 @@ export class PresenceService {
     private readonly database: HubDatabase,
     private readonly hub: EventHub,
     private readonly log: Logger,
-  ) {}
+    options: PresenceOptions = {},
+  ) {
+    this.offlineGraceMs = options.offlineGraceMs ?? DEFAULT_OFFLINE_GRACE_MS;
+  }
 
   async start(): Promise<void> {
     await this.database.db.insert(serverProcesses).values({ id: this.processId });
@@ -104,10 +123,12 @@ export class PresenceService {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.leavingTimer);
     await this.writes.running;
-    // Everyone still here, and whoever left since the last round.
-    const users = [...new Set([...this.local.keys(), ...this.writes.takePending()])];
+    // Everyone still here, whoever is within their grace, and whoever left since the last round.
+    const users = [...new Set([...this.local.keys(), ...this.leaving.keys(), ...this.writes.takePending()])];
     this.local.clear();
+    this.leaving.clear();
     try {
       await this.database.db.delete(serverProcesses).where(eq(serverProcesses.id, this.processId));
       await this.markOffline(users);
@@ -122,7 +143,8 @@ export class PresenceService {
   connect(userId: string): () => void {
     const count = (this.local.get(userId) ?? 0) + 1;
     this.local.set(userId, count);
-    if (count === 1) this.writes.add([userId]);
+    // Back within the grace: their presence row was never deleted, and nobody was told they left.
+    if (count === 1 && !this.leaving.delete(userId)) this.writes.add([userId]);
     let released = false;
     return () => {
       if (released) return;
@@ -133,8 +155,39 @@ export class PresenceService {
         return;
       }
       this.local.delete(userId);
-      if (!this.stopped) this.writes.add([userId]);
+      if (this.stopped) return;
+      if (this.offlineGraceMs === 0) this.writes.add([userId]);
+      else {
+        this.leaving.set(userId, Date.now() + this.offlineGraceMs);
+        if (!this.leavingTimer) {
+          this.leavingTimer = setTimeout(() => this.sweepLeaving(), this.offlineGraceMs);
+          this.leavingTimer.unref();
+        }
+      }
     };
+  }
+
+  /** Users whose grace has passed go offline (in the next write round); one timer for all who are leaving. */
+  private sweepLeaving(): void {
+    this.leavingTimer = undefined;
+    if (this.stopped) return;
+    const now = Date.now();
+    const gone: string[] = [];
+    let next: number | undefined;
+    // In insertion order, so in order of their deadlines.
+    for (const [userId, at] of this.leaving) {
+      if (at > now) {
+        next = at;
+        break;
+      }
+      this.leaving.delete(userId);
+      gone.push(userId);
+    }
+    if (gone.length > 0) this.writes.add(gone);
+    if (next !== undefined) {
+      this.leavingTimer = setTimeout(() => this.sweepLeaving(), Math.max(next - now, 10));
+      this.leavingTimer.unref();
+    }
   }
 
   /** "alice is typing…": at most one signal per user and chat every two seconds. */
