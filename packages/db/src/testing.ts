@@ -62,13 +62,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A fresh, migrated database handle for domain tests. */
-export async function openTestDatabase(): Promise<DatabaseHandle & { drop(): Promise<void> }> {
+export async function openTestDatabase(): Promise<
+  DatabaseHandle & { drop(): Promise<void> /** PostgreSQL's URL (undefined on PGlite). */; url: string | undefined }
+> {
   const target = await createTestDatabase();
   const handle = await openDatabase({ databaseUrl: target.url, dataDir: target.dataDir });
   return {
     ...handle,
     db: handle.db,
     kind: handle.kind,
+    url: target.url,
     async drop() {
       await handle.close();
       await target.drop();

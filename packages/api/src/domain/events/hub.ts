@@ -7,6 +7,14 @@
  * NOTIFY is only a hint: the hub also wakes on its own commits, after every
  * (re)connection of its LISTEN, and on a slow timer, so a lost notification
  * delays nothing for long.
+ *
+ * A commit's NOTIFY is for the other processes, so a hub that has heard no
+ * other for a while sends none: one round trip fewer per send for a server
+ * that runs alone (load/REPORT.md, seventh session). Every hub says it is
+ * there every few seconds (the same NOTIFY), and after (re)connecting its
+ * LISTEN a hub notifies until it has had time to hear the others. A process
+ * that starts reads the log after it listens, so what a hub did not tell it
+ * in its first milliseconds reaches it by its own reads (the timer at worst).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@chat/db';
@@ -20,6 +28,10 @@ export const EVENTS_CHANNEL = 'chat_events';
 const PAGE = 1000;
 const SAFETY_POLL_MS = 2000;
 const ERROR_RETRY_MS = 500;
+/** Every hub NOTIFYs this often, so the others know it is there. */
+const PEER_BEAT_MS = 5_000;
+/** A hub not heard from for this long is taken for gone (three beats missed). */
+const PEER_SILENT_MS = 15_000;
 
 /** A local stream: stored events in order, and ephemeral items (presence, typing) as they come. */
 export interface Sink {
@@ -54,6 +66,12 @@ export class EventHub implements EventPublisher {
   private notifyAgain = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private beatTimer: NodeJS.Timeout | undefined;
+  /** When another hub was last heard (Date.now()), and since when this hub has been listening. */
+  private lastPeerAt = Number.NEGATIVE_INFINITY;
+  private listeningSince = Number.NEGATIVE_INFINITY;
+  /** NOTIFYs this hub has sent (tests read it). */
+  notifies = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
   /** Set while reading the log fails: every local stream is told once, and again when it recovers. */
@@ -64,6 +82,8 @@ export class EventHub implements EventPublisher {
     private readonly log: Logger,
     /** Tests lengthen it to prove that re-listening alone catches up. */
     private readonly safetyPollMs = SAFETY_POLL_MS,
+    /** Tests shorten it to see a lone hub stop notifying. */
+    private readonly peerSilentMs = PEER_SILENT_MS,
   ) {}
 
   async start(): Promise<void> {
@@ -72,17 +92,34 @@ export class EventHub implements EventPublisher {
       EVENTS_CHANNEL,
       // Our own NOTIFY follows a commit `announce` has already read after.
       (payload) => {
-        if (payload !== this.id) this.wake();
+        if (payload === this.id) return;
+        this.lastPeerAt = Date.now();
+        this.wake();
       },
-      () => this.wake(),
+      () => {
+        this.listeningSince = Date.now();
+        this.wake();
+      },
     );
+    this.listeningSince = Date.now();
     this.pollTimer = setInterval(() => this.wake(), this.safetyPollMs);
     this.pollTimer.unref();
+    // Here: the others start notifying this process now, and every beat after.
+    void this.sendNotify();
+    this.beatTimer = setInterval(() => void this.sendNotify(), PEER_BEAT_MS);
+    this.beatTimer.unref();
+  }
+
+  /** True while another hub may be listening: heard lately, or this one (re)connected too lately to know. */
+  get othersListening(): boolean {
+    const now = Date.now();
+    return now - this.lastPeerAt < this.peerSilentMs || now - this.listeningSince < this.peerSilentMs;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
+    clearInterval(this.beatTimer);
     clearTimeout(this.retryTimer);
     await this.unlisten?.().catch(() => {});
   }
@@ -135,7 +172,7 @@ export class EventHub implements EventPublisher {
   /** After a local commit that wrote events: read them here, and wake the other processes. */
   announce(written?: StoredEvent): void {
     this.wake(written);
-    void this.sendNotify();
+    if (this.othersListening) void this.sendNotify();
   }
 
   /** Coalesced: while one NOTIFY is in flight, any number of announcements cost one more. */
@@ -148,6 +185,7 @@ export class EventHub implements EventPublisher {
     try {
       do {
         this.notifyAgain = false;
+        this.notifies += 1;
         await this.database.notify(EVENTS_CHANNEL, this.id);
       } while (this.notifyAgain && !this.stopped);
     } catch (error) {
