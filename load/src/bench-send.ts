@@ -4,12 +4,15 @@
  * through the typed client over HTTP, `--concurrency` at a time. Prints sends
  * per second, wall time per send, and the server process's CPU per send
  * (all its threads, from /proc; the main thread's share separately).
+ * `--over ws` sends the same calls as tRPC mutations over one WebSocket (the
+ * socket a client holds for its stream) instead of HTTP requests.
  *
- *   pnpm --filter @chat/load bench:send [--sends 1000] [--concurrency 1] [--admin-url postgres://…/postgres] [--cpu-prof DIR]
+ *   pnpm --filter @chat/load bench:send [--sends 1000] [--concurrency 1] [--over http|ws] [--admin-url postgres://…/postgres] [--cpu-prof DIR]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createChatClient } from '@chat/api/client';
+import WebSocket from 'ws';
 import { LOAD_PASSWORD } from './seed/population';
 import { DEFAULT_ADMIN_URL, startServers } from './server/start';
 import { mainThreadCpu, sampleProcesses } from './server/stats';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
   options: {
     sends: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1' },
+    over: { type: 'string', default: 'http' },
     'admin-url': { type: 'string', default: DEFAULT_ADMIN_URL },
     'cpu-prof': { type: 'string' },
   },
@@ -36,6 +40,42 @@ for (const [name, value] of [
   }
 }
 
+if (values.over !== 'http' && values.over !== 'ws') {
+  console.error('--over must be http or ws.');
+  process.exit(2);
+}
+
+/** tRPC mutations over one WebSocket, by hand (the protocol `load/k6/lib/frames.ts` speaks for subscriptions). */
+async function socketSender(url: string, cookie: string) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, { headers: { cookie, origin: url } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let next = 1;
+  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  ws.on('message', (raw) => {
+    const text = raw.toString();
+    if (text === 'PING' || text === 'PONG') return;
+    const frame = JSON.parse(text) as { id?: number; error?: { json?: { message?: string } } };
+    const call = frame.id === undefined ? undefined : waiting.get(frame.id);
+    if (!call || frame.id === undefined) return;
+    waiting.delete(frame.id);
+    if (frame.error) call.reject(new Error(frame.error.json?.message ?? 'the call failed'));
+    else call.resolve();
+  });
+  return {
+    mutate(path: string, input: unknown): Promise<void> {
+      const id = next++;
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method: 'mutation', params: { path, input: { json: input } } }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
 const servers = await startServers({ adminUrl: values['admin-url'], processes: 1, cpuProfDir: values['cpu-prof'] });
 try {
   const url = servers.urls[0] as string;
@@ -44,8 +84,12 @@ try {
   const username = `bench${randomUUID().slice(0, 8)}`;
   await client.api.auth.register.mutate({ username, password: LOAD_PASSWORD, passwordRepeat: LOAD_PASSWORD });
   const { id: chatId } = await client.api.groups.create.mutate({ name: 'bench', userIds: [] });
-  const send = (n: number) =>
-    client.api.message.send.mutate({ id: randomUUID(), chatId, body: `hello, this is message number ${n}` });
+  const socket = values.over === 'ws' ? await socketSender(url, client.cookie() ?? '') : undefined;
+  const send = async (n: number): Promise<void> => {
+    const input = { id: randomUUID(), chatId, body: `hello, this is message number ${n}` };
+    if (socket) await socket.mutate('message.send', input);
+    else await client.api.message.send.mutate(input);
+  };
   for (let i = 0; i < 100; i++) await send(i); // warm-up: JIT, prepared statements, connections
 
   /** CPU seconds of the server process (all threads) and of its main thread. */
@@ -66,10 +110,11 @@ try {
   const total = (after.all - before.all) * 1000;
   const main = (after.main - before.main) * 1000;
   console.log(
-    `${sends} sends, ${concurrency} at a time: ${Math.round(sends / (wallMs / 1000))} sends/s, ` +
+    `${sends} sends over ${values.over}, ${concurrency} at a time: ${Math.round(sends / (wallMs / 1000))} sends/s, ` +
       `${(wallMs / sends).toFixed(2)} ms wall per send, server CPU ${(total / sends).toFixed(2)} ms per send ` +
       `(main thread ${(main / sends).toFixed(2)} ms)`,
   );
+  socket?.close();
 } finally {
   await servers.stop();
 }
