@@ -42,6 +42,10 @@ describe('options', () => {
     expect(() => parseOptions(['--seed', 'db'])).toThrow(/--database-url: is required with --seed db/);
     expect(() => parseOptions(['--frobnicate'])).toThrow(/Unknown option/);
     expect(() => parseOptions(['--reader', 'psychic'])).toThrow(/--reader/);
+    expect(() => parseOptions(['--send-over', 'pigeon'])).toThrow(/--send-over/);
+    expect(() => parseOptions(['--send-over', 'ws', '--transport', 'sse'])).toThrow(/--send-over ws needs/);
+    expect(() => parseOptions(['--send-over', 'ws', '--reader', 'typed'])).toThrow(/--send-over ws needs/);
+    expect(parseOptions(['--send-over', 'ws'])['send-over']).toBe('ws');
     expect(() => parseOptions(['--storm-at', '10,5'])).toThrow(/--storm-at: must be in increasing order/);
     expect(() => parseOptions(['--storm-at', 'soon'])).toThrow(/--storm-at: must be seconds/);
     expect(() => parseOptions(['--storm-at', '10,'])).toThrow(/--storm-at: must be seconds/);

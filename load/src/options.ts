@@ -38,6 +38,11 @@ const spec = {
     default: 'raw',
     help: 'with --transport ws: read frames with one JSON.parse each (raw) or through the typed client (typed)',
   },
+  'send-over': {
+    type: 'string',
+    default: 'http',
+    help: 'how sends travel: HTTP requests through the typed client (http), or tRPC mutations on the sender’s own WebSocket (ws; with --transport ws and the raw reader)',
+  },
   fetch: {
     type: 'string',
     default: 'lean',
@@ -99,6 +104,7 @@ const schema = z
     grace: seconds,
     transport: z.enum(['ws', 'sse', 'poll']),
     reader: z.enum(['raw', 'typed']),
+    'send-over': z.enum(['http', 'ws']),
     fetch: z.enum(['lean', 'global']),
     'poll-interval': count(10),
     'body-size': count(16).max(4000, 'must be at most 4000'),
@@ -147,6 +153,11 @@ const schema = z
     };
     need('database-url', o.seed === 'db' && !o['database-url'] && !o['start-server'], 'is required with --seed db');
     need('seed', o.sessions === 'db' && o.seed !== 'db', '--sessions db needs --seed db');
+    need(
+      'send-over',
+      o['send-over'] === 'ws' && (o.transport !== 'ws' || o.reader !== 'raw'),
+      '--send-over ws needs --transport ws and --reader raw',
+    );
     need(
       'groups',
       o['direct-share'] !== undefined && o['direct-share'] < 1 && o.groups.length === 0,

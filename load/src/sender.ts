@@ -85,11 +85,12 @@ export class Sender {
     const sentAt = now();
     this.ledger.recordSent();
     this.inFlight += 1;
-    conn.client.api.message.send
-      .mutate(
-        { id: randomUUID(), chatId: chat.id, body: encodeBody(sentAt, this.share.bodySize) },
-        { signal: AbortSignal.timeout(this.share.sendTimeoutMs) },
-      )
+    const input = { id: randomUUID(), chatId: chat.id, body: encodeBody(sentAt, this.share.bodySize) };
+    const overSocket = this.share.sendOver === 'ws' ? conn.follower?.mutate : undefined;
+    const sent: Promise<{ chatId: string; seq: number }> = overSocket
+      ? (overSocket('message.send', input, this.share.sendTimeoutMs) as Promise<{ chatId: string; seq: number }>)
+      : conn.client.api.message.send.mutate(input, { signal: AbortSignal.timeout(this.share.sendTimeoutMs) });
+    sent
       .then(
         (message) => this.ledger.recordAck(message.chatId, message.seq, now() - sentAt, audience),
         (error: unknown) => this.ledger.recordSendFailure(`send:${errorKind(error)}`, String(error)),

@@ -20,6 +20,8 @@ export interface AgentShare {
   transport: Transport;
   /** How a WebSocket stream is read: frames parsed by the tool (raw) or through the typed client. */
   reader: 'raw' | 'typed';
+  /** Sends as HTTP requests through the typed client, or as mutations on the sender's own WebSocket (raw reader). */
+  sendOver: 'http' | 'ws';
   /** The fetch under the typed client's calls: keep-alive `node:http` (lean) or Node's own (global). */
   fetch: 'lean' | 'global';
   pollIntervalMs: number;

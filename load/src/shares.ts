@@ -22,6 +22,7 @@ export function makeShares(
     urls,
     transport: options.transport,
     reader: options.reader,
+    sendOver: options['send-over'],
     fetch: options.fetch,
     pollIntervalMs: options['poll-interval'],
     connectionsPerUser: options.connections,

@@ -15,6 +15,12 @@ export interface FollowOptions {
 export interface Follower {
   readonly lastEventId: string | null;
   stop(): void;
+  /**
+   * A tRPC mutation on the follower's own socket (the raw reader only), with
+   * its answer's `json`; rejects with the error's code as `data.code`, or a
+   * `TimeoutError`, or when the socket is not open or closes first.
+   */
+  mutate?(path: string, input: unknown, timeoutMs: number): Promise<unknown>;
 }
 
 const RESUBSCRIBE_MS = 500;

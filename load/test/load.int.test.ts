@@ -88,6 +88,19 @@ describe('load tool', () => {
     expect(t.errors).toEqual({});
   });
 
+  it('sends as mutations on each sender’s own WebSocket, with the same books', async () => {
+    const result = await runLoad(shortRun({ 'send-over': 'ws', users: 6 }), quiet);
+    const t = result.tally;
+    expect(result.options).toMatchObject({ 'send-over': 'ws', reader: 'raw' });
+    expect(result.connections).toMatchObject({ connections: 12, ready: 12 });
+    expect(t.stored).toBeGreaterThan(20);
+    expect(t.stored).toBe(t.sent);
+    expect(t.lost).toBe(0);
+    expect(t.duplicated).toBe(0);
+    expect(t.delivered).toBe(t.expected);
+    expect(t.errors).toEqual({});
+  });
+
   it.runIf(process.env.TEST_DB === 'postgres')(
     'seeds through SQL with sessions written there, then runs clean',
     async () => {

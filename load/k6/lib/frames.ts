@@ -29,13 +29,20 @@ export type Frame =
   | { kind: 'error'; id: number | null; message: string }
   | { kind: 'other' };
 
+/** A tRPC WebSocket message as parsed JSON (a subscription's item, or a call's answer). */
+export interface RawMessage {
+  id?: number | null;
+  result?: { type: string; id?: string; data?: { json?: { id: string; data: StreamItem } } };
+  error?: { json?: { message?: string; data?: { code?: string } }; message?: string };
+}
+
 export function parseFrame(text: string): Frame {
   if (text === 'PING') return { kind: 'ping' };
-  const m = JSON.parse(text) as {
-    id?: number | null;
-    result?: { type: string; id?: string; data?: { json?: { id: string; data: StreamItem } } };
-    error?: { json?: { message?: string }; message?: string };
-  };
+  return parseMessage(JSON.parse(text) as RawMessage);
+}
+
+/** `parseFrame` for a message already parsed. */
+export function parseMessage(m: RawMessage): Frame {
   if (m.error) return { kind: 'error', id: m.id ?? null, message: m.error.json?.message ?? m.error.message ?? 'error' };
   if (m.result?.type === 'started') return { kind: 'started', id: m.id ?? 0 };
   const tracked = m.result?.data?.json;
