@@ -39,6 +39,19 @@ function shortRun(overrides: Parameters<typeof defaultOptions>[0] = {}) {
   });
 }
 
+/** A short run's books: every connection live, every send stored, nothing lost or twice, one latency per delivery, no errors. */
+function expectCleanRun(result: Awaited<ReturnType<typeof runLoad>>, connections: number): void {
+  const t = result.tally;
+  expect(result.connections).toMatchObject({ connections, ready: connections });
+  expect(t.stored).toBeGreaterThan(20);
+  expect(t.stored).toBe(t.sent);
+  expect(t.lost).toBe(0);
+  expect(t.duplicated).toBe(0);
+  expect(t.delivered).toBe(t.expected);
+  expect(t.latency.count).toBe(t.delivered);
+  expect(t.errors).toEqual({});
+}
+
 describe('load tool', () => {
   it('delivers every stored message to every member connection once, and the figures add up', async () => {
     const result = await runLoad(shortRun(), quiet);
@@ -77,28 +90,14 @@ describe('load tool', () => {
 
   it('reads the WebSocket streams and sends through the typed client on its own fetch as well, with the same books', async () => {
     const result = await runLoad(shortRun({ reader: 'typed', fetch: 'global', users: 6 }), quiet);
-    const t = result.tally;
     expect(result.options).toMatchObject({ reader: 'typed', fetch: 'global' });
-    expect(result.connections).toMatchObject({ connections: 12, ready: 12 });
-    expect(t.stored).toBeGreaterThan(20);
-    expect(t.lost).toBe(0);
-    expect(t.duplicated).toBe(0);
-    expect(t.delivered).toBe(t.expected);
-    expect(t.latency.count).toBe(t.delivered);
-    expect(t.errors).toEqual({});
+    expectCleanRun(result, 12);
   });
 
   it('sends as mutations on each sender’s own WebSocket, with the same books', async () => {
     const result = await runLoad(shortRun({ 'send-over': 'ws', users: 6 }), quiet);
-    const t = result.tally;
     expect(result.options).toMatchObject({ 'send-over': 'ws', reader: 'raw' });
-    expect(result.connections).toMatchObject({ connections: 12, ready: 12 });
-    expect(t.stored).toBeGreaterThan(20);
-    expect(t.stored).toBe(t.sent);
-    expect(t.lost).toBe(0);
-    expect(t.duplicated).toBe(0);
-    expect(t.delivered).toBe(t.expected);
-    expect(t.errors).toEqual({});
+    expectCleanRun(result, 12);
   });
 
   it.runIf(process.env.TEST_DB === 'postgres')(
