@@ -13,6 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createChatClient } from '@chat/api/client';
 import WebSocket from 'ws';
+import type { RawMessage } from '../k6/lib/frames';
+import { Calls } from './calls';
 import { LOAD_PASSWORD } from './seed/population';
 import { DEFAULT_ADMIN_URL, startServers } from './server/start';
 import { mainThreadCpu, sampleProcesses } from './server/stats';
@@ -45,36 +47,24 @@ if (values.over !== 'http' && values.over !== 'ws') {
   process.exit(2);
 }
 
-/** tRPC mutations over one WebSocket, by hand (the protocol `load/k6/lib/frames.ts` speaks for subscriptions). */
+/** tRPC mutations over one WebSocket (no stream on it: the HTTP runs have none either). */
 async function socketSender(url: string, cookie: string) {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, { headers: { cookie, origin: url } });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  let next = 1;
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const calls = new Calls(1);
   ws.on('message', (raw) => {
     const text = raw.toString();
-    if (text === 'PING' || text === 'PONG') return;
-    const frame = JSON.parse(text) as { id?: number; error?: { json?: { message?: string } } };
-    const call = frame.id === undefined ? undefined : waiting.get(frame.id);
-    if (!call || frame.id === undefined) return;
-    waiting.delete(frame.id);
-    if (frame.error) call.reject(new Error(frame.error.json?.message ?? 'the call failed'));
-    else call.resolve();
+    if (text !== 'PING' && text !== 'PONG') calls.settle(JSON.parse(text) as RawMessage);
   });
   return {
-    mutate(path: string, input: unknown): Promise<void> {
-      const id = next++;
-      return new Promise<void>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method: 'mutation', params: { path, input: { json: input } } }));
-      });
-    },
+    mutate: (path: string, input: unknown) => calls.mutate(ws, path, input, SOCKET_CALL_TIMEOUT_MS),
     close: () => ws.close(),
   };
 }
+const SOCKET_CALL_TIMEOUT_MS = 30_000;
 
 const servers = await startServers({ adminUrl: values['admin-url'], processes: 1, cpuProfDir: values['cpu-prof'] });
 try {

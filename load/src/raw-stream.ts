@@ -15,6 +15,7 @@
  */
 import WebSocket from 'ws';
 import { parseMessage, type RawMessage, type StreamItem, subscribeFrame } from '../k6/lib/frames';
+import { Calls } from './calls';
 import type { Follower, FollowOptions } from './stream';
 
 const SUBSCRIPTION_ID = 1;
@@ -39,24 +40,13 @@ export function followRaw(
   let socket: WebSocket | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
-  /** Mutations sent on this socket and not yet answered (`mutate`), by call id. */
-  const calls = new Map<
-    number,
-    { resolve: (value: unknown) => void; reject: (error: unknown) => void; timer: NodeJS.Timeout }
-  >();
-  let nextCallId = SUBSCRIPTION_ID + 1;
-  const failCalls = (why: string) => {
-    for (const [id, call] of calls) {
-      clearTimeout(call.timer);
-      calls.delete(id);
-      call.reject(new Error(why));
-    }
-  };
+  /** Mutations sent on this socket (`mutate`), after the subscription's id. */
+  const calls = new Calls(SUBSCRIPTION_ID + 1);
   const wsUrl = `${url.replace(/\/$/, '').replace(/^http/, 'ws')}/trpc`;
 
   /** Drops the socket without hearing from it again. */
   const drop = () => {
-    failCalls('the socket closed before the answer');
+    calls.failAll('the socket closed before the answer');
     socket?.removeAllListeners();
     socket?.on('error', () => {});
     socket?.terminate();
@@ -91,17 +81,9 @@ export function followRaw(
         return;
       }
       const message = JSON.parse(text) as RawMessage;
-      const call = typeof message.id === 'number' && message.id !== SUBSCRIPTION_ID ? calls.get(message.id) : undefined;
-      if (call && typeof message.id === 'number') {
-        calls.delete(message.id);
-        clearTimeout(call.timer);
-        if (message.error) call.reject({ data: { code: message.error.json?.data?.code ?? 'error' } });
-        else call.resolve(message.result?.data?.json);
-        return;
-      }
+      if (calls.settle(message)) return;
       const frame = parseMessage(message);
-      if (frame.kind === 'ping') ws.send('PONG');
-      else if (frame.kind === 'item') {
+      if (frame.kind === 'item') {
         failures = 0;
         lastEventId = frame.eventId;
         onItem(frame.item);
@@ -121,18 +103,6 @@ export function followRaw(
       clearTimeout(timer);
       drop();
     },
-    mutate(path, input, timeoutMs) {
-      const ws = socket;
-      if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the socket is not open'));
-      const id = nextCallId++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          calls.delete(id);
-          reject(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' }));
-        }, timeoutMs);
-        calls.set(id, { resolve, reject, timer });
-        ws.send(JSON.stringify({ id, method: 'mutation', params: { path, input: { json: input } } }));
-      });
-    },
+    mutate: (path, input, timeoutMs) => calls.mutate(socket, path, input, timeoutMs),
   };
 }

@@ -15,6 +15,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes the presence grace in seconds, 0 to 300, default 5', () => {
+    expect(loadConfig({}).PRESENCE_OFFLINE_GRACE_SECONDS).toBe(5);
+    expect(loadConfig({ PRESENCE_OFFLINE_GRACE_SECONDS: '0' }).PRESENCE_OFFLINE_GRACE_SECONDS).toBe(0);
+    for (const bad of ['-1', '301', 'soon']) {
+      expect(() => loadConfig({ PRESENCE_OFFLINE_GRACE_SECONDS: bad })).toThrowError(/PRESENCE_OFFLINE_GRACE_SECONDS/);
+    }
+  });
+
   it('reduces PUBLIC_ORIGIN to an origin', () => {
     expect(loadConfig({ PUBLIC_ORIGIN: 'https://chat.example.com/some/path' }).PUBLIC_ORIGIN).toBe(
       'https://chat.example.com',

@@ -16,6 +16,11 @@ export function subscribeFrame(id: number, path: string, lastEventId: string | n
   });
 }
 
+/** A tRPC mutation as a WebSocket frame (its answer carries the same id). */
+export function mutationFrame(id: number, path: string, input: unknown): string {
+  return JSON.stringify({ id, method: 'mutation', params: { path, input: { json: input } } });
+}
+
 /** What our event stream carries, as far as the load script reads it. */
 export type StreamItem =
   | { type: 'message.created'; payload: { message: { id: string; chatId: string; seq: number; body: string | null } } }

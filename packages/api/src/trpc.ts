@@ -78,6 +78,8 @@ const noNul = t.middleware(async ({ getRawInput, next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors).use(noNul);
 
+const pleaseSignIn = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+
 /** Signed-in callers only; `ctx.auth` is non-null inside. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   let auth = ctx.auth;
@@ -85,7 +87,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   // for every call on it, so a signed-out session cannot keep using its socket.
   // Subscriptions too: a new stream on an old socket must not outlive its session.
   if (auth && ctx.meta.transport === 'ws') auth = await ctx.deps.sessions.validate(auth.session.id);
-  if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  if (!auth) throw pleaseSignIn();
   return next({ ctx: { ...ctx, auth } });
 });
 
@@ -104,7 +106,7 @@ export const streamProcedure = publicProcedure.use(async ({ ctx, next }) => {
     if (auth.session.expiresAt.getTime() > ctx.deps.clock.now().getTime()) uncheckedSessionId = auth.session.id;
     else auth = await ctx.deps.sessions.validate(auth.session.id);
   }
-  if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  if (!auth) throw pleaseSignIn();
   return next({ ctx: { ...ctx, auth, uncheckedSessionId } });
 });
 
@@ -116,7 +118,7 @@ export const streamProcedure = publicProcedure.use(async ({ ctx, next }) => {
 export const limit = (name: RateLimitName) =>
   t.middleware(async ({ ctx, next }) => {
     const key = ctx.auth?.user.id;
-    if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+    if (!key) throw pleaseSignIn();
     // A refusal (DomainError rate_limited) becomes TOO_MANY_REQUESTS in domainErrors.
     await ctx.deps.limits.consume(name, key);
     return next();

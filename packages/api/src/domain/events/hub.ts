@@ -70,8 +70,7 @@ export class EventHub implements EventPublisher {
   /** When another hub was last heard (Date.now()), and since when this hub has been listening. */
   private lastPeerAt = Number.NEGATIVE_INFINITY;
   private listeningSince = Number.NEGATIVE_INFINITY;
-  /** NOTIFYs this hub has sent (tests read it). */
-  notifies = 0;
+  private sentNotifies = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
   /** Set while reading the log fails: every local stream is told once, and again when it recovers. */
@@ -108,6 +107,11 @@ export class EventHub implements EventPublisher {
     void this.sendNotify();
     this.beatTimer = setInterval(() => void this.sendNotify(), PEER_BEAT_MS);
     this.beatTimer.unref();
+  }
+
+  /** NOTIFYs this hub has sent (tests read it). */
+  get notifies(): number {
+    return this.sentNotifies;
   }
 
   /** True while another hub may be listening: heard lately, or this one (re)connected too lately to know. */
@@ -185,7 +189,7 @@ export class EventHub implements EventPublisher {
     try {
       do {
         this.notifyAgain = false;
-        this.notifies += 1;
+        this.sentNotifies += 1;
         await this.database.notify(EVENTS_CHANNEL, this.id);
       } while (this.notifyAgain && !this.stopped);
     } catch (error) {

@@ -18,8 +18,6 @@ const HEARTBEAT_MS = 10_000;
 /** A process silent for this long is taken for dead, and its users for offline. */
 const STALE_SECONDS = 30;
 const TYPING_EVERY_MS = 2_000;
-/** How long a user whose last stream closed still counts as online (`PresenceService`'s `offlineGraceMs`). */
-export const DEFAULT_OFFLINE_GRACE_MS = 5_000;
 
 /** Presence of one user (`u`, as older processes send it) or several (`us`); typing in a chat. */
 type Signal = { k: 'p'; u?: string; us?: string[] } | { k: 't'; c: string; u: string };
@@ -72,9 +70,9 @@ export interface PresenceOptions {
    * A user whose last stream here closed goes offline only if none has come
    * back after this long: a reconnect (a network blip, a reload, a server's
    * reconnect storm) shows nobody offline and costs no presence writes.
-   * 0: offline at once.
+   * 0: offline at once. The server's comes from PRESENCE_OFFLINE_GRACE_SECONDS.
    */
-  offlineGraceMs?: number;
+  offlineGraceMs: number;
 }
 
 export class PresenceService {
@@ -83,7 +81,6 @@ export class PresenceService {
   /** Users whose last stream here closed, with when: offline once their grace has passed, unless back. */
   private readonly leaving = new Map<string, number>();
   private leavingTimer: NodeJS.Timeout | undefined;
-  private readonly offlineGraceMs: number;
   /** Users whose local stream count crossed zero: their presence row is written (`writeRound`). */
   private readonly writes = new Rounds(
     (ids) => this.writeRound(ids),
@@ -103,10 +100,8 @@ export class PresenceService {
     private readonly database: HubDatabase,
     private readonly hub: EventHub,
     private readonly log: Logger,
-    options: PresenceOptions = {},
-  ) {
-    this.offlineGraceMs = options.offlineGraceMs ?? DEFAULT_OFFLINE_GRACE_MS;
-  }
+    private readonly options: PresenceOptions,
+  ) {}
 
   async start(): Promise<void> {
     await this.database.db.insert(serverProcesses).values({ id: this.processId });
@@ -156,11 +151,11 @@ export class PresenceService {
       }
       this.local.delete(userId);
       if (this.stopped) return;
-      if (this.offlineGraceMs === 0) this.writes.add([userId]);
+      if (this.options.offlineGraceMs === 0) this.writes.add([userId]);
       else {
-        this.leaving.set(userId, Date.now() + this.offlineGraceMs);
+        this.leaving.set(userId, Date.now() + this.options.offlineGraceMs);
         if (!this.leavingTimer) {
-          this.leavingTimer = setTimeout(() => this.sweepLeaving(), this.offlineGraceMs);
+          this.leavingTimer = setTimeout(() => this.sweepLeaving(), this.options.offlineGraceMs);
           this.leavingTimer.unref();
         }
       }
