@@ -5,7 +5,7 @@
  */
 import type { Chat, Executor } from '@chat/db';
 import { chatMembers, chats } from '@chat/db';
-import { and, eq, type Placeholder } from 'drizzle-orm';
+import { and, eq, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { forbidden, notFound } from '../../errors';
 
 export const CHAT_NOT_FOUND = 'This chat does not exist, or you are not in it.';
@@ -19,9 +19,18 @@ export async function isMember(db: Executor, userId: string, chatId: string): Pr
 }
 
 /**
- * The membership check itself, as a query: the chat's row if the user is a
- * member. `accessChat` runs it; the one-statement send (messages/send.ts)
- * embeds it, so both ask the same question.
+ * The membership check itself: the user is a member of the chat. Every
+ * chat access asks exactly this: `chatAccessQuery` below, and the batched
+ * text send (messages/text.ts), which asks it of many (user, chat) pairs in
+ * one statement, its arguments being columns there.
+ */
+export function isMemberCondition(userId: string | Placeholder | SQL, chatId: string | Placeholder | SQL): SQL {
+  return sql`exists (select 1 from ${chatMembers} where ${chatMembers.chatId} = ${chatId} and ${chatMembers.userId} = ${userId})`;
+}
+
+/**
+ * The membership check as a query: the chat's row if the user is a member.
+ * `accessChat` runs it; the one-statement send (messages/text.ts) embeds it.
  */
 export function chatAccessQuery(
   db: Executor,
@@ -33,8 +42,7 @@ export function chatAccessQuery(
   const query = db
     .select({ chat: chats })
     .from(chats)
-    .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, userId)))
-    .where(eq(chats.id, chatId));
+    .where(and(eq(chats.id, chatId), isMemberCondition(userId, chatId)));
   return options.lock ? query.for('update', { of: chats }) : query;
 }
 

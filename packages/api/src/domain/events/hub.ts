@@ -48,11 +48,11 @@ export interface HubDatabase {
 /** What domain code calls after committing events. */
 export interface EventPublisher {
   /**
-   * `written`: the one event the commit wrote, as its statement read it back
-   * (a text send). This process then need not read it from the log, when it
-   * is the very next event here.
+   * `written`: the events the commit wrote, in id order, as its statement
+   * read them back (a text send, or a batch of them). This process then need
+   * not read them from the log, when they are the very next events here.
    */
-  announce(written?: StoredEvent): void;
+  announce(written?: StoredEvent | readonly StoredEvent[]): void;
 }
 
 export class EventHub implements EventPublisher {
@@ -174,8 +174,8 @@ export class EventHub implements EventPublisher {
   }
 
   /** After a local commit that wrote events: read them here, and wake the other processes. */
-  announce(written?: StoredEvent): void {
-    this.wake(written);
+  announce(written?: StoredEvent | readonly StoredEvent[]): void {
+    this.wake(written === undefined ? undefined : Array.isArray(written) ? written : [written as StoredEvent]);
     if (this.othersListening) void this.sendNotify();
   }
 
@@ -201,31 +201,31 @@ export class EventHub implements EventPublisher {
 
   /**
    * Reads and routes what is new. `written` (from `announce`) stands in for
-   * the read when it is the event right after the cursor and no read is in
-   * flight: ids are handed out in commit order (cursor.ts), so no other
+   * the read when it is the run of events right after the cursor and no read
+   * is in flight: ids are handed out in commit order (cursor.ts), so no other
    * event can lie between, and whatever committed after it wakes the hub
    * again (its writer's NOTIFY, or its `announce`). Already routed: nothing.
    */
-  wake(written?: StoredEvent): void {
+  wake(written?: readonly StoredEvent[]): void {
     if (this.stopped || !this.cursor) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
     }
-    const next = written?.position.id;
-    if (next !== undefined && next <= this.cursor.id) return;
+    const last = written?.at(-1)?.position.id;
+    if (last !== undefined && last <= this.cursor.id) return;
     this.pumping = true;
-    void this.pump(next === this.cursor.id + 1 ? written : undefined);
+    void this.pump(written && isRunAfter(written, this.cursor.id) ? written : undefined);
   }
 
-  private async pump(written: StoredEvent | undefined): Promise<void> {
+  private async pump(written: readonly StoredEvent[] | undefined): Promise<void> {
     let retryIn: number | undefined;
     let unread = written;
     try {
       do {
         this.pumpAgain = false;
         for (;;) {
-          const rows = unread ? [unread] : await readAllAfter(this.database.db, this.cursor as Position, PAGE);
+          const rows = unread ?? (await readAllAfter(this.database.db, this.cursor as Position, PAGE));
           unread = undefined;
           await this.route(rows);
           const last = rows.at(-1);
@@ -258,7 +258,7 @@ export class EventHub implements EventPublisher {
    * Chat events go to the chat's members as of this read: one membership query
    * per batch, not per event or per recipient.
    */
-  private async route(rows: StoredEvent[]): Promise<void> {
+  private async route(rows: readonly StoredEvent[]): Promise<void> {
     if (rows.length === 0 || this.byUser.size === 0) return;
     const chatIds = [...new Set(rows.flatMap((r) => (r.userId === null && r.event.chatId ? [r.event.chatId] : [])))];
     const audiences = await readAudiences(this.database.db, chatIds);
@@ -285,4 +285,9 @@ export class EventHub implements EventPublisher {
       }
     }
   }
+}
+
+/** The events are ids `after + 1`, `after + 2`, … with none missing. */
+function isRunAfter(events: readonly StoredEvent[], after: number): boolean {
+  return events.length > 0 && events.every((e, i) => e.position.id === after + 1 + i);
 }

@@ -35,6 +35,16 @@ export interface RateLimits {
    */
   counter(): SQL;
   counterValues(name: RateLimitName, key: string): CounterValues;
+  /**
+   * The same counter for several keys at once (a batch of sends: messages/text.ts):
+   * `keys` is a query of `(key text, n int)` rows, one per key, each counted
+   * `n` times; rows are locked in key order, so two batches never deadlock.
+   * Returns `key, points, expire`; the i-th of a key's `n` actions is within
+   * the limit when `points - n + i <= limitPoints`. Its values are
+   * `CounterValues` without `limitKey` (the keys are `limitKey(name, key)`).
+   */
+  counters(keys: SQL): SQL;
+  limitKey(name: RateLimitName, key: string): string;
   /** The error `consume` throws, for a counter that a statement found past its limit. */
   refusal(name: RateLimitName, expire: Date): Error;
 }
@@ -100,6 +110,19 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
           points = case when ${rateLimits.expire} <= ${now} then 1 else ${rateLimits.points} + 1 end,
           expire = case when ${rateLimits.expire} <= ${now} then ${next} else ${rateLimits.expire} end
         returning points, expire`;
+    },
+    counters(keys) {
+      const now = sql`${placeholder('limitNow')}::timestamptz`;
+      const next = sql`${placeholder('limitNext')}::timestamptz`;
+      return sql`insert into ${rateLimits} (key, points, expire)
+        select k.key, k.n, ${next} from (${keys}) as k(key, n) order by k.key
+        on conflict (key) do update set
+          points = case when ${rateLimits.expire} <= ${now} then excluded.points else ${rateLimits.points} + excluded.points end,
+          expire = case when ${rateLimits.expire} <= ${now} then ${next} else ${rateLimits.expire} end
+        returning key, points, expire`;
+    },
+    limitKey(name, key) {
+      return limiter(name).getKey(key);
     },
     counterValues(name, key) {
       const at = Date.now();
