@@ -1,8 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRouter, authenticate, type Context, type Deps, DomainError, toTRPCError } from '@chat/api/server';
+import {
+  appRouter,
+  authenticate,
+  type Context,
+  type Deps,
+  DomainError,
+  serveEventStreamOverSse,
+  toTRPCError,
+} from '@chat/api/server';
+import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
 import { Hono, type Context as HonoContext, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -13,7 +23,7 @@ import { mountMedia } from './routes/media';
 
 export interface AppOptions {
   deps: Deps;
-  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'webDist'>;
+  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'webDist' | 'STREAM_BUFFER_LIMIT_BYTES'>;
   ping(): Promise<void>;
 }
 
@@ -35,6 +45,36 @@ export function clientAddress(
 
 export function createApp({ deps, config, ping }: AppOptions): Hono {
   const app = new Hono();
+  // The event stream over SSE: served by us straight to Node's response
+  // (@chat/api's sse.ts says why), in tRPC's framing, through the same
+  // procedure. Registered first: a middleware that touched the response
+  // afterwards would make the adapter write it again. The Origin check is
+  // the one every API request gets; the stream's own headers are in sse.ts.
+  const sameOrigin = refuseCrossSite({ publicOrigin: config.PUBLIC_ORIGIN });
+  app.get('/trpc/events.stream', sameOrigin, async (c) => {
+    const { outgoing } = c.env as HttpBindings;
+    const url = new URL(c.req.url);
+    const address = clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY);
+    void serveEventStreamOverSse(
+      {
+        input: url.searchParams.get('input'),
+        lastEventId:
+          c.req.header('last-event-id') ?? url.searchParams.get('lastEventId') ?? url.searchParams.get('Last-Event-Id'),
+        limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
+        createContext: async (connection): Promise<Context> => ({
+          deps,
+          auth: await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => {
+            throw error instanceof DomainError ? toTRPCError(error) : error;
+          }),
+          meta: { transport: 'sse', connection, userAgent: c.req.header('user-agent') ?? '', ipAddress: address },
+          setCookie: () => {},
+        }),
+      },
+      outgoing,
+    ).catch((error: unknown) => deps.log.error({ err: error }, 'event stream over SSE failed'));
+    return RESPONSE_ALREADY_SENT;
+  });
+
   app.use('*', securityHeaders({ https: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false }));
 
   app.get('/healthz', async (c) => {
@@ -46,8 +86,7 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
     }
   });
 
-  // Every API request (queries, mutations, SSE, uploads, images): ours only.
-  const sameOrigin = refuseCrossSite({ publicOrigin: config.PUBLIC_ORIGIN });
+  // Every API request (queries, mutations, uploads, images): ours only.
   app.use('/trpc/*', sameOrigin);
   app.use('/api/*', sameOrigin);
   // What the API answers is the signed-in user's: never stored by a cache

@@ -5,19 +5,24 @@ import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 export interface RequestMeta {
   ipAddress: string;
   userAgent: string;
-  /** `ws`: the context was built once, at the WebSocket upgrade, and lives as long as the socket. */
-  transport: 'http' | 'ws';
-  /** Over WebSocket: the socket the call came on; absent over HTTP. */
+  /**
+   * `ws`: the context was built once, at the WebSocket upgrade, and lives as
+   * long as the socket. `sse`: built for one event stream's request (sse.ts).
+   */
+  transport: 'http' | 'ws' | 'sse';
+  /** Over WebSocket: the socket the call came on; over SSE, the stream's response; absent over HTTP. */
   connection?: StreamConnection;
 }
 
 /** What a live stream may ask of its socket. */
 export interface StreamConnection {
+  /** How `send` frames an item: a tRPC WebSocket message (the default), or an SSE event. */
+  readonly framing?: 'ws' | 'sse';
   /** Bytes queued on the socket, not yet handed to the network. */
   bufferedBytes(): number;
   /** Past this, the client is not reading: the stream is cut and resumes later from its cursor. */
   readonly limitBytes: number;
-  /** Writes one text frame (a tRPC message, already encoded) to the socket. */
+  /** Writes one text frame (a tRPC message or an SSE event, already encoded) to the socket. */
   send(frame: string): void;
   /** Closes the socket at once, dropping what it holds (the client resumes from its cursor). */
   drop(): void;

@@ -25,6 +25,7 @@ export { DomainError } from './errors';
 export type { Logger } from './logger';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
+export { type SseRequest, serveEventStreamOverSse } from './sse';
 export { toTRPCError } from './trpc';
 export { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 export { encodeFrame, share, wireTransformer } from './wire';

@@ -27,6 +27,8 @@ interface Cached {
   envelopeMeta: string | null;
   /** False when superjson recorded a reference to the root: the envelope is then built the slow way. */
   envelopeSafe: boolean;
+  /** `result` as JSON text (an SSE event's data), made when first asked for. */
+  resultText?: string;
 }
 
 const cache = new WeakMap<object, Cached>();
@@ -194,4 +196,59 @@ export function encodeFrame(message: unknown): string {
     }
   }
   return JSON.stringify(message);
+}
+
+/** Control items whose SSE event binds an `SseChannel` (see `SseChannel.mark`). */
+const sseHandshakes = new WeakMap<object, SseChannel>();
+
+/**
+ * The SSE event tRPC's producer (`sseStreamProducer`) writes for an item
+ * yielded as `tracked(trackedId, item)`: the item's superjson as `data`, the
+ * tracked id as `id`, joined from cached text when the item is shared. The
+ * event that carries a marked item binds its channel.
+ */
+export function sseDataEvent(trackedId: string, item: unknown): string {
+  let text: string;
+  if (typeof item === 'object' && item !== null && shared.has(item)) {
+    const entry = cached(item);
+    entry.resultText ??= JSON.stringify(entry.result);
+    text = entry.resultText;
+    const channel = sseHandshakes.get(item);
+    if (channel) {
+      sseHandshakes.delete(item);
+      channel.bind();
+    }
+  } else text = JSON.stringify(superjson.serialize(item));
+  return `data: ${text}\nid: ${trackedId}\n\n\n`;
+}
+
+/**
+ * An SSE stream's own way out, past tRPC's per-item path and Web Streams, as
+ * `DirectChannel` is for WebSocket: once the stream's marked control item has
+ * been written (by the SSE route, `sse.ts`), the hub writes later items
+ * straight to the response, as the same events.
+ */
+export class SseChannel {
+  private isBound = false;
+
+  constructor(private readonly write: (event: string) => void) {}
+
+  /** `item` is written first by the route; its event binds the channel. It must not change afterwards. */
+  mark(item: object): void {
+    share(item);
+    sseHandshakes.set(item, this);
+  }
+
+  get bound(): boolean {
+    return this.isBound;
+  }
+
+  bind(): void {
+    this.isBound = true;
+  }
+
+  /** Writes `tracked(trackedId, item)` as tRPC's producer would. `item` must not change afterwards. */
+  send(trackedId: string, item: object): void {
+    this.write(sseDataEvent(trackedId, share(item)));
+  }
 }

@@ -1,6 +1,15 @@
+import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { DirectChannel, encodeFrame, SharedEnvelope, share, wireTransformer } from '../src/wire';
+import {
+  DirectChannel,
+  encodeFrame,
+  SharedEnvelope,
+  SseChannel,
+  share,
+  sseDataEvent,
+  wireTransformer,
+} from '../src/wire';
 
 /** What tRPC's WebSocket adapter hands its encoder for a tracked item, with a given transformer. */
 function frame(serialize: (v: unknown) => unknown, subscriptionId: number | string, trackedId: string, item: object) {
@@ -119,5 +128,44 @@ describe('a DirectChannel (live items past tRPC)', () => {
       expect(written.at(-1)).toBe(JSON.stringify(frame((v) => superjson.serialize(v), 'sub-7', String(42 + i), item)));
     });
     expect(written).toHaveLength(items.length);
+  });
+});
+
+/** Everything tRPC's own SSE producer writes for these tracked items, as text. */
+async function trpcSse(items: { id: string; item: object }[]): Promise<string> {
+  async function* data() {
+    for (const { id, item } of items) yield tracked(id, item);
+  }
+  const stream = sseStreamProducer({ data: data(), serialize: (v) => wireTransformer.serialize(v) });
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk);
+  return text;
+}
+
+describe('SSE events written past tRPC (sseDataEvent, SseChannel)', () => {
+  it("are byte for byte what tRPC's SSE producer writes, shared or not", async () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      id: String(1000 + i),
+      item: i % 2 === 0 ? share(randomValue(i)) : randomValue(i),
+    }));
+    const ours = `event: connected\ndata: {}\n\n\n${items.map(({ id, item }) => sseDataEvent(id, item)).join('')}event: return\ndata: \n\n\n`;
+    expect(ours).toBe(await trpcSse(items));
+  });
+
+  it('binds its channel when the marked item is written, then writes the same events', () => {
+    const written: string[] = [];
+    const channel = new SseChannel((event) => written.push(event));
+    const ready = { type: 'stream.ready' };
+    channel.mark(ready);
+    expect(channel.bound).toBe(false);
+    sseDataEvent('7', { type: 'stream.ready' }); // an equal object, not the marked one
+    expect(channel.bound).toBe(false);
+    const event = sseDataEvent('7', ready);
+    expect(channel.bound).toBe(true);
+    expect(event).toBe(`data: ${JSON.stringify(superjson.serialize(ready))}\nid: 7\n\n\n`);
+    const item = randomValue(3);
+    channel.send('8', item);
+    expect(written).toEqual([`data: ${JSON.stringify(superjson.serialize(item))}\nid: 8\n\n\n`]);
   });
 });

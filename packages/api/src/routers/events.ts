@@ -6,7 +6,7 @@ import { type DirectOutlet, pollEvents, streamEvents } from '../domain/events/st
 import type { StreamItem } from '../domain/events/types';
 import { DomainError } from '../errors';
 import { authedProcedure, router, streamProcedure, toTRPCError } from '../trpc';
-import { DirectChannel } from '../wire';
+import { DirectChannel, SseChannel } from '../wire';
 
 const POLL_LIMIT = 500;
 
@@ -59,8 +59,12 @@ export const eventsRouter = router({
     };
     const endsSession = (item: StreamItem) =>
       item.type === 'session.ended' && item.payload.sessionRef === actor.sessionRef;
-    // Over WebSocket, live items skip tRPC's per-item path (wire.ts, DirectChannel).
-    const channel = connection ? new DirectChannel((frame) => connection.send(frame)) : undefined;
+    // Over WebSocket and SSE, live items skip tRPC's per-item path (wire.ts, DirectChannel and SseChannel).
+    const channel = connection
+      ? connection.framing === 'sse'
+        ? new SseChannel((event) => connection.send(event))
+        : new DirectChannel((frame) => connection.send(frame))
+      : undefined;
     const outlet: DirectOutlet | undefined = channel && {
       mark: (item) => channel.mark(item),
       ready: () => channel.bound,
