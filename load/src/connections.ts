@@ -9,6 +9,7 @@ import { isMessageCreated, type StreamItem } from '../k6/lib/frames';
 import { decodeSentAt, now } from './body';
 import { createHttpFetch } from './http-fetch';
 import type { Ledger, LedgerReport } from './ledger';
+import { followRawSse } from './raw-sse';
 import { followRaw } from './raw-stream';
 import type { AgentShare, ShareUser, StartResult, StormResult } from './share';
 import { errorKind, type Follower, followEvents } from './stream';
@@ -166,10 +167,13 @@ export class Connections {
         this.ledger.recordError(kind, example);
       },
     };
+    const raw = this.share.reader === 'raw';
     conn.follower =
-      this.share.transport === 'ws' && this.share.reader === 'raw'
+      raw && this.share.transport === 'ws'
         ? followRaw(this.urlFor(conn.index), conn.client.cookie(), onItem, options)
-        : followEvents(conn.client, this.share.transport, onItem, options);
+        : raw && this.share.transport === 'sse'
+          ? followRawSse(this.urlFor(conn.index), conn.client.cookie(), onItem, options)
+          : followEvents(conn.client, this.share.transport, onItem, options);
   }
 
   private receive(conn: Connection, item: StreamItem): void {

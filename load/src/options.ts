@@ -36,7 +36,7 @@ const spec = {
   reader: {
     type: 'string',
     default: 'raw',
-    help: 'with --transport ws: read frames with one JSON.parse each (raw) or through the typed client (typed)',
+    help: 'with --transport ws or sse: read frames or events with one JSON.parse each (raw) or through the typed client (typed)',
   },
   'send-over': {
     type: 'string',

@@ -94,6 +94,12 @@ describe('load tool', () => {
     expectCleanRun(result, 12);
   });
 
+  it.each(['raw', 'typed'] as const)('follows SSE streams (%s reader), with the same books', async (reader) => {
+    const result = await runLoad(shortRun({ transport: 'sse', reader, users: 6 }), quiet);
+    expect(result.options).toMatchObject({ transport: 'sse', reader });
+    expectCleanRun(result, 12);
+  });
+
   it('sends as mutations on each sender’s own WebSocket, with the same books', async () => {
     const result = await runLoad(shortRun({ 'send-over': 'ws', users: 6 }), quiet);
     expect(result.options).toMatchObject({ 'send-over': 'ws', reader: 'raw' });
