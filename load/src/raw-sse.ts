@@ -14,10 +14,9 @@
 import { type ClientRequest, request } from 'node:http';
 import { request as requestTls } from 'node:https';
 import type { StreamItem } from '../k6/lib/frames';
+import { Resumer } from './resume';
 import type { Follower, FollowOptions } from './stream';
 
-const RETRY_FIRST_MS = 500;
-const RETRY_CAP_MS = 10_000;
 /** Silence past this means a dead connection: the server pings after 15 s of quiet (its clients give up at 40). */
 const IDLE_TIMEOUT_MS = 45_000;
 
@@ -34,10 +33,7 @@ export function followRawSse(
   options: Pick<FollowOptions, 'lastEventId' | 'onError'>,
 ): Follower {
   let lastEventId = options.lastEventId;
-  let stopped = false;
   let current: ClientRequest | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let failures = 0;
   const base = url.replace(/\/$/, '');
 
   const drop = () => {
@@ -46,23 +42,13 @@ export function followRawSse(
     current?.destroy();
     current = undefined;
   };
-
-  const again = (kind: string, example: string) => {
-    if (stopped || timer) return;
-    options.onError(kind, example);
-    drop();
-    const wait = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** failures) * (0.5 + Math.random() / 2);
-    failures += 1;
-    timer = setTimeout(() => {
-      timer = undefined;
-      connect();
-    }, wait);
-  };
+  const resumer = new Resumer(options.onError, drop, () => connect());
+  const again = (kind: string, example: string) => resumer.again(kind, example);
 
   const dispatch = (event: Event) => {
     if (event.data === undefined) return;
     if (event.name === undefined) {
-      failures = 0;
+      resumer.succeeded();
       if (event.id !== undefined) lastEventId = event.id;
       onItem((JSON.parse(event.data) as { json: StreamItem }).json);
     } else if (event.name === 'serialized-error') {
@@ -72,7 +58,7 @@ export function followRawSse(
   };
 
   const connect = () => {
-    if (stopped) return;
+    if (resumer.isStopped) return;
     const input = encodeURIComponent(JSON.stringify({ json: { lastEventId } }));
     const target = new URL(`${base}/trpc/events.stream?input=${input}`);
     const req = (target.protocol === 'https:' ? requestTls : request)(target, {
@@ -119,10 +105,6 @@ export function followRawSse(
     get lastEventId() {
       return lastEventId;
     },
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-      drop();
-    },
+    stop: () => resumer.stop(),
   };
 }

@@ -16,12 +16,10 @@
 import WebSocket from 'ws';
 import { parseMessage, type RawMessage, type StreamItem, subscribeFrame } from '../k6/lib/frames';
 import { Calls } from './calls';
+import { Resumer } from './resume';
 import type { Follower, FollowOptions } from './stream';
 
 const SUBSCRIPTION_ID = 1;
-/** First wait before coming back; doubled per failed attempt (with jitter), up to the cap, as tRPC's client does. */
-const RETRY_FIRST_MS = 500;
-const RETRY_CAP_MS = 10_000;
 /**
  * A connect that has not become a WebSocket by then is given up and tried
  * again. Without it, a SYN dropped by a full accept queue during a storm
@@ -36,10 +34,7 @@ export function followRaw(
   options: Pick<FollowOptions, 'lastEventId' | 'onError'>,
 ): Follower {
   let lastEventId = options.lastEventId;
-  let stopped = false;
   let socket: WebSocket | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let failures = 0;
   /** Mutations sent on this socket (`mutate`), after the subscription's id. */
   const calls = new Calls(SUBSCRIPTION_ID + 1);
   const wsUrl = `${url.replace(/\/$/, '').replace(/^http/, 'ws')}/trpc`;
@@ -53,20 +48,11 @@ export function followRaw(
     socket = undefined;
   };
 
-  const again = (kind: string, example: string) => {
-    if (stopped || timer) return;
-    options.onError(kind, example);
-    drop();
-    const wait = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** failures) * (0.5 + Math.random() / 2);
-    failures += 1;
-    timer = setTimeout(() => {
-      timer = undefined;
-      connect();
-    }, wait);
-  };
+  const resumer = new Resumer(options.onError, drop, () => connect());
+  const again = (kind: string, example: string) => resumer.again(kind, example);
 
   const connect = () => {
-    if (stopped) return;
+    if (resumer.isStopped) return;
     const ws = new WebSocket(wsUrl, {
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       ...(cookie ? { headers: { cookie } } : {}),
@@ -84,7 +70,7 @@ export function followRaw(
       if (calls.settle(message)) return;
       const frame = parseMessage(message);
       if (frame.kind === 'item') {
-        failures = 0;
+        resumer.succeeded();
         lastEventId = frame.eventId;
         onItem(frame.item);
       } else if (frame.kind === 'error') again('stream:error', frame.message);
@@ -98,11 +84,7 @@ export function followRaw(
     get lastEventId() {
       return lastEventId;
     },
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-      drop();
-    },
+    stop: () => resumer.stop(),
     mutate: (path, input, timeoutMs) => calls.mutate(socket, path, input, timeoutMs),
   };
 }
