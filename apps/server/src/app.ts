@@ -45,6 +45,15 @@ export function clientAddress(
 
 export function createApp({ deps, config, ping }: AppOptions): Hono {
   const app = new Hono();
+  /** The request's session, for a tRPC context: thrown from there, only a tRPC error keeps its code (a lost database: 503). */
+  const sessionOf = (c: HonoContext) =>
+    authenticate(deps, c.req.header('cookie')).catch((error: unknown) => {
+      throw error instanceof DomainError ? toTRPCError(error) : error;
+    });
+  const callerOf = (c: HonoContext) => ({
+    userAgent: c.req.header('user-agent') ?? '',
+    ipAddress: clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY),
+  });
   // The event stream over SSE: served by us straight to Node's response
   // (@chat/api's sse.ts says why), in tRPC's framing, through the same
   // procedure. Registered first: a middleware that touched the response
@@ -53,20 +62,15 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
   const sameOrigin = refuseCrossSite({ publicOrigin: config.PUBLIC_ORIGIN });
   app.get('/trpc/events.stream', sameOrigin, async (c) => {
     const { outgoing } = c.env as HttpBindings;
-    const url = new URL(c.req.url);
-    const address = clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY);
     void serveEventStreamOverSse(
       {
-        input: url.searchParams.get('input'),
-        lastEventId:
-          c.req.header('last-event-id') ?? url.searchParams.get('lastEventId') ?? url.searchParams.get('Last-Event-Id'),
+        searchParams: new URL(c.req.url).searchParams,
+        headers: c.req.raw.headers,
         limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
         createContext: async (connection): Promise<Context> => ({
           deps,
-          auth: await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => {
-            throw error instanceof DomainError ? toTRPCError(error) : error;
-          }),
-          meta: { transport: 'sse', connection, userAgent: c.req.header('user-agent') ?? '', ipAddress: address },
+          auth: await sessionOf(c),
+          meta: { transport: 'sse', connection, ...callerOf(c) },
           setCookie: () => {},
         }),
       },
@@ -110,26 +114,12 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
       endpoint: '/trpc',
       router: appRouter,
       maxBatchSize: TRPC_BATCH_MAX,
-      createContext: async (opts, c): Promise<Context> => {
-        // Thrown from here, only a tRPC error keeps its code (a lost database: 503).
-        const auth = await authenticate(deps, c.req.header('cookie')).catch((error: unknown) => {
-          throw error instanceof DomainError ? toTRPCError(error) : error;
-        });
-        return {
-          deps,
-          auth,
-          meta: {
-            transport: 'http',
-            userAgent: c.req.header('user-agent') ?? '',
-            ipAddress: clientAddress(
-              c.req.header('x-forwarded-for'),
-              getConnInfo(c).remote.address,
-              config.TRUST_PROXY,
-            ),
-          },
-          setCookie: (value) => opts.resHeaders.append('set-cookie', value),
-        };
-      },
+      createContext: async (opts, c): Promise<Context> => ({
+        deps,
+        auth: await sessionOf(c),
+        meta: { transport: 'http', ...callerOf(c) },
+        setCookie: (value) => opts.resHeaders.append('set-cookie', value),
+      }),
       // A refusal for too many requests says when to come back, as HTTP does.
       responseMeta: ({ errors }) => {
         const waits = errors.map((e) => (e.cause instanceof DomainError ? (e.cause.retryAfterSeconds ?? 0) : 0));

@@ -15,9 +15,16 @@
  * the hub to the response as text (`SseChannel`, wire.ts), as over WebSocket.
  */
 import type { ServerResponse } from 'node:http';
-import { getErrorShape, getTRPCErrorFromUnknown, isTrackedEnvelope, TRPCError } from '@trpc/server';
+import {
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  type inferRouterInputs,
+  isTrackedEnvelope,
+  TRPCError,
+} from '@trpc/server';
+import { getLastEventId } from '@trpc/server/unstable-core-do-not-import';
 import type { Context } from './context';
-import { appRouter } from './routers';
+import { type AppRouter, appRouter } from './routers';
 import { sseDataEvent, wireTransformer } from './wire';
 
 const config = appRouter._def._config;
@@ -35,31 +42,38 @@ const HEADERS = {
 const event = (name: string, data: string) => `event: ${name}\ndata: ${data}\n\n\n`;
 
 export interface SseRequest {
-  /** The `input` query parameter as sent (superjson as JSON text), if any. */
-  input: string | null;
-  /** `Last-Event-ID` (the header an EventSource sends on reconnect) or the `lastEventId` query parameter. */
-  lastEventId: string | null;
+  /** The request's query (`input`: superjson as JSON text; `lastEventId`) and headers (`Last-Event-ID`). */
+  searchParams: URLSearchParams;
+  headers: Headers;
   /** Builds the context (authenticates); may throw, as tRPC's createContext may. */
   createContext(connection: NonNullable<Context['meta']['connection']>): Promise<Context>;
   /** Past this many bytes unsent, the client is not reading: the stream is cut (it resumes from its cursor). */
   limitBytes: number;
 }
 
-/** The input as tRPC's HTTP adapter reads it: superjson in JSON text, with the resumed id merged in. */
-function readInput(request: SseRequest): unknown {
+type StreamInput = inferRouterInputs<AppRouter>['events']['stream'];
+
+/**
+ * The input as tRPC's HTTP adapter reads it: superjson in JSON text, with the
+ * id an EventSource resumes from merged in (tRPC's `getLastEventId`). The
+ * procedure's zod schema validates it.
+ */
+function readInput(request: SseRequest): StreamInput {
+  const text = request.searchParams.get('input');
   let input: unknown;
-  if (request.input !== null) {
+  if (text !== null) {
     try {
-      input = wireTransformer.deserialize(JSON.parse(request.input));
+      input = wireTransformer.deserialize(JSON.parse(text));
     } catch (cause) {
       throw new TRPCError({ code: 'PARSE_ERROR', message: 'The input could not be read.', cause });
     }
   }
-  if (request.lastEventId) {
-    if (typeof input === 'object' && input !== null) input = { ...input, lastEventId: request.lastEventId };
-    else input ??= { lastEventId: request.lastEventId };
+  const lastEventId = getLastEventId(request);
+  if (lastEventId) {
+    if (typeof input === 'object' && input !== null) input = { ...input, lastEventId };
+    else input ??= { lastEventId };
   }
-  return input;
+  return input as StreamInput;
 }
 
 /** Serves one `events.stream` request over SSE on `res`, until the stream or the client ends. */
@@ -81,7 +95,7 @@ export async function serveEventStreamOverSse(request: SseRequest, res: ServerRe
   ping.unref();
 
   let ctx: Context | undefined;
-  let input: unknown;
+  let input: StreamInput | undefined;
   try {
     ctx = await request.createContext({
       framing: 'sse',
@@ -93,13 +107,13 @@ export async function serveEventStreamOverSse(request: SseRequest, res: ServerRe
       end: () => {},
     });
     input = readInput(request);
-    const stream = await appRouter.createCaller(ctx, { signal: abort.signal }).events.stream(input as never);
+    const stream = await appRouter.createCaller(ctx, { signal: abort.signal }).events.stream(input);
     for await (const value of stream as AsyncIterable<unknown>) {
-      if (isTrackedEnvelope(value)) {
-        const [id, item] = value;
-        // Through the channel's framing, which binds it when the item is its marked one.
-        write(sseDataEvent(id, item));
-      } else write(`data: ${JSON.stringify(wireTransformer.serialize(value))}\n\n\n`);
+      // `events.stream` yields only tracked items; each goes through the
+      // channel's framing, which binds the channel when it is its marked one.
+      if (!isTrackedEnvelope(value)) throw new Error('events.stream yielded an untracked item');
+      const [id, item] = value;
+      write(sseDataEvent(id, item));
     }
     write(event('return', ''));
   } catch (cause) {

@@ -128,17 +128,7 @@ async function storeOne(deps: Deps, actorId: string, input: TextSendInput): Prom
     body: input.body,
   });
   if (!row) throw new Error('the send statement returned no row');
-  if (row.payload) {
-    const payload = superjson.deserialize<{ message: MessageView }>(jsonOf(row.payload) as SuperJSONResult);
-    const event = storedChatEvent(
-      Number(row.event_id),
-      row.event_at,
-      payload.message.chatId,
-      'message.created',
-      payload,
-    );
-    return { kind: 'created', view: payload.message, event };
-  }
+  if (row.payload) return { kind: 'created', ...createdEvent(row) };
   if (Number(row.points) > limit.limitPoints) return { kind: 'limited', expire: asDate(row.expire) };
   return { kind: 'refused', member: Number(row.member) > 0, mayWrite: Number(row.may_write) > 0 };
 }
@@ -280,8 +270,8 @@ class TextSendQueue {
   private readonly waiting: Pending[] = [];
   /** Ids of sends in flight: a repeat of one waits for it, then finds it stored. */
   private readonly flying = new Set<string>();
-  /** Chats with a send in flight: `flying` counts each chat's sends. */
-  private readonly flyingChats = new Map<string, number>();
+  /** Chats with sends in flight: in one statement only (`take`), so a chat is in one batch at a time. */
+  private readonly flyingChats = new Set<string>();
   private inFlight = 0;
   private scheduled = false;
 
@@ -307,15 +297,13 @@ class TextSendQueue {
       this.inFlight += 1;
       for (const p of batch) {
         this.flying.add(p.input.id);
-        this.flyingChats.set(p.input.chatId, (this.flyingChats.get(p.input.chatId) ?? 0) + 1);
+        this.flyingChats.add(p.input.chatId);
       }
       void this.run(batch).finally(() => {
         this.inFlight -= 1;
         for (const p of batch) {
           this.flying.delete(p.input.id);
-          const left = (this.flyingChats.get(p.input.chatId) ?? 1) - 1;
-          if (left > 0) this.flyingChats.set(p.input.chatId, left);
-          else this.flyingChats.delete(p.input.chatId);
+          this.flyingChats.delete(p.input.chatId);
         }
         this.pump();
       });
