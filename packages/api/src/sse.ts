@@ -80,6 +80,9 @@ function readInput(request: SseRequest): StreamInput {
 export async function serveEventStreamOverSse(request: SseRequest, res: ServerResponse): Promise<void> {
   const abort = new AbortController();
   res.on('close', () => abort.abort());
+  // A client that resets its connection ends the stream, as a close does; nothing else to tell.
+  res.on('error', () => abort.abort());
+  res.req.on('error', () => abort.abort());
   let lastWrite = Date.now();
   const write = (text: string) => {
     if (res.writableEnded || res.destroyed) return;
