@@ -67,10 +67,10 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
         searchParams: new URL(c.req.url).searchParams,
         headers: c.req.raw.headers,
         limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
-        createContext: async (connection): Promise<Context> => ({
+        createContext: async (): Promise<Context> => ({
           deps,
           auth: await sessionOf(c),
-          meta: { transport: 'sse', connection, ...callerOf(c) },
+          meta: { transport: 'sse', ...callerOf(c) },
           setCookie: () => {},
         }),
       },
@@ -135,7 +135,7 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
 
 const TRPC_BODY_MAX = 1024 * 1024;
 /** Calls in one HTTP batch; the clients send at most this many (maxItems). */
-const TRPC_BATCH_MAX = 50;
+export const TRPC_BATCH_MAX = 50;
 
 async function noStore(c: HonoContext, next: Next): Promise<void> {
   await next();

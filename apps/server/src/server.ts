@@ -37,6 +37,8 @@ export interface StartOptions {
   rateLimits?: RateLimitOverrides;
   /** The hub's fallback poll (ms); tests lengthen it. */
   safetyPollMs?: number;
+  /** WebSocket keep-alive (ms): a quiet socket is pinged after `pingMs`, closed `pongWaitMs` later; tests shorten it. */
+  keepAlive?: { pingMs: number; pongWaitMs: number };
 }
 
 export async function startServer(config: Config, log: AppLogger, options: StartOptions = {}): Promise<RunningServer> {
@@ -86,6 +88,12 @@ export async function startServer(config: Config, log: AppLogger, options: Start
 
   const app = createApp({ deps, config, ping: () => database.ping() });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Once stopping, every answer closes its connection: a client that keeps a
+  // connection busy would otherwise be served on it until the 2 s cut below.
+  let draining = false;
+  server.prependListener('request', (_req, res) => {
+    if (draining) res.shouldKeepAlive = false;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Node asks the kernel for a queue of 511 connections waiting to be accepted. A reconnect storm brings
@@ -95,7 +103,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
       resolve();
     });
   });
-  const ws = attachWebSocket(server, deps, config, log);
+  const ws = attachWebSocket(server, deps, config, log, options.keepAlive);
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   log.info({ port, origin: config.PUBLIC_ORIGIN ?? `http://localhost:${port}` }, 'listening');
@@ -107,6 +115,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     deps,
     close() {
       closing ??= (async () => {
+        draining = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await ws.close();
         server.closeIdleConnections();

@@ -1,57 +1,49 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type AppRouter, appRouter, authenticate, type Context, type Deps, encodeFrame } from '@chat/api/server';
-import { applyWSSHandler, jsonEncoder } from '@trpc/server/adapters/ws';
+import { authenticate, type Context, type Deps, TrpcWebSockets } from '@chat/api/server';
 import { WebSocketServer } from 'ws';
-import { clientAddress } from './app';
+import { clientAddress, TRPC_BATCH_MAX } from './app';
 import type { Config } from './config';
 import type { AppLogger } from './logger';
 import { isForeign } from './middleware/origin';
 
 type Validated = NonNullable<Context['auth']>;
+const noCookies = () => {};
 
 /**
  * tRPC over WebSocket on the same Node server, at /trpc. The upgrade is
  * refused outright for a foreign Origin or without a valid session, so a
- * signed-out cookie never gets a socket.
+ * signed-out cookie never gets a socket. The protocol is served by
+ * `TrpcWebSockets` (@chat/api's ws.ts says why it is not tRPC's adapter).
  */
 export function attachWebSocket(
   server: Server,
   deps: Deps,
   config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'STREAM_BUFFER_LIMIT_BYTES'>,
   log: AppLogger,
+  keepAlive = { pingMs: 25_000, pongWaitMs: 10_000 },
 ) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const sessions = new WeakMap<IncomingMessage, Validated>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, clientTracking: false });
+  const sockets = new TrpcWebSockets({
+    limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
+    ...keepAlive,
+    maxBatchSize: TRPC_BATCH_MAX,
+  });
 
-  const handler = applyWSSHandler<AppRouter>({
-    wss,
-    router: appRouter,
-    keepAlive: { enabled: true, pingMs: 25_000, pongWaitMs: 10_000 },
-    // An event sent to many sockets is serialised once; each frame joins its ids to that text.
-    experimental_encoder: { encode: encodeFrame, decode: jsonEncoder.decode },
-    createContext: ({ req, res }): Context => ({
-      deps,
-      auth: sessions.get(req) ?? null,
-      meta: {
-        transport: 'ws',
-        connection: {
-          bufferedBytes: () => res.bufferedAmount,
-          send: (frame) => res.send(frame),
-          limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
-          drop: () => res.terminate(),
-          // 4401: the session ended.
-          end: () => res.close(4401, 'session ended'),
-        },
-        userAgent: req.headers['user-agent'] ?? '',
-        ipAddress: clientAddress(
-          headerValue(req.headers['x-forwarded-for']),
-          req.socket.remoteAddress,
-          config.TRUST_PROXY,
-        ),
-      },
-      setCookie: () => {},
-    }),
+  /** The socket's context, built once: every call on it re-checks the session (`authedProcedure`). */
+  const contextOf = (req: IncomingMessage, auth: Validated): Context => ({
+    deps,
+    auth,
+    meta: {
+      transport: 'ws',
+      userAgent: req.headers['user-agent'] ?? '',
+      ipAddress: clientAddress(
+        headerValue(req.headers['x-forwarded-for']),
+        req.socket.remoteAddress,
+        config.TRUST_PROXY,
+      ),
+    },
+    setCookie: noCookies,
   });
 
   const refuse = (socket: Duplex, status: string) => {
@@ -73,8 +65,9 @@ export function attachWebSocket(
     authenticate(deps, req.headers.cookie).then(
       (auth) => {
         if (!auth) return refuse(socket, '401 Unauthorized');
-        sessions.set(req, auth);
-        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+        const ctx = contextOf(req, auth);
+        const expectParams = url.searchParams.get('connectionParams') === '1';
+        wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, ctx, expectParams));
       },
       (error: unknown) => {
         log.error({ err: error }, 'WebSocket authentication failed');
@@ -84,11 +77,11 @@ export function attachWebSocket(
   });
 
   return {
-    wss,
-    /** Tells every client to reconnect (elsewhere), then closes the sockets. */
+    /** Tells every client to reconnect (elsewhere), then closes the sockets (their handshakes are not waited for). */
     async close() {
-      handler.broadcastReconnectNotification();
-      for (const client of wss.clients) client.close(1012, 'server restarting');
+      sockets.broadcastReconnect();
+      sockets.stop();
+      for (const { socket } of sockets.connections) socket.close(1012, 'server restarting');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

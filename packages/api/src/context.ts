@@ -10,24 +10,6 @@ export interface RequestMeta {
    * long as the socket. `sse`: built for one event stream's request (sse.ts).
    */
   transport: 'http' | 'ws' | 'sse';
-  /** Over WebSocket: the socket the call came on; over SSE, the stream's response; absent over HTTP. */
-  connection?: StreamConnection;
-}
-
-/** What a live stream may ask of its socket. */
-export interface StreamConnection {
-  /** How `send` frames an item: a tRPC WebSocket message (the default), or an SSE event. */
-  readonly framing?: 'ws' | 'sse';
-  /** Bytes queued on the socket, not yet handed to the network. */
-  bufferedBytes(): number;
-  /** Past this, the client is not reading: the stream is cut and resumes later from its cursor. */
-  readonly limitBytes: number;
-  /** Writes one text frame (a tRPC message or an SSE event, already encoded) to the socket. */
-  send(frame: string): void;
-  /** Closes the socket at once, dropping what it holds (the client resumes from its cursor). */
-  drop(): void;
-  /** Closes the socket after what it holds is sent: its session ended, so the client must not retry with it. */
-  end(): void;
 }
 
 /**

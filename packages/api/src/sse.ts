@@ -11,19 +11,16 @@
  * writes (`connected`, items as `data` + `id`, `ping`, `serialized-error`,
  * `return`), so `httpSubscriptionLink` reads it unchanged. The procedure is
  * still called through tRPC (`createCaller`): its session check, input
- * validation and error mapping stay where they are. Live items then go from
- * the hub to the response as text (`SseChannel`, wire.ts), as over WebSocket.
+ * validation and error mapping stay where they are. Its stream is then
+ * attached to the response (`EventStream.attach`): items go from the hub to
+ * the socket as text, as over WebSocket (ws.ts).
  */
 import type { ServerResponse } from 'node:http';
-import {
-  getErrorShape,
-  getTRPCErrorFromUnknown,
-  type inferRouterInputs,
-  isTrackedEnvelope,
-  TRPCError,
-} from '@trpc/server';
+import { getErrorShape, type inferRouterInputs, TRPCError } from '@trpc/server';
 import { getLastEventId } from '@trpc/server/unstable-core-do-not-import';
 import type { Context } from './context';
+import type { LiveStream, StreamEnd } from './domain/events/stream';
+import { EventStream, toStreamError } from './event-stream';
 import { type AppRouter, appRouter } from './routers';
 import { sseDataEvent, wireTransformer } from './wire';
 
@@ -46,7 +43,7 @@ export interface SseRequest {
   searchParams: URLSearchParams;
   headers: Headers;
   /** Builds the context (authenticates); may throw, as tRPC's createContext may. */
-  createContext(connection: NonNullable<Context['meta']['connection']>): Promise<Context>;
+  createContext(): Promise<Context>;
   /** Past this many bytes unsent, the client is not reading: the stream is cut (it resumes from its cursor). */
   limitBytes: number;
 }
@@ -99,33 +96,43 @@ export async function serveEventStreamOverSse(request: SseRequest, res: ServerRe
 
   let ctx: Context | undefined;
   let input: StreamInput | undefined;
+  let live: LiveStream | undefined;
   try {
-    ctx = await request.createContext({
-      framing: 'sse',
-      bufferedBytes: () => res.writableLength,
-      limitBytes: request.limitBytes,
-      send: write,
-      drop: () => res.destroy(),
-      // The stream ends right after, with `return`: the client asks whether its session still holds.
-      end: () => {},
-    });
+    ctx = await request.createContext();
     input = readInput(request);
     const stream = await appRouter.createCaller(ctx, { signal: abort.signal }).events.stream(input);
-    for await (const value of stream as AsyncIterable<unknown>) {
-      // `events.stream` yields only tracked items; each goes through the
-      // channel's framing, which binds the channel when it is its marked one.
-      if (!isTrackedEnvelope(value)) throw new Error('events.stream yielded an untracked item');
-      const [id, item] = value;
-      write(sseDataEvent(id, item));
-    }
-    write(event('return', ''));
+    if (!(stream instanceof EventStream)) throw new Error('events.stream did not return an event stream');
+    const log = ctx.deps.log;
+    const userId = ctx.auth?.user.id;
+    // Items go from the hub straight to the response, framed as tRPC's producer would.
+    const end = await new Promise<StreamEnd | undefined>((resolve) => {
+      if (abort.signal.aborted) return resolve(undefined);
+      abort.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      live = stream.attach({
+        send(id, item) {
+          // A client that stopped reading is cut, and resumes from its cursor (nothing is lost).
+          if (res.writableLength > request.limitBytes) {
+            log.warn({ userId }, 'stream cut: the client stopped reading');
+            res.destroy();
+            return false;
+          }
+          write(sseDataEvent(id, item));
+          return true;
+        },
+        ended: resolve,
+      });
+    });
+    if (end?.error !== undefined) throw end.error;
+    // Ended with its session (the client then asks whether its session still holds), or by itself.
+    if (end) write(event('return', ''));
   } catch (cause) {
     if (!abort.signal.aborted) {
-      const error = getTRPCErrorFromUnknown(cause);
+      const error = toStreamError(cause);
       const shape = getErrorShape({ config, ctx, error, input, path: 'events.stream', type: 'subscription' });
       write(event('serialized-error', JSON.stringify(wireTransformer.serialize(shape))));
     }
   } finally {
+    live?.stop();
     clearInterval(ping);
     if (!res.writableEnded) res.end();
   }

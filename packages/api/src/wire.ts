@@ -128,45 +128,18 @@ function dataFrame(subscriptionId: unknown, jsonrpc: unknown, envelope: SharedEn
   return `{"id":${JSON.stringify(subscriptionId)},${rpc}"result":{"type":"data","data":${envelope.text()}${id}}}`;
 }
 
-/** Control items whose frame tells a `DirectChannel` its subscription's id (see `DirectChannel.mark`). */
-const handshakes = new WeakMap<object, DirectChannel>();
-
 /**
- * A WebSocket subscription's own way out, past tRPC's per-item machinery.
- *
- * tRPC's adapter sends each yielded item through a chain of promises (the
- * generator, `race` with the abort signal, the response object): at a
- * 300-member group that was most of the server's time per delivery
- * (load/REPORT.md, fourth session). Once the stream has yielded one item
- * through tRPC, which teaches the channel the subscription's id, the hub
- * writes later items straight to the socket, in the very frame tRPC would
- * have sent, synchronously as it routes them.
+ * The frame tRPC's WebSocket adapter sends for `tracked(trackedId, item)` on
+ * subscription `subscriptionId`, joined from the item's cached text. `item`
+ * is shared (see `share`): it must not change afterwards.
  */
-export class DirectChannel {
-  private target: { id: unknown; jsonrpc: unknown } | undefined;
-
-  constructor(private readonly write: (frame: string) => void) {}
-
-  /** `item` is yielded through tRPC once; its frame binds the channel. It must not change afterwards. */
-  mark(item: object): void {
-    share(item);
-    handshakes.set(item, this);
-  }
-
-  get bound(): boolean {
-    return this.target !== undefined;
-  }
-
-  bind(id: unknown, jsonrpc: unknown): void {
-    this.target ??= { id, jsonrpc };
-  }
-
-  /** Sends `tracked(trackedId, item)` as tRPC would. `item` must not change afterwards. */
-  send(trackedId: string, item: object): void {
-    if (!this.target) throw new Error('DirectChannel.send before the subscription was bound');
-    const envelope = new SharedEnvelope(trackedId, share(item));
-    this.write(dataFrame(this.target.id, this.target.jsonrpc, envelope, trackedId));
-  }
+export function trackedFrame(
+  subscriptionId: string | number,
+  jsonrpc: unknown,
+  trackedId: string,
+  item: object,
+): string {
+  return dataFrame(subscriptionId, jsonrpc, new SharedEnvelope(trackedId, share(item)), trackedId);
 }
 
 /**
@@ -186,26 +159,16 @@ export function encodeFrame(message: unknown): string {
       Object.keys(message).every((k) => k === 'id' || k === 'jsonrpc' || k === 'result') &&
       Object.keys(result).every((k) => k === 'type' || k === 'id' || k === 'data')
     ) {
-      const envelope = result.data;
-      const channel = handshakes.get(envelope.data);
-      if (channel) {
-        handshakes.delete(envelope.data);
-        channel.bind(frame.id, frame.jsonrpc);
-      }
-      return dataFrame(frame.id, frame.jsonrpc, envelope, result.id);
+      return dataFrame(frame.id, frame.jsonrpc, result.data, result.id);
     }
   }
   return JSON.stringify(message);
 }
 
-/** Control items whose SSE event binds an `SseChannel` (see `SseChannel.mark`). */
-const sseHandshakes = new WeakMap<object, SseChannel>();
-
 /**
  * The SSE event tRPC's producer (`sseStreamProducer`) writes for an item
  * yielded as `tracked(trackedId, item)`: the item's superjson as `data`, the
- * tracked id as `id`, joined from cached text when the item is shared. The
- * event that carries a marked item binds its channel.
+ * tracked id as `id`, joined from cached text when the item is shared.
  */
 export function sseDataEvent(trackedId: string, item: unknown): string {
   let text: string;
@@ -213,42 +176,6 @@ export function sseDataEvent(trackedId: string, item: unknown): string {
     const entry = cached(item);
     entry.resultText ??= JSON.stringify(entry.result);
     text = entry.resultText;
-    const channel = sseHandshakes.get(item);
-    if (channel) {
-      sseHandshakes.delete(item);
-      channel.bind();
-    }
   } else text = JSON.stringify(superjson.serialize(item));
   return `data: ${text}\nid: ${trackedId}\n\n\n`;
-}
-
-/**
- * An SSE stream's own way out, past tRPC's per-item path and Web Streams, as
- * `DirectChannel` is for WebSocket: once the stream's marked control item has
- * been written (by the SSE route, `sse.ts`), the hub writes later items
- * straight to the response, as the same events.
- */
-export class SseChannel {
-  private isBound = false;
-
-  constructor(private readonly write: (event: string) => void) {}
-
-  /** `item` is written first by the route; its event binds the channel. It must not change afterwards. */
-  mark(item: object): void {
-    share(item);
-    sseHandshakes.set(item, this);
-  }
-
-  get bound(): boolean {
-    return this.isBound;
-  }
-
-  bind(): void {
-    this.isBound = true;
-  }
-
-  /** Writes `tracked(trackedId, item)` as tRPC's producer would. `item` must not change afterwards. */
-  send(trackedId: string, item: object): void {
-    this.write(sseDataEvent(trackedId, share(item)));
-  }
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../src/deps';
-import { streamEvents } from '../src/domain/events/stream';
+import { LiveStream } from '../src/domain/events/stream';
 import type { StreamItem } from '../src/domain/events/types';
 
 export interface Recorder {
@@ -9,21 +9,33 @@ export interface Recorder {
   stop(): void;
 }
 
-/** Runs one user's live stream (as the subscription does) and records what it yields. */
+/** Runs one user's live stream (as the transports do) and records what it sends. */
 export async function recordStream(deps: Deps, userId: string): Promise<Recorder> {
-  const controller = new AbortController();
   const items: StreamItem[] = [];
   let failure: unknown;
-  const gen = streamEvents(deps, { userId, sessionRef: 'test' }, null, controller.signal);
-  const first = await gen.next(); // stream.ready: the stream is registered and caught up
-  if (first.done || first.value.item.type !== 'stream.ready') throw new Error('stream did not start');
-  void (async () => {
-    try {
-      for await (const { item } of gen) items.push(item);
-    } catch (error) {
-      failure = error;
-    }
-  })();
+  let ready: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const live = new LiveStream(
+    deps,
+    { userId, sessionRef: 'test' },
+    {
+      send(_id, item) {
+        // stream.ready: the stream is registered and caught up.
+        if (item.type === 'stream.ready') ready();
+        else items.push(item);
+        return true;
+      },
+      ended(end) {
+        if (end.error !== undefined) failure = end.error;
+        ready();
+      },
+    },
+  );
+  live.start(null);
+  await started;
+  if (failure) throw failure;
   const rec: Recorder = {
     items,
     types: () => items.map((i) => i.type),
@@ -35,7 +47,7 @@ export async function recordStream(deps: Deps, userId: string): Promise<Recorder
         await new Promise((r) => setTimeout(r, 10));
       }
     },
-    stop: () => controller.abort(),
+    stop: () => live.stop(),
   };
   return rec;
 }

@@ -1,15 +1,7 @@
 import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import {
-  DirectChannel,
-  encodeFrame,
-  SharedEnvelope,
-  SseChannel,
-  share,
-  sseDataEvent,
-  wireTransformer,
-} from '../src/wire';
+import { encodeFrame, SharedEnvelope, share, sseDataEvent, trackedFrame, wireTransformer } from '../src/wire';
 
 /** What tRPC's WebSocket adapter hands its encoder for a tracked item, with a given transformer. */
 function frame(serialize: (v: unknown) => unknown, subscriptionId: number | string, trackedId: string, item: object) {
@@ -102,21 +94,8 @@ describe('serialising an event once for every stream', () => {
   });
 });
 
-describe('a DirectChannel (live items past tRPC)', () => {
-  it('learns its subscription id from the marked item and then writes exactly the frames tRPC would', () => {
-    const written: string[] = [];
-    const channel = new DirectChannel((f) => written.push(f));
-    const ready = { type: 'stream.ready' };
-    channel.mark(ready);
-    expect(channel.bound).toBe(false);
-    expect(() => channel.send('1', { a: 1 })).toThrow(/before the subscription was bound/);
-    // Someone else's frame binds nothing.
-    encodeFrame(frame(wireTransformer.serialize, 8, '0', share({ type: 'stream.ready' })));
-    expect(channel.bound).toBe(false);
-    // tRPC sends the marked item through the encoder: that frame carries the subscription's id.
-    const readyFrame = encodeFrame(frame(wireTransformer.serialize, 'sub-7', '41', ready));
-    expect(readyFrame).toBe(JSON.stringify(frame((v) => superjson.serialize(v), 'sub-7', '41', ready)));
-    expect(channel.bound).toBe(true);
+describe('trackedFrame (live items written past tRPC)', () => {
+  it('writes exactly the frames tRPC would, for numeric and string subscription ids, with and without jsonrpc', () => {
     const items = [
       ...Array.from({ length: 200 }, (_, i) => randomValue(1000 + i)),
       { first: { a: 1 }, when: new Date(0) },
@@ -124,10 +103,15 @@ describe('a DirectChannel (live items past tRPC)', () => {
     const inner = { z: 1 };
     items.push({ twice: inner, again: inner }); // a reference superjson records: same bytes
     items.forEach((item, i) => {
-      channel.send(String(42 + i), item);
-      expect(written.at(-1)).toBe(JSON.stringify(frame((v) => superjson.serialize(v), 'sub-7', String(42 + i), item)));
+      const subscription = i % 2 === 0 ? i : `sub-${i}`;
+      const expected = JSON.stringify(frame((v) => superjson.serialize(v), subscription, String(42 + i), item));
+      expect(trackedFrame(subscription, undefined, String(42 + i), item)).toBe(expected);
+      // Once shared, the same bytes come from the cache.
+      expect(trackedFrame(subscription, undefined, String(42 + i), item)).toBe(expected);
+      const plain = frame((v) => superjson.serialize(v), subscription, String(i), item);
+      const withRpc = JSON.stringify({ id: plain.id, jsonrpc: '2.0', result: plain.result });
+      expect(trackedFrame(subscription, '2.0', String(i), item)).toBe(withRpc);
     });
-    expect(written).toHaveLength(items.length);
   });
 });
 
@@ -143,7 +127,7 @@ async function trpcSse(items: { id: string; item: object }[]): Promise<string> {
   return text;
 }
 
-describe('SSE events written past tRPC (sseDataEvent, SseChannel)', () => {
+describe('SSE events written past tRPC (sseDataEvent)', () => {
   it("are byte for byte what tRPC's SSE producer writes, shared or not", async () => {
     const items = Array.from({ length: 200 }, (_, i) => ({
       id: String(1000 + i),
@@ -151,21 +135,5 @@ describe('SSE events written past tRPC (sseDataEvent, SseChannel)', () => {
     }));
     const ours = `event: connected\ndata: {}\n\n\n${items.map(({ id, item }) => sseDataEvent(id, item)).join('')}event: return\ndata: \n\n\n`;
     expect(ours).toBe(await trpcSse(items));
-  });
-
-  it('binds its channel when the marked item is written, then writes the same events', () => {
-    const written: string[] = [];
-    const channel = new SseChannel((event) => written.push(event));
-    const ready = { type: 'stream.ready' };
-    channel.mark(ready);
-    expect(channel.bound).toBe(false);
-    sseDataEvent('7', { type: 'stream.ready' }); // an equal object, not the marked one
-    expect(channel.bound).toBe(false);
-    const event = sseDataEvent('7', ready);
-    expect(channel.bound).toBe(true);
-    expect(event).toBe(`data: ${JSON.stringify(superjson.serialize(ready))}\nid: 7\n\n\n`);
-    const item = randomValue(3);
-    channel.send('8', item);
-    expect(written).toEqual([`data: ${JSON.stringify(superjson.serialize(item))}\nid: 8\n\n\n`]);
   });
 });

@@ -130,18 +130,25 @@ export class EventHub implements EventPublisher {
 
   /** Registers a local subscriber. Call before reading its backlog, so nothing falls between. */
   subscribe(userId: string, sink: Sink): () => void {
+    this.add(userId, sink);
+    return () => this.remove(userId, sink);
+  }
+
+  /** `subscribe` without a closure to hold: the caller removes the sink with `remove`. */
+  add(userId: string, sink: Sink): void {
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
       this.byUser.set(userId, set);
     }
     set.add(sink);
-    return () => {
-      const s = this.byUser.get(userId);
-      if (!s) return;
-      s.delete(sink);
-      if (s.size === 0) this.byUser.delete(userId);
-    };
+  }
+
+  remove(userId: string, sink: Sink): void {
+    const s = this.byUser.get(userId);
+    if (!s) return;
+    s.delete(sink);
+    if (s.size === 0) this.byUser.delete(userId);
   }
 
   /** True when this process holds a stream of `userId`. */

@@ -3,9 +3,12 @@
  * the process's hub, each exactly once and in id order (cursor.ts).
  */
 import type { Database } from '@chat/db';
+import type { Clock } from '../../clock';
 import { DomainError, unauthorized } from '../../errors';
+import { SessionWatch } from '../auth/expiry';
+import type { SessionService } from '../auth/sessions';
 import type { PresenceService } from '../presence/service';
-import { comparePositions, decodePosition, type Position } from './cursor';
+import { comparePositions, decodePosition, encodePosition, type Position } from './cursor';
 import type { EventHub, Sink } from './hub';
 import { openLog, readUserAfter, type StoredEvent } from './store';
 import type { EphemeralItem, StreamItem } from './types';
@@ -27,8 +30,10 @@ export interface StreamActor {
 
 export interface StreamDeps {
   db: Database;
-  hub: EventHub;
-  presence: Pick<PresenceService, 'connect'>;
+  hub: Pick<EventHub, 'add' | 'remove'>;
+  presence: Pick<PresenceService, 'arrive' | 'leave'>;
+  sessions: Pick<SessionService, 'validate'>;
+  clock: Clock;
 }
 
 export interface Positioned {
@@ -38,91 +43,20 @@ export interface Positioned {
 
 type Entry = StoredEvent | { ephemeral: EphemeralItem };
 
-/**
- * A transport that can take live items from the hub directly, without the
- * generator (over WebSocket: `DirectChannel` in wire.ts, behind the router).
- */
-export interface DirectOutlet {
-  /** Called with the stream's control item (`stream.ready` or `stream.resync`) before it is yielded. */
-  mark(item: StreamItem): void;
-  /** True once the marked item has been sent: from then on `write` may be used. */
-  ready(): boolean;
-  /** Writes one item; false when the stream must end (the client stopped reading, or its session ended). */
-  write(position: Position, item: StreamItem): boolean;
+/** How a stream ended by itself (not stopped by its transport). */
+export interface StreamEnd {
+  /** It failed; the client is told why (a `DomainError` for what it can act on). */
+  error?: unknown;
+  /** Its own session ended (signed out, revoked, expired): the connection it came on must not carry more. */
+  sessionEnded: boolean;
 }
 
-class Inbox implements Sink {
-  private items: Entry[] = [];
-  private wakeUp: (() => void) | undefined;
-  /** Set when the stream writes straight to its transport: entries go there as the hub hands them over. */
-  private direct: ((entries: Entry[]) => void) | undefined;
-  overflowed = false;
-
-  events(batch: StoredEvent[]): void {
-    if (this.direct) {
-      this.direct(batch);
-      return;
-    }
-    if (this.items.length + batch.length > INBOX_LIMIT) this.overflowed = true;
-    else this.items.push(...batch);
-    this.wakeUp?.();
-  }
-
-  ephemeral(item: EphemeralItem): void {
-    if (this.direct) {
-      this.direct([{ ephemeral: item }]);
-      return;
-    }
-    // Presence and typing are worth little late: dropped, never a reason to disconnect.
-    if (this.items.length >= INBOX_LIMIT) return;
-    this.items.push({ ephemeral: item });
-    this.wakeUp?.();
-  }
-
-  /** What is queued, now (never waits). */
-  drain(): Entry[] {
-    const out = this.items;
-    this.items = [];
-    return out;
-  }
-
-  /**
-   * From now on every entry goes to `deliver` as it arrives (the queue must be
-   * empty). Resolves when `deliver` says the stream is over, or on abort.
-   */
-  goDirect(deliver: (entries: Entry[]) => boolean, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        signal?.removeEventListener('abort', done);
-        this.direct = () => {};
-        resolve();
-      };
-      this.direct = (entries) => {
-        if (!deliver(entries)) done();
-      };
-      if (signal?.aborted) done();
-      else signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  async take(signal: AbortSignal | undefined): Promise<Entry[]> {
-    while (this.items.length === 0 && !this.overflowed && !signal?.aborted) {
-      // One abort listener per wait, removed when the wait ends: a long-lived
-      // stream must not collect a listener per batch.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        this.wakeUp = done;
-        signal?.addEventListener('abort', done, { once: true });
-      });
-      this.wakeUp = undefined;
-    }
-    const out = this.items;
-    this.items = [];
-    return out;
-  }
+/** Where a stream's items go: a transport's framing of `tracked(id, item)`. */
+export interface StreamOutlet {
+  /** Sends one item; false when the transport takes no more (its client stopped reading and was cut): the stream ends. */
+  send(id: string, item: StreamItem): boolean;
+  /** Called once, when the stream ended by itself; never after the transport's own `stop()`. */
+  ended(end: StreamEnd): void;
 }
 
 export interface Start {
@@ -145,86 +79,130 @@ async function open(
   return { start: { cursor: opened.from, control }, page: opened.page };
 }
 
-export async function* streamEvents(
-  deps: StreamDeps,
-  actor: StreamActor,
-  lastEventId: string | null | undefined,
-  signal: AbortSignal | undefined,
-  /** Given, live items bypass the generator once the transport is ready (see `DirectOutlet`). */
-  outlet?: DirectOutlet,
-): AsyncGenerator<Positioned, void, unknown> {
-  const inbox = new Inbox();
-  // Registered before the backlog is read: an event committed meanwhile lands
-  // in the inbox and is dropped below if the backlog already had it.
-  const unsubscribe = deps.hub.subscribe(actor.userId, inbox);
-  const offline = deps.presence.connect(actor.userId);
-  try {
-    const { start, page: first } = await open(deps.db, actor, lastEventId, BACKLOG_PAGE);
-    let cursor = start.cursor;
-    const control = (type: 'stream.ready' | 'stream.resync'): StreamItem => {
-      const item: StreamItem = { type };
-      outlet?.mark(item);
-      return item;
-    };
-    if (start.control) yield { position: cursor, item: control(start.control) };
+/**
+ * One open stream: registered with the hub, it sends the backlog after its
+ * cursor, then `stream.ready`, then every event the hub hands it, straight
+ * to its outlet as the hub routes them, each once and in id order.
+ *
+ * An idle stream is this object and its place in the hub: no generator, no
+ * promise and no closure waits for the next event (an idle stream's memory
+ * is what a server holding 20,000 of them is measured by, load/REPORT.md).
+ */
+export class LiveStream implements Sink {
+  /** What the hub handed over while the backlog was read; undefined once live. */
+  private queue: Entry[] | undefined = [];
+  private overflowed = false;
+  /** The last stored event sent (or the start); ephemeral items carry it too. */
+  private cursor: Position | undefined;
+  private done = false;
+  private expiry: SessionWatch | undefined;
 
-    /** What a row becomes in this stream, advancing the cursor; undefined when it was sent already. */
-    const next = (row: Entry): Positioned | undefined => {
-      if ('ephemeral' in row) return { position: cursor, item: row.ephemeral };
-      if (comparePositions(row.position, cursor) <= 0) return undefined;
-      cursor = row.position;
-      return { position: row.position, item: row.event };
-    };
-    /** The stream ends after telling its own session that it ended. */
-    const ends = ({ item }: Positioned) =>
-      item.type === 'session.ended' && item.payload.sessionRef === actor.sessionRef;
-    const deliver = function* (rows: Entry[]): Generator<Positioned, boolean> {
-      for (const row of rows) {
-        const out = next(row);
-        if (!out) continue;
-        yield out;
-        if (ends(out)) return true;
-      }
-      return false;
-    };
+  constructor(
+    private readonly deps: StreamDeps,
+    private readonly actor: StreamActor,
+    private readonly outlet: StreamOutlet,
+  ) {}
 
-    for (let page = first; ; page = await readUserAfter(deps.db, actor.userId, cursor, BACKLOG_PAGE)) {
-      if (yield* deliver(page)) return;
-      if (page.length < BACKLOG_PAGE) break;
-    }
-    if (!start.control) yield { position: cursor, item: control('stream.ready') };
+  /**
+   * Starts the stream after `lastEventId` (or at the head). With `session`,
+   * the stream ends, as if its session had been ended, once the session has
+   * expired (watched by one timer, `SessionWatch`).
+   */
+  start(lastEventId: string | null | undefined, session?: { id: string; expiresAt: Date }): void {
+    // Registered before the backlog is read: an event committed meanwhile is
+    // queued, and dropped below if the backlog already had it.
+    this.deps.hub.add(this.actor.userId, this);
+    this.deps.presence.arrive(this.actor.userId);
+    if (session) this.expiry = new SessionWatch(this.deps, session.id, session.expiresAt, this);
+    this.open(lastEventId).catch((error: unknown) => this.finish({ error, sessionEnded: false }));
+  }
 
-    if (outlet?.ready()) {
-      // What arrived while the last items were sent goes the usual way, then
-      // the rest straight to the transport: nothing is between the two steps.
-      for (let queued = inbox.drain(); queued.length > 0; queued = inbox.drain()) {
-        if (yield* deliver(queued)) return;
-      }
-      if (inbox.overflowed) {
-        throw new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
-      }
-      const write = (rows: Entry[]): boolean => {
-        for (const row of rows) {
-          const out = next(row);
-          if (!out) continue;
-          if (!outlet.write(out.position, out.item) || ends(out)) return false;
-        }
-        return true;
-      };
-      await inbox.goDirect(write, signal);
+  /** Ends the stream without a word to its outlet (the transport stopped it, or its connection closed). */
+  stop(): void {
+    this.finish(undefined);
+  }
+
+  /** @internal `SessionWatch`'s report. */
+  sessionExpired(): void {
+    this.finish({ sessionEnded: true });
+  }
+
+  events(batch: StoredEvent[]): void {
+    if (this.done) return;
+    if (this.queue) {
+      if (this.queue.length + batch.length > INBOX_LIMIT) this.overflowed = true;
+      else this.queue.push(...batch);
       return;
     }
+    this.deliver(batch);
+  }
 
-    while (!signal?.aborted) {
-      const batch = await inbox.take(signal);
-      if (inbox.overflowed) {
-        throw new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
-      }
-      if (yield* deliver(batch)) return;
+  ephemeral(item: EphemeralItem): void {
+    if (this.done) return;
+    if (this.queue) {
+      // Presence and typing are worth little late: dropped, never a reason to disconnect.
+      if (this.queue.length < INBOX_LIMIT) this.queue.push({ ephemeral: item });
+      return;
     }
-  } finally {
-    unsubscribe();
-    offline();
+    if (this.cursor) this.send(this.cursor, item);
+  }
+
+  private async open(lastEventId: string | null | undefined): Promise<void> {
+    const { db } = this.deps;
+    const { start, page: first } = await open(db, this.actor, lastEventId, BACKLOG_PAGE);
+    if (this.done) return;
+    this.cursor = start.cursor;
+    if (start.control && !this.send(start.cursor, { type: start.control })) return;
+    for (let page = first; ; page = await readUserAfter(db, this.actor.userId, this.cursor, BACKLOG_PAGE)) {
+      if (this.done || !this.deliver(page)) return;
+      if (page.length < BACKLOG_PAGE) break;
+    }
+    if (!start.control && !this.send(this.cursor, { type: 'stream.ready' })) return;
+    // Live from here: what arrived while the backlog was sent, then each
+    // batch as the hub hands it over (nothing runs between the two steps).
+    const queued = this.queue ?? [];
+    this.queue = undefined;
+    if (this.overflowed) {
+      throw new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
+    }
+    this.deliver(queued);
+  }
+
+  /** Sends rows in order, skipping stored events already sent; false once the stream has ended. */
+  private deliver(rows: readonly Entry[]): boolean {
+    for (const row of rows) {
+      if (this.done || !this.cursor) return false;
+      if ('ephemeral' in row) {
+        if (!this.send(this.cursor, row.ephemeral)) return false;
+        continue;
+      }
+      if (comparePositions(row.position, this.cursor) <= 0) continue;
+      this.cursor = row.position;
+      if (!this.send(row.position, row.event)) return false;
+      // The stream ends after telling its own session that it ended.
+      const event = row.event;
+      if (event.type === 'session.ended' && event.payload.sessionRef === this.actor.sessionRef) {
+        this.finish({ sessionEnded: true });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private send(position: Position, item: StreamItem): boolean {
+    if (this.outlet.send(encodePosition(position), item)) return true;
+    this.finish({ sessionEnded: false });
+    return false;
+  }
+
+  private finish(end: StreamEnd | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    this.queue = undefined;
+    this.deps.hub.remove(this.actor.userId, this);
+    this.deps.presence.leave(this.actor.userId);
+    this.expiry?.stop();
+    if (end) this.outlet.ended(end);
   }
 }
 

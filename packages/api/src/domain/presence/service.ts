@@ -136,30 +136,39 @@ export class PresenceService {
 
   /** A stream of `userId` opened here; call the returned function when it closes. */
   connect(userId: string): () => void {
-    const count = (this.local.get(userId) ?? 0) + 1;
-    this.local.set(userId, count);
-    // Back within the grace: their presence row was never deleted, and nobody was told they left.
-    if (count === 1 && !this.leaving.delete(userId)) this.writes.add([userId]);
+    this.arrive(userId);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (this.local.get(userId) ?? 1) - 1;
-      if (left > 0) {
-        this.local.set(userId, left);
-        return;
-      }
-      this.local.delete(userId);
-      if (this.stopped) return;
-      if (this.options.offlineGraceMs === 0) this.writes.add([userId]);
-      else {
-        this.leaving.set(userId, Date.now() + this.options.offlineGraceMs);
-        if (!this.leavingTimer) {
-          this.leavingTimer = setTimeout(() => this.sweepLeaving(), this.options.offlineGraceMs);
-          this.leavingTimer.unref();
-        }
-      }
+      this.leave(userId);
     };
+  }
+
+  /** `connect` without a closure to hold: the caller calls `leave` once, when its stream ends. */
+  arrive(userId: string): void {
+    const count = (this.local.get(userId) ?? 0) + 1;
+    this.local.set(userId, count);
+    // Back within the grace: their presence row was never deleted, and nobody was told they left.
+    if (count === 1 && !this.leaving.delete(userId)) this.writes.add([userId]);
+  }
+
+  leave(userId: string): void {
+    const left = (this.local.get(userId) ?? 1) - 1;
+    if (left > 0) {
+      this.local.set(userId, left);
+      return;
+    }
+    this.local.delete(userId);
+    if (this.stopped) return;
+    if (this.options.offlineGraceMs === 0) this.writes.add([userId]);
+    else {
+      this.leaving.set(userId, Date.now() + this.options.offlineGraceMs);
+      if (!this.leavingTimer) {
+        this.leavingTimer = setTimeout(() => this.sweepLeaving(), this.options.offlineGraceMs);
+        this.leavingTimer.unref();
+      }
+    }
   }
 
   /** Users whose grace has passed go offline (in the next write round); one timer for all who are leaving. */

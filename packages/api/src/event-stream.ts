@@ -1,0 +1,106 @@
+/**
+ * What `events.stream` returns: one user's stream, ready to start.
+ *
+ * The server's transports (WebSocket, ws.ts; SSE, sse.ts) `attach` it to
+ * their own outlet, which frames each item as tRPC would and writes it to
+ * the socket as the hub routes it: nothing waits for the next event while
+ * the stream is idle (`LiveStream`). Anything else, tRPC's own adapters or a
+ * server-side caller, iterates it as the async iterable of `tracked(id,
+ * item)` the procedure's type promises.
+ */
+import { getTRPCErrorFromUnknown, type TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';
+import {
+  LiveStream,
+  type StreamActor,
+  type StreamDeps,
+  type StreamEnd,
+  type StreamOutlet,
+} from './domain/events/stream';
+import type { StreamItem } from './domain/events/types';
+import { DomainError } from './errors';
+import { toTRPCError } from './trpc';
+import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
+
+/** Items an iterating reader may leave unread; past this the stream ends with `unavailable` (it resumes later). */
+const ITERATOR_LIMIT = 10_000;
+
+const behind = () => new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
+
+/** A stream's failure as the client is told it: a domain error keeps its kind, a lost database is retryable. */
+export function toStreamError(error: unknown): TRPCError {
+  if (error instanceof DomainError) return toTRPCError(error);
+  if (isDatabaseUnavailable(error)) return toTRPCError(databaseUnavailable());
+  return getTRPCErrorFromUnknown(error);
+}
+
+export class EventStream implements AsyncIterable<TrackedEnvelope<StreamItem>, void> {
+  constructor(
+    private readonly deps: StreamDeps,
+    private readonly actor: StreamActor,
+    private readonly lastEventId: string | null | undefined,
+    /** Watched: the stream ends with its session's expiry. */
+    private readonly session: { id: string; expiresAt: Date },
+    /** For an iterating reader: aborting it stops the stream. */
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Starts the stream into `outlet`; the returned stream is stopped with `stop()`. */
+  attach(outlet: StreamOutlet): LiveStream {
+    const live = new LiveStream(this.deps, this.actor, outlet);
+    live.start(this.lastEventId, this.session);
+    return live;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TrackedEnvelope<StreamItem>, void> {
+    const queue: TrackedEnvelope<StreamItem>[] = [];
+    let end: StreamEnd | undefined;
+    let stopped = false;
+    let fellBehind = false;
+    let wake: (() => void) | undefined;
+    const live = this.attach({
+      send(id, item) {
+        if (queue.length >= ITERATOR_LIMIT) {
+          fellBehind = true;
+          return false;
+        }
+        queue.push(tracked(id, item));
+        wake?.();
+        return true;
+      },
+      ended(e) {
+        end = e;
+        wake?.();
+      },
+    });
+    const stop = () => {
+      stopped = true;
+      live.stop();
+      wake?.();
+    };
+    this.signal?.addEventListener('abort', stop, { once: true });
+    if (this.signal?.aborted) stop();
+    const signal = this.signal;
+    const finished = () => signal?.removeEventListener('abort', stop);
+    return {
+      async next() {
+        while (queue.length === 0 && end === undefined && !stopped) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+        }
+        const value = queue.shift();
+        if (value) return { value, done: false };
+        finished();
+        if (fellBehind) throw toStreamError(behind());
+        if (end?.error !== undefined) throw toStreamError(end.error);
+        return { value: undefined, done: true };
+      },
+      async return() {
+        stop();
+        finished();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+}

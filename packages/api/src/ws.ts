@@ -1,0 +1,389 @@
+/**
+ * tRPC's WebSocket protocol, served by us on `ws` sockets.
+ *
+ * tRPC's adapter (`applyWSSHandler`) keeps, for every connection, about
+ * twenty closures, the upgrade request, two timers and, for a subscription,
+ * the procedure's call chain, an abort controller and a promise race that
+ * waits for the next item; our stream's generators came on top. An idle
+ * stream cost 29 KiB of heap (load/REPORT.md, ninth session). Here a
+ * connection is one object with no closure of its own, keep-alive is one
+ * sweep for all sockets, and `events.stream` is attached to the socket
+ * (`EventStream.attach`): the hub writes its items as frames, and nothing
+ * waits while it is idle.
+ *
+ * The protocol is tRPC's, byte for byte where it matters (`wsLink` reads it
+ * unchanged): calls `{ id, method: query|mutation|subscription, params:
+ * { path, input, lastEventId } }`, single or batched, and
+ * `subscription.stop`; answers `result: data` (superjson through the
+ * router's transformer), `started`, `stopped`, `error` (the router's error
+ * shape); `PING`/`PONG` as text; `{ id: null, method: 'reconnect' }`. Every
+ * call goes through the procedure itself (`callTRPCProcedure`): its
+ * middleware (session checks), its input validation and its errors stay
+ * where they are.
+ */
+import {
+  callTRPCProcedure,
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  type ProcedureType,
+  TRPCError,
+  transformTRPCResponse,
+} from '@trpc/server';
+import { parseTRPCMessage, type TRPCClientOutgoingMessage, type TRPCResponseMessage } from '@trpc/server/rpc';
+import type { RawData, WebSocket } from 'ws';
+import type { Context } from './context';
+import type { LiveStream, StreamEnd, StreamOutlet } from './domain/events/stream';
+import type { StreamItem } from './domain/events/types';
+import { EventStream, toStreamError } from './event-stream';
+import { appRouter } from './routers';
+import { encodeFrame, trackedFrame } from './wire';
+
+const OPEN = 1;
+const config = appRouter._def._config;
+type RequestId = string | number;
+
+export interface WebSocketOptions {
+  /** Past this many bytes unsent on a socket, its client is not reading: the socket is cut (its streams resume). */
+  limitBytes: number;
+  /** A socket quiet this long gets a `PING`; one that then says nothing for `pongWaitMs` is closed. */
+  pingMs: number;
+  pongWaitMs: number;
+  /** Calls in one batched message, at most (as over HTTP). */
+  maxBatchSize: number;
+}
+
+/** The sockets this server speaks tRPC on, and their keep-alive. */
+export class TrpcWebSockets {
+  readonly connections = new Set<Connection>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(readonly options: WebSocketOptions) {
+    // One timer for every socket, instead of two per socket.
+    this.sweeper = setInterval(sweep, Math.min(options.pingMs, options.pongWaitMs) / 2, this);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Serves `socket`, whose upgrade was authenticated; `ctx` is its context
+   * for every call it makes. `expectParams`: the client sends its connection
+   * params first (`?connectionParams=1`); they are read and not used.
+   */
+  accept(socket: WebSocket, ctx: Context, expectParams = false): void {
+    const connection = new Connection(this, socket, ctx, expectParams);
+    this.connections.add(connection);
+    (socket as Tagged)[CONNECTION] = connection;
+    socket.on('message', onMessage);
+    socket.on('close', onClose);
+    // A malformed frame: `close` follows, which ends everything.
+    socket.on('error', ignore);
+  }
+
+  /** Tells every client to reconnect (elsewhere): before a restart. */
+  broadcastReconnect(): void {
+    const frame = JSON.stringify({ id: null, method: 'reconnect' });
+    for (const c of this.connections) if (c.socket.readyState === OPEN) c.socket.send(frame);
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** @internal the keep-alive sweep */
+  sweep(now: number): void {
+    const { pingMs, pongWaitMs } = this.options;
+    for (const c of this.connections) {
+      if (c.pingedAt > 0) {
+        if (now - c.pingedAt >= pongWaitMs) c.socket.terminate();
+      } else if (now - c.heardAt >= pingMs && c.socket.readyState === OPEN) {
+        c.socket.send('PING');
+        c.pingedAt = now;
+      }
+    }
+  }
+}
+
+const CONNECTION = Symbol('connection');
+type Tagged = WebSocket & { [CONNECTION]?: Connection };
+
+function sweep(sockets: TrpcWebSockets): void {
+  sockets.sweep(Date.now());
+}
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as Tagged)[CONNECTION]?.message(data, isBinary);
+}
+function onClose(this: WebSocket): void {
+  (this as Tagged)[CONNECTION]?.closed();
+}
+function ignore(): void {}
+function closeEnded(socket: WebSocket): void {
+  socket.close(4401, 'session ended');
+}
+
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+class Connection {
+  /** When the client last sent anything, and when it was pinged since (0: not pinged). */
+  heardAt = Date.now();
+  pingedAt = 0;
+  private subscriptions: Map<RequestId, Subscription> | undefined;
+  /** Aborted when the socket closes: the signal of the queries and mutations it sent. */
+  private calls: AbortController | undefined;
+
+  constructor(
+    readonly sockets: TrpcWebSockets,
+    readonly socket: WebSocket,
+    readonly ctx: Context,
+    private expectParams: boolean,
+  ) {}
+
+  message(data: RawData, isBinary: boolean): void {
+    this.heardAt = Date.now();
+    this.pingedAt = 0;
+    const text = textOf(data);
+    if (!isBinary) {
+      if (text === 'PONG') return;
+      if (text === 'PING') {
+        this.socket.send('PONG');
+        return;
+      }
+    }
+    if (this.expectParams) {
+      // The context was built at the upgrade; connection params carry nothing we use.
+      this.expectParams = false;
+      return;
+    }
+    let messages: TRPCClientOutgoingMessage[];
+    try {
+      const json: unknown = JSON.parse(text);
+      const list = Array.isArray(json) ? json : [json];
+      if (list.length > this.sockets.options.maxBatchSize) {
+        this.refuseBatch(list);
+        return;
+      }
+      messages = list.map((raw) => parseTRPCMessage(raw, config.transformer));
+    } catch (cause) {
+      this.respondError(
+        null,
+        undefined,
+        new TRPCError({ code: 'PARSE_ERROR', cause }),
+        'unknown',
+        undefined,
+        undefined,
+      );
+      return;
+    }
+    messages.forEach((msg, index) => {
+      this.handle(msg, index).catch((cause: unknown) => {
+        this.ctx.deps.log.error({ err: cause }, 'WebSocket call failed');
+      });
+    });
+  }
+
+  closed(): void {
+    this.sockets.connections.delete(this);
+    const subscriptions = this.subscriptions;
+    this.subscriptions = undefined;
+    if (subscriptions) for (const s of subscriptions.values()) s.stop();
+    this.calls?.abort();
+  }
+
+  /** Sends a message (if the socket is still open), transformed by the router's transformer. */
+  respond(message: TRPCResponseMessage): void {
+    if (this.socket.readyState !== OPEN) return;
+    this.socket.send(encodeFrame(transformTRPCResponse(config, message)));
+  }
+
+  respondError(
+    id: RequestId | null,
+    jsonrpc: '2.0' | undefined,
+    cause: unknown,
+    type: ProcedureType | 'unknown',
+    path: string | undefined,
+    input: unknown,
+  ): void {
+    const error = getTRPCErrorFromUnknown(cause);
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      this.ctx.deps.log.error({ err: error.cause ?? error, path }, 'WebSocket call failed');
+    }
+    let shape: ReturnType<typeof getErrorShape>;
+    try {
+      shape = getErrorShape({ config, ctx: this.ctx, error, type, path, input });
+    } catch (formatError) {
+      this.ctx.deps.log.error({ err: formatError }, 'could not shape an error');
+      shape = {
+        code: -32603,
+        message: 'Something went wrong on the server.',
+        data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 },
+      };
+    }
+    this.respond({ id, jsonrpc, error: shape });
+  }
+
+  /** The stream of subscription `id` ended by itself; it is no longer this socket's. */
+  forget(id: RequestId, subscription: Subscription): void {
+    if (this.subscriptions?.get(id) === subscription) this.subscriptions.delete(id);
+  }
+
+  private refuseBatch(list: unknown[]): void {
+    const error = new TRPCError({ code: 'BAD_REQUEST', message: 'Batch call exceeds maximum size' });
+    let answered = false;
+    for (const raw of list) {
+      const r = raw as { id?: unknown; jsonrpc?: unknown; method?: unknown } | null;
+      if (r && r.method !== 'subscription.stop' && (typeof r.id === 'number' || typeof r.id === 'string')) {
+        this.respondError(r.id, r.jsonrpc === '2.0' ? '2.0' : undefined, error, 'unknown', undefined, undefined);
+        answered = true;
+      }
+    }
+    if (!answered) this.respondError(null, undefined, error, 'unknown', undefined, undefined);
+  }
+
+  private async handle(msg: TRPCClientOutgoingMessage, batchIndex: number): Promise<void> {
+    const { id, jsonrpc } = msg;
+    if (id === null) {
+      const error = new TRPCError({ code: 'PARSE_ERROR', message: '`id` is required' });
+      this.respondError(id, jsonrpc, error, 'unknown', undefined, undefined);
+      return;
+    }
+    if (msg.method === 'subscription.stop') {
+      const subscription = this.subscriptions?.get(id);
+      if (subscription) {
+        this.subscriptions?.delete(id);
+        subscription.stop();
+        this.respond({ id, jsonrpc, result: { type: 'stopped' } });
+      }
+      return;
+    }
+    const { path, lastEventId } = msg.params;
+    let { input } = msg.params;
+    // As tRPC's adapter: the id the client resumes from joins the input.
+    if (lastEventId !== undefined) {
+      if (typeof input === 'object' && input !== null && !Array.isArray(input)) input = { ...input, lastEventId };
+      else input ??= { lastEventId };
+    }
+    const type = msg.method;
+    if (type === 'subscription') return this.subscribe(id, jsonrpc, path, input, batchIndex);
+
+    let data: unknown;
+    try {
+      this.calls ??= new AbortController();
+      data = await callTRPCProcedure({
+        router: appRouter,
+        path,
+        getRawInput: async () => input,
+        ctx: this.ctx,
+        type,
+        signal: this.calls.signal,
+        batchIndex,
+      });
+    } catch (cause) {
+      this.respondError(id, jsonrpc, cause, type, path, input);
+      return;
+    }
+    this.respond({ id, jsonrpc, result: { type: 'data', data } });
+  }
+
+  private async subscribe(
+    id: RequestId,
+    jsonrpc: '2.0' | undefined,
+    path: string,
+    input: unknown,
+    batchIndex: number,
+  ): Promise<void> {
+    this.subscriptions ??= new Map();
+    const subscriptions = this.subscriptions;
+    if (subscriptions.has(id)) {
+      const error = new TRPCError({ code: 'BAD_REQUEST', message: `Duplicate id ${id}` });
+      this.respondError(id, jsonrpc, error, 'subscription', path, input);
+      return;
+    }
+    // Registered before the call: a stop or a close meanwhile cancels it.
+    const subscription = new Subscription(this, id, jsonrpc);
+    subscriptions.set(id, subscription);
+    let result: unknown;
+    try {
+      result = await callTRPCProcedure({
+        router: appRouter,
+        path,
+        getRawInput: async () => input,
+        ctx: this.ctx,
+        type: 'subscription',
+        signal: undefined,
+        batchIndex,
+      });
+    } catch (cause) {
+      this.forget(id, subscription);
+      if (!subscription.stopped) this.respondError(id, jsonrpc, cause, 'subscription', path, input);
+      return;
+    }
+    if (subscription.stopped) return;
+    if (!(result instanceof EventStream)) {
+      // Every subscription of this router is an event stream; another kind would need its own loop here.
+      this.forget(id, subscription);
+      const error = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} is not an event stream` });
+      this.respondError(id, jsonrpc, error, 'subscription', path, input);
+      return;
+    }
+    this.respond({ id, jsonrpc, result: { type: 'started' } });
+    subscription.run(result);
+  }
+}
+
+/** One subscription's stream on its socket: frames its items with the subscription's id, as tRPC would. */
+class Subscription implements StreamOutlet {
+  stopped = false;
+  private live: LiveStream | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly id: RequestId,
+    private readonly jsonrpc: '2.0' | undefined,
+  ) {}
+
+  run(stream: EventStream): void {
+    this.live = stream.attach(this);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.live?.stop();
+  }
+
+  send(trackedId: string, item: StreamItem): boolean {
+    const { socket, ctx, sockets } = this.connection;
+    // The socket is not waited on: a client that stopped reading would grow
+    // its buffer without bound. It is cut instead, and resumes from its
+    // cursor; nothing is lost (the log has it all).
+    if (socket.bufferedAmount > sockets.options.limitBytes) {
+      ctx.deps.log.warn({ userId: ctx.auth?.user.id }, 'stream cut: the client stopped reading');
+      socket.terminate();
+      return false;
+    }
+    if (socket.readyState === OPEN) socket.send(trackedFrame(this.id, this.jsonrpc, trackedId, item));
+    return true;
+  }
+
+  ended(end: StreamEnd): void {
+    this.connection.forget(this.id, this);
+    if (end.error !== undefined) {
+      this.connection.respondError(
+        this.id,
+        this.jsonrpc,
+        toStreamError(end.error),
+        'subscription',
+        'events.stream',
+        {},
+      );
+    } else if (end.sessionEnded) {
+      // Its session is over: the socket goes too (after what it holds), so
+      // nothing else rides on it. 4401 tells the client not to retry with it.
+      // Not at once: the socket's other streams are told in the same round.
+      setImmediate(closeEnded, this.connection.socket);
+    } else {
+      this.connection.respond({ id: this.id, jsonrpc: this.jsonrpc, result: { type: 'stopped' } });
+    }
+  }
+}
