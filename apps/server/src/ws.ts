@@ -51,6 +51,10 @@ export function attachWebSocket(
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node's HTTP server lets go of an upgraded socket's errors: a client that
+    // resets while its session is looked up, or as it is refused, would
+    // otherwise throw out of the process (ws listens once it takes the socket).
+    socket.on('error', destroyOnError);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/trpc') return refuse(socket, '404 Not Found');
     const foreign = isForeign(
@@ -85,6 +89,10 @@ export function attachWebSocket(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

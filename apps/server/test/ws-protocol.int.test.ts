@@ -4,6 +4,8 @@
  * malformed or hostile messages. The typed client's own use of it is tested
  * everywhere else (stream, bot, security suites).
  */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -227,6 +229,38 @@ describe('tRPC over our WebSocket', () => {
     const alice = await makeUser(t.url);
     const raw = await open(cookieOf(alice), '?connectionParams=1');
     raw.send({ method: 'connectionParams', data: { anything: 'x' } });
+    raw.send({ id: 1, method: 'query', params: { path: 'auth.me', input: superjson.serialize(undefined) } });
+    expect((await raw.next((f) => f.id === 1)).result?.type).toBe('data');
+    raw.close();
+  });
+  it('survives clients that reset their connection while their upgrade is checked or refused', async () => {
+    const alice = await makeUser(t.url);
+    const { port } = new URL(t.url);
+    const upgrade = (cookie: string) =>
+      [
+        'GET /trpc HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        `Cookie: ${cookie}`,
+        '',
+        '',
+      ].join('\r\n');
+    // A valid session (reset while it is looked up) and none (reset as the 401 goes out), many times.
+    for (let i = 0; i < 20; i++) {
+      for (const cookie of [cookieOf(alice), 'chat_session=nothing']) {
+        const socket = connect(Number(port), '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(upgrade(cookie));
+        await new Promise((r) => setTimeout(r, i % 3));
+        socket.resetAndDestroy();
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    // Still serving (an unhandled error on one of those sockets would have failed the run).
+    const raw = await open(cookieOf(alice));
     raw.send({ id: 1, method: 'query', params: { path: 'auth.me', input: superjson.serialize(undefined) } });
     expect((await raw.next((f) => f.id === 1)).result?.type).toBe('data');
     raw.close();

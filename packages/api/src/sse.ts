@@ -22,7 +22,7 @@ import type { Context } from './context';
 import type { LiveStream, StreamEnd } from './domain/events/stream';
 import { EventStream, toStreamError } from './event-stream';
 import { type AppRouter, appRouter } from './routers';
-import { sseDataEvent, wireTransformer } from './wire';
+import { sseDataEventBytes, wireTransformer } from './wire';
 
 const config = appRouter._def._config;
 const PING_MS = config.sse?.ping?.intervalMs ?? 15_000;
@@ -81,7 +81,7 @@ export async function serveEventStreamOverSse(request: SseRequest, res: ServerRe
   res.on('error', () => abort.abort());
   res.req.on('error', () => abort.abort());
   let lastWrite = Date.now();
-  const write = (text: string) => {
+  const write = (text: string | Buffer) => {
     if (res.writableEnded || res.destroyed) return;
     lastWrite = Date.now();
     res.write(text);
@@ -116,7 +116,7 @@ export async function serveEventStreamOverSse(request: SseRequest, res: ServerRe
             res.destroy();
             return false;
           }
-          write(sseDataEvent(id, item));
+          write(sseDataEventBytes(id, item));
           return true;
         },
         ended: resolve,

@@ -29,6 +29,14 @@ interface Cached {
   envelopeSafe: boolean;
   /** `result` as JSON text (an SSE event's data), made when first asked for. */
   resultText?: string;
+  /**
+   * The last WebSocket frame and SSE event made of this item, as bytes. A
+   * stored event has the same tracked id for every recipient, and `wsLink`
+   * numbers every client's first subscription alike, so most of a fan-out's
+   * frames are the same bytes: made once, written to every socket.
+   */
+  frame?: { subscriptionId: string | number; jsonrpc: unknown; trackedId: string; bytes: Buffer };
+  sseEvent?: { trackedId: string; bytes: Buffer };
 }
 
 const cache = new WeakMap<object, Cached>();
@@ -142,6 +150,23 @@ export function trackedFrame(
   return dataFrame(subscriptionId, jsonrpc, new SharedEnvelope(trackedId, share(item)), trackedId);
 }
 
+/** `trackedFrame` as UTF-8 bytes, the same bytes again for the next recipient whose frame is the same. */
+export function trackedFrameBytes(
+  subscriptionId: string | number,
+  jsonrpc: unknown,
+  trackedId: string,
+  item: object,
+): Buffer {
+  const entry = cached(share(item));
+  const last = entry.frame;
+  if (last && last.subscriptionId === subscriptionId && last.jsonrpc === jsonrpc && last.trackedId === trackedId) {
+    return last.bytes;
+  }
+  const bytes = Buffer.from(trackedFrame(subscriptionId, jsonrpc, trackedId, item));
+  entry.frame = { subscriptionId, jsonrpc, trackedId, bytes };
+  return bytes;
+}
+
 /**
  * The WebSocket encoder: a subscription's data frame carrying a
  * `SharedEnvelope` is joined from cached text; every other message is
@@ -178,4 +203,14 @@ export function sseDataEvent(trackedId: string, item: unknown): string {
     text = entry.resultText;
   } else text = JSON.stringify(superjson.serialize(item));
   return `data: ${text}\nid: ${trackedId}\n\n\n`;
+}
+
+/** `sseDataEvent` as UTF-8 bytes, made once per item and tracked id. */
+export function sseDataEventBytes(trackedId: string, item: object): Buffer {
+  const entry = cached(share(item));
+  const last = entry.sseEvent;
+  if (last && last.trackedId === trackedId) return last.bytes;
+  const bytes = Buffer.from(sseDataEvent(trackedId, item));
+  entry.sseEvent = { trackedId, bytes };
+  return bytes;
 }

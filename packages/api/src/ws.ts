@@ -36,9 +36,11 @@ import type { LiveStream, StreamEnd, StreamOutlet } from './domain/events/stream
 import type { StreamItem } from './domain/events/types';
 import { EventStream, toStreamError } from './event-stream';
 import { appRouter } from './routers';
-import { encodeFrame, trackedFrame } from './wire';
+import { encodeFrame, trackedFrameBytes } from './wire';
 
 const OPEN = 1;
+/** A frame given as bytes is still a text frame (tRPC's protocol is JSON text). */
+const TEXT = { binary: false } as const;
 const config = appRouter._def._config;
 type RequestId = string | number;
 
@@ -362,7 +364,7 @@ class Subscription implements StreamOutlet {
       socket.terminate();
       return false;
     }
-    if (socket.readyState === OPEN) socket.send(trackedFrame(this.id, this.jsonrpc, trackedId, item));
+    if (socket.readyState === OPEN) socket.send(trackedFrameBytes(this.id, this.jsonrpc, trackedId, item), TEXT);
     return true;
   }
 

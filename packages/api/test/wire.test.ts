@@ -1,7 +1,16 @@
 import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, SharedEnvelope, share, sseDataEvent, trackedFrame, wireTransformer } from '../src/wire';
+import {
+  encodeFrame,
+  SharedEnvelope,
+  share,
+  sseDataEvent,
+  sseDataEventBytes,
+  trackedFrame,
+  trackedFrameBytes,
+  wireTransformer,
+} from '../src/wire';
 
 /** What tRPC's WebSocket adapter hands its encoder for a tracked item, with a given transformer. */
 function frame(serialize: (v: unknown) => unknown, subscriptionId: number | string, trackedId: string, item: object) {
@@ -112,6 +121,38 @@ describe('trackedFrame (live items written past tRPC)', () => {
       const withRpc = JSON.stringify({ id: plain.id, jsonrpc: '2.0', result: plain.result });
       expect(trackedFrame(subscription, '2.0', String(i), item)).toBe(withRpc);
     });
+  });
+});
+
+describe('frames and events as bytes, made once for the recipients that share them', () => {
+  it('gives each recipient exactly its own bytes, whatever the order of subscription ids, tracked ids and jsonrpc', () => {
+    const item = randomValue(77);
+    const calls: [number | string, '2.0' | undefined, string][] = [
+      [1, undefined, '9'],
+      [1, undefined, '9'],
+      [2, undefined, '9'],
+      [1, undefined, '9'],
+      ['1', undefined, '9'],
+      [1, '2.0', '9'],
+      [1, undefined, '10'],
+      [1, undefined, '9'],
+    ];
+    let previous: Buffer | undefined;
+    for (const [subscription, jsonrpc, trackedId] of calls) {
+      const plain = frame((v) => superjson.serialize(v), subscription, trackedId, item);
+      const expected = JSON.stringify(
+        jsonrpc ? { id: plain.id, jsonrpc, result: plain.result } : { id: plain.id, result: plain.result },
+      );
+      const bytes = trackedFrameBytes(subscription, jsonrpc, trackedId, item);
+      expect(bytes.toString('utf8')).toBe(expected);
+      if (previous?.toString('utf8') === expected) expect(bytes).toBe(previous); // the same bytes, not a copy
+      previous = bytes;
+    }
+    const sse = (id: string) => `data: ${JSON.stringify(superjson.serialize(item))}\nid: ${id}\n\n\n`;
+    const first = sseDataEventBytes('9', item);
+    expect(first.toString('utf8')).toBe(sse('9'));
+    expect(sseDataEventBytes('9', item)).toBe(first);
+    expect(sseDataEventBytes('10', item).toString('utf8')).toBe(sse('10'));
   });
 });
 
