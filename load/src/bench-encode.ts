@@ -1,15 +1,16 @@
 /**
  * What one delivery costs to encode: a message to a 300-member group, sent
  * the way tRPC's WebSocket adapter does by default (superjson and
- * JSON.stringify for every recipient) against the server's encoder
- * (packages/api/src/wire.ts: serialised once, each frame joined from cached
- * text). Both run in this process, alternating, so the ratio survives a noisy
+ * JSON.stringify for every recipient) against the server's own
+ * (`trackedFrame`, packages/api/src/wire.ts: serialised once, each frame
+ * joined from kept text; every recipient here has its own subscription id,
+ * so no frame's bytes are reused). Both run in this process, alternating, so the ratio survives a noisy
  * machine. Encoding only: the socket write is the same in both.
  *
  *   pnpm --filter @chat/load bench:encode [--members 300] [--rounds 30] [--events 200]
  */
 import { parseArgs } from 'node:util';
-import { encodeFrame, share, wireTransformer } from '@chat/api/server';
+import { trackedFrame } from '@chat/api/server';
 import superjson from 'superjson';
 
 const { values } = parseArgs({
@@ -54,14 +55,10 @@ function event(n: number) {
 }
 
 type Frame = { id: number; jsonrpc: undefined; result: { type: 'data'; data: unknown; id: string } };
-const frame = (serialize: (v: unknown) => unknown, sub: number, item: object): Frame => ({
+const frame = (sub: number, item: { id: number }): Frame => ({
   id: sub,
   jsonrpc: undefined,
-  result: {
-    type: 'data',
-    data: serialize({ id: String((item as { id: number }).id), data: item }),
-    id: String((item as { id: number }).id),
-  },
+  result: { type: 'data', data: superjson.serialize({ id: String(item.id), data: item }), id: String(item.id) },
 });
 
 let sink = 0;
@@ -69,15 +66,15 @@ function perRecipient(): number {
   const t0 = process.hrtime.bigint();
   for (let e = 0; e < eventsPerRound; e++) {
     const item = event(e);
-    for (let m = 0; m < members; m++) sink += JSON.stringify(frame((v) => superjson.serialize(v), m, item)).length;
+    for (let m = 0; m < members; m++) sink += JSON.stringify(frame(m, item)).length;
   }
   return Number(process.hrtime.bigint() - t0) / 1000 / (eventsPerRound * members);
 }
 function once(): number {
   const t0 = process.hrtime.bigint();
   for (let e = 0; e < eventsPerRound; e++) {
-    const item = share(event(e));
-    for (let m = 0; m < members; m++) sink += encodeFrame(frame(wireTransformer.serialize, m, item)).length;
+    const item = event(e);
+    for (let m = 0; m < members; m++) sink += trackedFrame(m, undefined, String(item.id), item).length;
   }
   return Number(process.hrtime.bigint() - t0) / 1000 / (eventsPerRound * members);
 }

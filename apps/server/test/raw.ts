@@ -30,6 +30,17 @@ export async function refusal(promise: Promise<unknown>): Promise<Refusal> {
   throw new Error('expected the call to be refused');
 }
 
+/** The first of `items` (which keeps growing) that matches, waiting up to `timeoutMs` for one. */
+export async function firstMatch<T>(items: T[], predicate: (item: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = items.find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no such message; got ${JSON.stringify(items)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** Opens a raw WebSocket to /trpc and reports the upgrade's HTTP status (101 when accepted). */
 export function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,15 +103,7 @@ export function openSocket(url: string, cookie: string): Promise<RawSocket> {
             }),
           );
         },
-        async next(predicate, timeoutMs = 5_000) {
-          const deadline = Date.now() + timeoutMs;
-          for (;;) {
-            const found = messages.find(predicate);
-            if (found) return found;
-            if (Date.now() > deadline) throw new Error(`no such message; got ${JSON.stringify(messages)}`);
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        },
+        next: (predicate, timeoutMs = 5_000) => firstMatch(messages, predicate, timeoutMs),
         close: () => ws.close(),
         pause: () => ws.pause(),
         terminate: () => ws.terminate(),

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { makeUser, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { makeDirect } from './people';
+import { firstMatch } from './raw';
 
 let t: TestServer;
 const KEEPALIVE = { pingMs: 400, pongWaitMs: 400 };
@@ -68,15 +69,7 @@ function open(cookie: string, query = ''): Promise<Raw> {
         closed,
         send: (message) => ws.send(JSON.stringify(message)),
         sendText: (text) => ws.send(text),
-        async next(predicate, timeoutMs = 5_000) {
-          const deadline = Date.now() + timeoutMs;
-          for (;;) {
-            const found = frames.find(predicate);
-            if (found) return found;
-            if (Date.now() > deadline) throw new Error(`no such frame; got ${JSON.stringify(frames)}`);
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        },
+        next: (predicate, timeoutMs = 5_000) => firstMatch(frames, predicate, timeoutMs),
         quiet: (ms) => new Promise((r) => setTimeout(r, ms)),
         close: () => ws.close(),
       }),

@@ -10,7 +10,9 @@
  */
 import { getTRPCErrorFromUnknown, type TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';
 import {
+  fellBehind,
   LiveStream,
+  QUEUE_LIMIT,
   type StreamActor,
   type StreamDeps,
   type StreamEnd,
@@ -20,11 +22,6 @@ import type { StreamItem } from './domain/events/types';
 import { DomainError } from './errors';
 import { toTRPCError } from './trpc';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
-
-/** Items an iterating reader may leave unread; past this the stream ends with `unavailable` (it resumes later). */
-const ITERATOR_LIMIT = 10_000;
-
-const behind = () => new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
 
 /** A stream's failure as the client is told it: a domain error keeps its kind, a lost database is retryable. */
 export function toStreamError(error: unknown): TRPCError {
@@ -55,12 +52,12 @@ export class EventStream implements AsyncIterable<TrackedEnvelope<StreamItem>, v
     const queue: TrackedEnvelope<StreamItem>[] = [];
     let end: StreamEnd | undefined;
     let stopped = false;
-    let fellBehind = false;
+    let behind = false;
     let wake: (() => void) | undefined;
     const live = this.attach({
       send(id, item) {
-        if (queue.length >= ITERATOR_LIMIT) {
-          fellBehind = true;
+        if (queue.length >= QUEUE_LIMIT) {
+          behind = true;
           return false;
         }
         queue.push(tracked(id, item));
@@ -92,7 +89,7 @@ export class EventStream implements AsyncIterable<TrackedEnvelope<StreamItem>, v
         const value = queue.shift();
         if (value) return { value, done: false };
         finished();
-        if (fellBehind) throw toStreamError(behind());
+        if (behind) throw toStreamError(fellBehind());
         if (end?.error !== undefined) throw toStreamError(end.error);
         return { value: undefined, done: true };
       },

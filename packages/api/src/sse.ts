@@ -18,11 +18,12 @@
 import type { ServerResponse } from 'node:http';
 import { getErrorShape, type inferRouterInputs, TRPCError } from '@trpc/server';
 import { getLastEventId } from '@trpc/server/unstable-core-do-not-import';
+import superjson from 'superjson';
 import type { Context } from './context';
 import type { LiveStream, StreamEnd } from './domain/events/stream';
 import { EventStream, toStreamError } from './event-stream';
 import { type AppRouter, appRouter } from './routers';
-import { sseDataEventBytes, wireTransformer } from './wire';
+import { sseDataEventBytes } from './wire';
 
 const config = appRouter._def._config;
 const PING_MS = config.sse?.ping?.intervalMs ?? 15_000;
@@ -60,7 +61,7 @@ function readInput(request: SseRequest): StreamInput {
   let input: unknown;
   if (text !== null) {
     try {
-      input = wireTransformer.deserialize(JSON.parse(text));
+      input = superjson.deserialize(JSON.parse(text));
     } catch (cause) {
       throw new TRPCError({ code: 'PARSE_ERROR', message: 'The input could not be read.', cause });
     }
@@ -129,7 +130,7 @@ export async function serveEventStreamOverSse(request: SseRequest, res: ServerRe
     if (!abort.signal.aborted) {
       const error = toStreamError(cause);
       const shape = getErrorShape({ config, ctx, error, input, path: 'events.stream', type: 'subscription' });
-      write(event('serialized-error', JSON.stringify(wireTransformer.serialize(shape))));
+      write(event('serialized-error', JSON.stringify(superjson.serialize(shape))));
     }
   } finally {
     live?.stop();

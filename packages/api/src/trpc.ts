@@ -1,10 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import type { RateLimitName } from './domain/limits/rules';
 import { DomainError, type DomainErrorKind } from './errors';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
-import { wireTransformer } from './wire';
 
 const codes: Record<DomainErrorKind, TRPCError['code']> = {
   invalid: 'BAD_REQUEST',
@@ -21,8 +21,8 @@ export function toTRPCError(error: DomainError): TRPCError {
 }
 
 const t = initTRPC.context<Context>().create({
-  // superjson on the wire; an event sent to many streams is serialised once (wire.ts).
-  transformer: wireTransformer,
+  // superjson on the wire; a stream's items are serialised once by our transports (wire.ts).
+  transformer: superjson,
   sse: {
     ping: { enabled: true, intervalMs: 15_000 },
     client: { reconnectAfterInactivityMs: 40_000 },

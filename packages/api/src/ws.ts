@@ -36,7 +36,7 @@ import type { LiveStream, StreamEnd, StreamOutlet } from './domain/events/stream
 import type { StreamItem } from './domain/events/types';
 import { EventStream, toStreamError } from './event-stream';
 import { appRouter } from './routers';
-import { encodeFrame, trackedFrameBytes } from './wire';
+import { trackedFrameBytes } from './wire';
 
 const OPEN = 1;
 /** A frame given as bytes is still a text frame (tRPC's protocol is JSON text). */
@@ -196,7 +196,7 @@ class Connection {
   /** Sends a message (if the socket is still open), transformed by the router's transformer. */
   respond(message: TRPCResponseMessage): void {
     if (this.socket.readyState !== OPEN) return;
-    this.socket.send(encodeFrame(transformTRPCResponse(config, message)));
+    this.socket.send(JSON.stringify(transformTRPCResponse(config, message)));
   }
 
   respondError(
@@ -377,7 +377,7 @@ class Subscription implements StreamOutlet {
         toStreamError(end.error),
         'subscription',
         'events.stream',
-        {},
+        undefined,
       );
     } else if (end.sessionEnded) {
       // Its session is over: the socket goes too (after what it holds), so

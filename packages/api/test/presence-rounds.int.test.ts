@@ -61,15 +61,15 @@ describe('presence in rounds', () => {
         if (item.type === 'presence') seen.set(item.userId, { online: item.online, lastSeenAt: item.lastSeenAt });
       },
     };
-    const unsubscribe = deps.hub.subscribe(watcher.id, sink);
-    const releases = people.map((p) => deps.presence.connect(p.id));
+    deps.hub.subscribe(watcher.id, sink);
+    for (const p of people) deps.presence.connect(p.id);
     await until(() => people.every((p) => seen.get(p.id)?.online === true), 'everyone online');
     expect(await presenceRows()).toHaveLength(COUNT);
 
     // A second stream of the same person, opened and closed while the first is open, changes nothing.
-    const extra = deps.presence.connect((people[0] as TestUser).id);
-    extra();
-    for (const release of releases) release();
+    deps.presence.connect((people[0] as TestUser).id);
+    deps.presence.disconnect((people[0] as TestUser).id);
+    for (const p of people) deps.presence.disconnect(p.id);
     await until(() => people.every((p) => seen.get(p.id)?.online === false), 'everyone offline');
     for (const p of people) expect(seen.get(p.id)?.lastSeenAt).toBeInstanceOf(Date);
     expect(await presenceRows()).toHaveLength(0);
@@ -78,6 +78,6 @@ describe('presence in rounds', () => {
       .from(users)
       .where(eq(users.id, (people[5] as TestUser).id));
     expect(one?.lastSeenAt).toBeInstanceOf(Date);
-    unsubscribe();
+    deps.hub.unsubscribe(watcher.id, sink);
   }, 120_000);
 });

@@ -20,7 +20,6 @@ const RECHECK_MS = 60_000;
 export class SessionWatch {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  expired = false;
 
   constructor(
     private readonly deps: { sessions: Pick<SessionService, 'validate'>; clock: Clock },
@@ -51,7 +50,6 @@ export class SessionWatch {
       (valid) => {
         if (this.stopped) return;
         if (valid) return this.schedule(valid.session.expiresAt.getTime());
-        this.expired = true;
         this.target.sessionExpired();
       },
       () => this.schedule(this.deps.clock.now().getTime() + RECHECK_MS),

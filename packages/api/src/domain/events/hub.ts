@@ -19,7 +19,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
-import { share } from '../../wire';
 import type { Position } from './cursor';
 import { readAllAfter, readAudiences, readHead, type StoredEvent } from './store';
 import type { EphemeralItem } from './types';
@@ -129,13 +128,7 @@ export class EventHub implements EventPublisher {
   }
 
   /** Registers a local subscriber. Call before reading its backlog, so nothing falls between. */
-  subscribe(userId: string, sink: Sink): () => void {
-    this.add(userId, sink);
-    return () => this.remove(userId, sink);
-  }
-
-  /** `subscribe` without a closure to hold: the caller removes the sink with `remove`. */
-  add(userId: string, sink: Sink): void {
+  subscribe(userId: string, sink: Sink): void {
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
@@ -144,7 +137,7 @@ export class EventHub implements EventPublisher {
     set.add(sink);
   }
 
-  remove(userId: string, sink: Sink): void {
+  unsubscribe(userId: string, sink: Sink): void {
     const s = this.byUser.get(userId);
     if (!s) return;
     s.delete(sink);
@@ -158,7 +151,7 @@ export class EventHub implements EventPublisher {
 
   /** Hands an ephemeral item to this process's streams of the given users. */
   deliverEphemeral(userIds: Iterable<string>, item: EphemeralItem): void {
-    share(item);
+    // The same object goes to every stream: serialised once (wire.ts).
     for (const userId of userIds) {
       for (const sink of this.byUser.get(userId) ?? []) {
         try {
@@ -272,7 +265,6 @@ export class EventHub implements EventPublisher {
     const batches = new Map<Sink, StoredEvent[]>();
     for (const row of rows) {
       // The same object goes to every member's stream: serialised once (wire.ts).
-      share(row.event);
       const audience = row.userId ? [row.userId] : row.event.chatId ? (audiences.get(row.event.chatId) ?? []) : [];
       for (const userId of audience) {
         const sinks = this.byUser.get(userId);

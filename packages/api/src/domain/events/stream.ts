@@ -14,8 +14,12 @@ import { openLog, readUserAfter, type StoredEvent } from './store';
 import type { EphemeralItem, StreamItem } from './types';
 
 const BACKLOG_PAGE = 500;
-/** Events waiting for a subscriber that does not read; past this it is dropped and resumes later. */
-const INBOX_LIMIT = 10_000;
+/** Events waiting for a stream: past this many, it ends as `fellBehind` and the client resumes later. */
+export const QUEUE_LIMIT = 10_000;
+
+/** Why a stream that could not keep up ended; the client resumes from its cursor. */
+export const fellBehind = () =>
+  new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
 
 export interface StreamActor {
   userId: string;
@@ -30,8 +34,8 @@ export interface StreamActor {
 
 export interface StreamDeps {
   db: Database;
-  hub: Pick<EventHub, 'add' | 'remove'>;
-  presence: Pick<PresenceService, 'arrive' | 'leave'>;
+  hub: Pick<EventHub, 'subscribe' | 'unsubscribe'>;
+  presence: Pick<PresenceService, 'connect' | 'disconnect'>;
   sessions: Pick<SessionService, 'validate'>;
   clock: Clock;
 }
@@ -111,8 +115,8 @@ export class LiveStream implements Sink {
   start(lastEventId: string | null | undefined, session?: { id: string; expiresAt: Date }): void {
     // Registered before the backlog is read: an event committed meanwhile is
     // queued, and dropped below if the backlog already had it.
-    this.deps.hub.add(this.actor.userId, this);
-    this.deps.presence.arrive(this.actor.userId);
+    this.deps.hub.subscribe(this.actor.userId, this);
+    this.deps.presence.connect(this.actor.userId);
     if (session) this.expiry = new SessionWatch(this.deps, session.id, session.expiresAt, this);
     this.open(lastEventId).catch((error: unknown) => this.finish({ error, sessionEnded: false }));
   }
@@ -130,7 +134,7 @@ export class LiveStream implements Sink {
   events(batch: StoredEvent[]): void {
     if (this.done) return;
     if (this.queue) {
-      if (this.queue.length + batch.length > INBOX_LIMIT) this.overflowed = true;
+      if (this.queue.length + batch.length > QUEUE_LIMIT) this.overflowed = true;
       else this.queue.push(...batch);
       return;
     }
@@ -141,7 +145,7 @@ export class LiveStream implements Sink {
     if (this.done) return;
     if (this.queue) {
       // Presence and typing are worth little late: dropped, never a reason to disconnect.
-      if (this.queue.length < INBOX_LIMIT) this.queue.push({ ephemeral: item });
+      if (this.queue.length < QUEUE_LIMIT) this.queue.push({ ephemeral: item });
       return;
     }
     if (this.cursor) this.send(this.cursor, item);
@@ -163,7 +167,7 @@ export class LiveStream implements Sink {
     const queued = this.queue ?? [];
     this.queue = undefined;
     if (this.overflowed) {
-      throw new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
+      throw fellBehind();
     }
     this.deliver(queued);
   }
@@ -199,8 +203,8 @@ export class LiveStream implements Sink {
     if (this.done) return;
     this.done = true;
     this.queue = undefined;
-    this.deps.hub.remove(this.actor.userId, this);
-    this.deps.presence.leave(this.actor.userId);
+    this.deps.hub.unsubscribe(this.actor.userId, this);
+    this.deps.presence.disconnect(this.actor.userId);
     this.expiry?.stop();
     if (end) this.outlet.ended(end);
   }

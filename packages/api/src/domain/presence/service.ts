@@ -134,26 +134,15 @@ export class PresenceService {
     await this.unlisten?.().catch(() => {});
   }
 
-  /** A stream of `userId` opened here; call the returned function when it closes. */
-  connect(userId: string): () => void {
-    this.arrive(userId);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.leave(userId);
-    };
-  }
-
-  /** `connect` without a closure to hold: the caller calls `leave` once, when its stream ends. */
-  arrive(userId: string): void {
+  /** A stream of `userId` opened here; call `disconnect` once, when it closes. */
+  connect(userId: string): void {
     const count = (this.local.get(userId) ?? 0) + 1;
     this.local.set(userId, count);
     // Back within the grace: their presence row was never deleted, and nobody was told they left.
     if (count === 1 && !this.leaving.delete(userId)) this.writes.add([userId]);
   }
 
-  leave(userId: string): void {
+  disconnect(userId: string): void {
     const left = (this.local.get(userId) ?? 1) - 1;
     if (left > 0) {
       this.local.set(userId, left);
