@@ -23,7 +23,12 @@ export function attachWebSocket(
   log: AppLogger,
   keepAlive = { pingMs: 25_000, pongWaitMs: 10_000 },
 ) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
   const sockets = new TrpcWebSockets({
     limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
     ...keepAlive,
@@ -71,7 +76,7 @@ export function attachWebSocket(
         if (!auth) return refuse(socket, '401 Unauthorized');
         const ctx = contextOf(req, auth);
         const expectParams = url.searchParams.get('connectionParams') === '1';
-        wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, ctx, expectParams));
+        wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, ctx, socket, expectParams));
       },
       (error: unknown) => {
         log.error({ err: error }, 'WebSocket authentication failed');

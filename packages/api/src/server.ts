@@ -29,5 +29,5 @@ export { appRouter } from './routers';
 export { type SseRequest, serveEventStreamOverSse } from './sse';
 export { toTRPCError } from './trpc';
 export { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
-export { trackedFrame } from './wire';
+export { trackedFrame, wsTextFrame } from './wire';
 export { TrpcWebSockets, type WebSocketOptions } from './ws';

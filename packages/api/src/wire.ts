@@ -31,7 +31,7 @@ interface Cached {
    * numbers every client's first subscription alike, so most of a fan-out's
    * frames are the same bytes: made once, written to every socket.
    */
-  frame?: { subscriptionId: string | number; jsonrpc: unknown; trackedId: string; bytes: Buffer };
+  frame?: WsFrame & { subscriptionId: string | number; jsonrpc: unknown; trackedId: string };
   sseEvent?: { trackedId: string; bytes: Buffer };
 }
 
@@ -97,28 +97,58 @@ export function trackedFrame(
   return `{"id":${JSON.stringify(subscriptionId)},${rpc}"result":{"type":"data","data":${data},"id":${JSON.stringify(trackedId)}}}`;
 }
 
-/** `trackedFrame` as UTF-8 bytes, the same bytes again for the next recipient whose frame is the same. */
-export function trackedFrameBytes(
+/** A stream item's WebSocket frame: the whole frame (header and payload), and the payload alone. */
+export interface WsFrame {
+  /** An unmasked, final text frame (RFC 6455 section 5.2), as `ws` writes for a server's `send`. */
+  readonly frame: Buffer;
+  /** The frame's payload: `trackedFrame`'s text as UTF-8 (a view into `frame`). */
+  readonly payload: Buffer;
+}
+
+/**
+ * `trackedFrame` as a WebSocket frame in one buffer, the same buffer again
+ * for the next recipient whose frame is the same: written to each socket as
+ * it is, one write each (ws.ts), with no header built per recipient.
+ */
+export function trackedWsFrame(
   subscriptionId: string | number,
   jsonrpc: unknown,
   trackedId: string,
   item: object,
-): Buffer {
+): WsFrame {
   const entry = cached(item);
   const last = entry.frame;
   if (last && last.subscriptionId === subscriptionId && last.jsonrpc === jsonrpc && last.trackedId === trackedId) {
-    return last.bytes;
+    return last;
   }
-  const bytes = Buffer.from(trackedFrame(subscriptionId, jsonrpc, trackedId, item));
-  entry.frame = { subscriptionId, jsonrpc, trackedId, bytes };
-  return bytes;
+  const made = {
+    subscriptionId,
+    jsonrpc,
+    trackedId,
+    ...wsTextFrame(trackedFrame(subscriptionId, jsonrpc, trackedId, item)),
+  };
+  entry.frame = made;
+  return made;
 }
 
-/**
- * The SSE event tRPC's producer (`sseStreamProducer`) writes for an item
- * yielded as `tracked(trackedId, item)`: the item's superjson as `data`, the
- * tracked id as `id`, from the item's kept text.
- */
+/** `text` as one unmasked, final WebSocket text frame. */
+export function wsTextFrame(text: string): WsFrame {
+  const length = Buffer.byteLength(text);
+  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + length);
+  frame[0] = 0x81; // FIN, text
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame.write(text, head, 'utf8');
+  return { frame, payload: frame.subarray(head) };
+}
+
 export function sseDataEvent(trackedId: string, item: object): string {
   const entry = cached(item);
   entry.resultText ??= JSON.stringify(entry.result);

@@ -18,6 +18,8 @@ import { PresenceService } from '../src/domain/presence/service';
 import { silentLogger } from '../src/logger';
 
 export interface TestDeps extends Deps {
+  /** The test database's URL (on PostgreSQL), for a second process's connection. */
+  databaseUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function makeDeps(): Promise<TestDeps> {
     limits,
     loginThrottle: createLoginThrottle(limits),
     log: silentLogger,
+    databaseUrl: database.url,
     async close() {
       await presence.stop();
       await hub.stop();

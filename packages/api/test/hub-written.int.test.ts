@@ -85,4 +85,32 @@ describe('events handed to the hub by their writer', () => {
     await settle();
     expect(seen).toEqual([`${first} real`, `${next} made up`, `${real} real`]);
   });
+
+  it('holds runs handed over while it reads, and routes them after, unread', async () => {
+    seen.length = 0;
+    const a = await burnId();
+    const b = await burnId();
+    expect(b).toBe(a + 1);
+    // A wake without events: the hub starts reading the log (there is nothing
+    // new in it) once this turn is over. Handed over during that read: the
+    // next two ids, then one already held.
+    hub.announce();
+    await new Promise((r) => setImmediate(r));
+    hub.announce(madeUp(a));
+    hub.announce([madeUp(b)]);
+    hub.announce(madeUp(a));
+    await settle();
+    // Made up, so not read: held, and routed after the read, once each.
+    expect(seen).toEqual([`${a} made up`, `${b} made up`]);
+
+    // A run after a gap, then the real event that fills it: read, in order.
+    const gap = await burnId();
+    const after = await writeReal();
+    expect(after).toBe(gap + 1);
+    hub.announce(madeUp(after + 1));
+    await settle();
+    // The run could not follow what was routed: the log was read instead,
+    // which holds the real event and not the made-up one.
+    expect(seen.slice(2)).toEqual([`${after} real`]);
+  });
 });

@@ -1,7 +1,24 @@
+import { createRequire } from 'node:module';
+import type { Writable } from 'node:stream';
 import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedFrameBytes } from '../src/wire';
+import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedWsFrame, wsTextFrame } from '../src/wire';
+
+/** `ws`'s own frame parser (a client's: server frames are unmasked); @types/ws does not declare it. */
+const { Receiver } = createRequire(import.meta.url)('ws') as {
+  Receiver: new (options: { isServer: boolean; maxPayload: number }) => Writable;
+};
+
+/** What `ws` reads out of `bytes`: each message's text, or its parse error. */
+function parsedByWs(bytes: Buffer): string[] {
+  const receiver = new Receiver({ isServer: false, maxPayload: 0 });
+  const out: string[] = [];
+  receiver.on('message', (data: Buffer, isBinary: boolean) => out.push(`${isBinary ? 'binary' : 'text'} ${data}`));
+  receiver.on('error', (error: Error) => out.push(`error ${error.message}`));
+  receiver.write(bytes);
+  return out;
+}
 
 /** The message tRPC's WebSocket adapter builds for a tracked item (stringified, its frame). */
 function frame(subscriptionId: number | string, trackedId: string, item: object) {
@@ -94,9 +111,10 @@ describe('frames and events as bytes, made once for the recipients that share th
       const expected = JSON.stringify(
         jsonrpc ? { id: plain.id, jsonrpc, result: plain.result } : { id: plain.id, result: plain.result },
       );
-      const bytes = trackedFrameBytes(subscription, jsonrpc, trackedId, item);
-      expect(bytes.toString('utf8')).toBe(expected);
-      if (previous?.toString('utf8') === expected) expect(bytes).toBe(previous); // the same bytes, not a copy
+      const { frame: bytes, payload } = trackedWsFrame(subscription, jsonrpc, trackedId, item);
+      expect(payload.toString('utf8')).toBe(expected);
+      expect(parsedByWs(bytes)).toEqual([`text ${expected}`]);
+      if (previous && parsedByWs(previous)[0] === `text ${expected}`) expect(bytes).toBe(previous); // the same bytes, not a copy
       previous = bytes;
     }
     const sse = (id: string) => `data: ${JSON.stringify(superjson.serialize(item))}\nid: ${id}\n\n\n`;
@@ -125,5 +143,20 @@ describe('SSE events written past tRPC (sseDataEvent)', () => {
     for (const { id, item } of items.slice(0, 100)) sseDataEvent(id, item); // half of them kept already
     const ours = `event: connected\ndata: {}\n\n\n${items.map(({ id, item }) => sseDataEvent(id, item)).join('')}event: return\ndata: \n\n\n`;
     expect(ours).toBe(await trpcSse(items));
+  });
+});
+
+describe('wsTextFrame: a whole WebSocket text frame in one buffer', () => {
+  it('is read by ws as the same text, at every length encoding (7-bit, 16-bit, 64-bit)', () => {
+    for (const length of [0, 1, 125, 126, 127, 65_535, 65_536, 70_000]) {
+      const text = 'é'.repeat(Math.floor(length / 2)) + 'x'.repeat(length % 2); // two bytes each, and one
+      const { frame, payload } = wsTextFrame(text);
+      expect(Buffer.byteLength(text)).toBe(length);
+      expect(payload.toString('utf8')).toBe(text);
+      expect(parsedByWs(frame)).toEqual([`text ${text}`]);
+      expect(frame.length - payload.length).toBe(length < 126 ? 2 : length < 65_536 ? 4 : 10);
+    }
+    // Two frames back to back are two messages.
+    expect(parsedByWs(Buffer.concat([wsTextFrame('a').frame, wsTextFrame('b').frame]))).toEqual(['text a', 'text b']);
   });
 });

@@ -19,8 +19,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
+import { AudienceCache, membershipChanged } from './audiences';
 import type { Position } from './cursor';
-import { readAllAfter, readAudiences, readHead, type StoredEvent } from './store';
+import { readAllAfter, readHead, type StoredEvent } from './store';
 import type { EphemeralItem } from './types';
 
 export const EVENTS_CHANNEL = 'chat_events';
@@ -60,7 +61,13 @@ export class EventHub implements EventPublisher {
   private readonly byUser = new Map<string, Set<Sink>>();
   private cursor: Position | undefined;
   private pumping = false;
-  private pumpAgain = false;
+  /** The log may hold events after the cursor that no one handed over: the pump reads. */
+  private readNeeded = false;
+  /** Runs of events handed over (`announce`) while the pump was busy, in id order. */
+  private held: StoredEvent[] = [];
+  /** The last id of the rows being routed, before the cursor moves past them. */
+  private taken: number | undefined;
+  private readonly audiences = new AudienceCache();
   private notifying = false;
   private notifyAgain = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -201,44 +208,66 @@ export class EventHub implements EventPublisher {
 
   /**
    * Reads and routes what is new. `written` (from `announce`) stands in for
-   * the read when it is the run of events right after the cursor and no read
-   * is in flight: ids are handed out in commit order (cursor.ts), so no other
-   * event can lie between, and whatever committed after it wakes the hub
-   * again (its writer's NOTIFY, or its `announce`). Already routed: nothing.
+   * the read when it is the run of events right after what this hub has
+   * routed or holds: ids are handed out in commit order (cursor.ts), so no
+   * other event can lie between, and whatever committed after it wakes the
+   * hub again (its writer's NOTIFY, or its `announce`). Runs handed over
+   * while a read or a fan-out is going on are held and routed after it, still
+   * unread (a busy hub used to read them back). Already routed: nothing.
    */
   wake(written?: readonly StoredEvent[]): void {
     if (this.stopped || !this.cursor) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
     const last = written?.at(-1)?.position.id;
-    if (last !== undefined && last <= this.cursor.id) return;
+    if (written && last !== undefined) {
+      const tail = this.held.at(-1)?.position.id ?? this.taken ?? this.cursor.id;
+      if (last <= tail) return;
+      if (isRunAfter(written, tail)) this.held.push(...written);
+      else this.readNeeded = true;
+    } else {
+      this.readNeeded = true;
+    }
+    if (this.pumping) return;
     this.pumping = true;
-    void this.pump(written && isRunAfter(written, this.cursor.id) ? written : undefined);
+    // Once what is running now is done: a sender's answer goes out before its
+    // message's fan-out, and commits that end in the same turn go together.
+    setImmediate(this.startPump);
   }
 
-  private async pump(written: readonly StoredEvent[] | undefined): Promise<void> {
+  private readonly startPump = (): void => void this.pump();
+
+  private async pump(): Promise<void> {
     let retryIn: number | undefined;
-    let unread = written;
     try {
-      do {
-        this.pumpAgain = false;
-        for (;;) {
-          const rows = unread ?? (await readAllAfter(this.database.db, this.cursor as Position, PAGE));
-          unread = undefined;
-          await this.route(rows);
-          const last = rows.at(-1);
-          if (last) this.cursor = last.position;
-          if (rows.length < PAGE) break;
+      while ((this.readNeeded || this.held.length > 0) && !this.stopped) {
+        const cursor = this.cursor as Position;
+        let rows: readonly StoredEvent[];
+        const held = this.held.filter((e) => e.position.id > cursor.id);
+        this.held = [];
+        if (!this.readNeeded && isRunAfter(held, cursor.id)) {
+          rows = held;
+        } else {
+          // A read after the cursor finds every held event too: each was
+          // committed before it was handed over.
+          this.readNeeded = false;
+          rows = await readAllAfter(this.database.db, cursor, PAGE);
+          if (rows.length === PAGE) this.readNeeded = true;
         }
-      } while (this.pumpAgain && !this.stopped);
+        this.taken = rows.at(-1)?.position.id;
+        await this.route(rows);
+        const last = rows.at(-1);
+        if (last) this.cursor = last.position;
+        this.taken = undefined;
+      }
       if (this.databaseDown) {
         this.databaseDown = false;
         this.log.info({}, 'reading events works again');
         this.broadcast({ type: 'server.database', available: true });
       }
     } catch (error) {
+      // Read again from the cursor: what was held or half routed is in the log
+      // (streams skip what they already sent).
+      this.held = [];
+      this.taken = undefined;
       if (!this.databaseDown) {
         this.databaseDown = true;
         this.log.error({ err: error }, 'reading new events failed; retrying');
@@ -255,13 +284,21 @@ export class EventHub implements EventPublisher {
   }
 
   /**
-   * Chat events go to the chat's members as of this read: one membership query
-   * per batch, not per event or per recipient.
+   * Chat events go to the chat's members: one membership read per batch for
+   * the chats not already known (`AudienceCache`), none per event or per
+   * recipient.
    */
   private async route(rows: readonly StoredEvent[]): Promise<void> {
-    if (rows.length === 0 || this.byUser.size === 0) return;
+    if (rows.length === 0) return;
+    // Before anything else, and even with no local stream: a membership change
+    // makes its chat's cached audience stale for the events after it.
+    for (const row of rows) {
+      const changed = membershipChanged(row.event);
+      if (changed) this.audiences.forget(changed);
+    }
+    if (this.byUser.size === 0) return;
     const chatIds = [...new Set(rows.flatMap((r) => (r.userId === null && r.event.chatId ? [r.event.chatId] : [])))];
-    const audiences = await readAudiences(this.database.db, chatIds);
+    const audiences = await this.audiences.read(this.database.db, chatIds);
     const batches = new Map<Sink, StoredEvent[]>();
     for (const row of rows) {
       // The same object goes to every member's stream: serialised once (wire.ts).
