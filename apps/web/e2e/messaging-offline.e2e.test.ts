@@ -41,6 +41,16 @@ const SEND_PATH = '**/trpc/*message.send*';
 
 const status = (page: Page, text: string) => messageRow(page, text).getAttribute('data-status');
 
+/** The tRPC calls or answers in one WebSocket message (none for PING, PONG or anything not JSON). */
+function parsedCalls(message: string | Buffer): { id?: unknown; params?: { path?: unknown } }[] {
+  try {
+    const parsed: unknown = JSON.parse(String(message));
+    return (Array.isArray(parsed) ? parsed : [parsed]).filter((c) => typeof c === 'object' && c !== null);
+  } catch {
+    return [];
+  }
+}
+
 describe('messaging through lost connections', () => {
   it.each<Transport>(['ws', 'sse', 'poll'])(
     'over %s: back from offline, sees every message once and in order, and sends what was written offline',
@@ -86,8 +96,73 @@ describe('messaging through lost connections', () => {
     },
   );
 
-  it('keeps unsent messages across a reload, retries with the same id, and stores each once', async () => {
+  it('sends over the stream’s WebSocket; an answer lost with the socket is sent again and stored once', async () => {
     const alice = await person(browser, server.url);
+    const bob = await person(browser, server.url);
+    await befriend(alice, bob);
+    const a = alice.page;
+    const b = bob.page;
+    let httpSends = 0;
+    a.on('request', (request) => {
+      if (request.url().includes('message.send')) httpSends += 1;
+    });
+    // Alice's socket from now on goes through this route (the page reloads
+    // below): it counts the sends it carries and can lose one's answer by
+    // closing the socket instead of passing the answer on.
+    let socketSends = 0;
+    let loseNextAnswer = false;
+    await alice.context.routeWebSocket(/\/trpc/, (page) => {
+      const toServer = page.connectToServer();
+      const sendIds = new Set<unknown>();
+      page.onMessage((message) => {
+        for (const call of parsedCalls(message)) {
+          if (call.params?.path === 'message.send') {
+            sendIds.add(call.id);
+            socketSends += 1;
+          }
+        }
+        toServer.send(message);
+      });
+      toServer.onMessage((message) => {
+        const [answer] = parsedCalls(message);
+        if (loseNextAnswer && answer && sendIds.has(answer.id)) {
+          loseNextAnswer = false;
+          void page.close();
+          return;
+        }
+        page.send(message);
+      });
+    });
+    await a.reload();
+    await openChatWith(alice, bob);
+    await openChatWith(bob, alice);
+    await expectTransport(a, transportLabel('ws'));
+
+    await send(a, 'over the socket');
+    await expectTexts(b, ['over the socket']);
+    await expect.poll(() => status(a, 'over the socket'), { timeout: 10_000 }).toBe('stored');
+    expect(socketSends).toBe(1);
+    expect(httpSends).toBe(0);
+
+    // Stored, but the socket closes before its answer: the outbox does not
+    // know, and sends it again (same id) once the stream is back.
+    loseNextAnswer = true;
+    await send(a, 'answer lost with the socket');
+    await expectTexts(b, ['over the socket', 'answer lost with the socket']);
+    await expect.poll(() => status(a, 'answer lost with the socket'), { timeout: 30_000 }).toBe('stored');
+    expect(loseNextAnswer).toBe(false);
+    expect(socketSends + httpSends).toBeGreaterThanOrEqual(3);
+    await a.waitForTimeout(1_000);
+    const both = ['over the socket', 'answer lost with the socket'];
+    expect(await texts(b)).toEqual(both);
+    expect(await texts(a)).toEqual(both);
+
+    await finish(alice, bob);
+  });
+
+  it('over HTTP (SSE stream): keeps unsent messages across a reload, retries with the same id, and stores each once', async () => {
+    // Sends go over HTTP when the stream is not on a WebSocket: the route below sees them.
+    const alice = await person(browser, server.url, '/', 'sse');
     const bob = await person(browser, server.url);
     await befriend(alice, bob);
     const a = alice.page;

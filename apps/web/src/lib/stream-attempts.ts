@@ -11,6 +11,7 @@ import {
   httpSubscriptionLink,
   type TRPCClient,
   type TRPCClientError,
+  type TRPCLink,
   wsLink,
 } from '@trpc/client';
 import superjson from 'superjson';
@@ -65,8 +66,15 @@ function subscribe(stream: Subscriber, lastEventId: string | null, events: Attem
   );
 }
 
-/** Returns a function that stops the subscription and closes its socket. */
-export function subscribeOverWebSocket(lastEventId: string | null, events: AttemptEvents): () => void {
+/** A WebSocket attempt: how to stop it, and the link that sends calls on its socket. */
+export interface WebSocketAttempt {
+  /** Stops the subscription and closes the socket. */
+  stop(): void;
+  /** Carries calls on this attempt's socket (the message sends, while the stream is live on it). */
+  link: TRPCLink<AppRouter>;
+}
+
+export function subscribeOverWebSocket(lastEventId: string | null, events: AttemptEvents): WebSocketAttempt {
   let opened = false;
   let failedReconnects = 0;
   let givenUp = false;
@@ -93,12 +101,16 @@ export function subscribeOverWebSocket(lastEventId: string | null, events: Attem
       else if (++failedReconnects >= WS_FAILED_RECONNECTS) giveUp();
     },
   });
-  const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+  const link = wsLink<AppRouter>({ client: wsClient, transformer: superjson });
+  const client = createTRPCClient<AppRouter>({ links: [link] });
   const subscription = subscribe(client.events.stream, lastEventId, events);
-  return () => {
-    clearTimeout(openTimer);
-    subscription.unsubscribe();
-    wsClient.close().catch(() => {});
+  return {
+    stop() {
+      clearTimeout(openTimer);
+      subscription.unsubscribe();
+      wsClient.close().catch(() => {});
+    },
+    link,
   };
 }
 

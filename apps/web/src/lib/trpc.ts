@@ -2,7 +2,11 @@
  * The one place that talks to the network.
  *
  * - `api`: queries and mutations over HTTP (batched, same origin, the session
- *   cookie goes along by itself; message sends each on their own).
+ *   cookie goes along by itself), but message sends each on their own: over
+ *   the event stream's WebSocket while the stream is live on it (a third less
+ *   work for the server and a round trip less for the sender, load/REPORT.md),
+ *   else over HTTP. Either way a send whose answer is lost fails, and the
+ *   outbox sends it again with the same id.
  * - `openEventStream()`: the tab's single event stream (one per tab, never one
  *   per chat). WebSocket first; SSE when the WebSocket cannot open (it errors
  *   or closes before opening, or has not opened within 4 s) or keeps failing
@@ -19,8 +23,10 @@ import {
   httpBatchLink,
   httpLink,
   isTRPCClientError,
+  type OperationLink,
   splitLink,
   type TRPCClientError,
+  type TRPCLink,
 } from '@trpc/client';
 import { createSignal } from 'solid-js';
 import superjson from 'superjson';
@@ -29,12 +35,31 @@ import { type TransportMode, transportMode } from './transport-mode';
 
 const RETRY_MAX_MS = 30_000;
 
+/** The link of the WebSocket the stream is live on, or null (no stream, another transport, reconnecting). */
+let liveSocketLink: TRPCLink<AppRouter> | null = null;
+
+/** Message sends: on the live stream's WebSocket when there is one, else over HTTP; each on its own. */
+const sendLink: TRPCLink<AppRouter> = (runtime) => {
+  const overHttp = httpLink<AppRouter>({ url: TRPC_PATH, transformer: superjson })(runtime);
+  const bound = new WeakMap<TRPCLink<AppRouter>, OperationLink<AppRouter>>();
+  return (call) => {
+    const socket = liveSocketLink;
+    if (!socket) return overHttp(call);
+    let overSocket = bound.get(socket);
+    if (!overSocket) {
+      overSocket = socket(runtime);
+      bound.set(socket, overSocket);
+    }
+    return overSocket(call);
+  };
+};
+
 export const api = createTRPCClient<AppRouter>({
   links: [
     splitLink({
       // A send goes alone: its fate (and its retry) is its own, never a batch's.
       condition: (op) => op.path === 'message.send',
-      true: httpLink({ url: TRPC_PATH, transformer: superjson }),
+      true: sendLink,
       // The server takes at most 50 calls per batch.
       false: httpBatchLink({ url: TRPC_PATH, transformer: superjson, maxItems: 50 }),
     }),
@@ -97,7 +122,7 @@ export function openEventStream(handlers: StreamHandlers): () => void {
   setActiveMode(mode);
 
   let lastEventId: string | null = null;
-  let attempt: { stop(): void } | null = null;
+  let attempt: { stop(): void; socket?: TRPCLink<AppRouter> } | null = null;
   let kindInUse: Kind = mode === 'sse' ? 'sse' : mode === 'poll' ? 'poll' : 'ws';
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let failuresInARow = 0;
@@ -106,6 +131,7 @@ export function openEventStream(handlers: StreamHandlers): () => void {
   const stopAttempt = () => {
     const current = attempt;
     attempt = null;
+    if (current?.socket && liveSocketLink === current.socket) liveSocketLink = null;
     current?.stop();
   };
 
@@ -152,7 +178,7 @@ export function openEventStream(handlers: StreamHandlers): () => void {
     kindInUse = kind;
     setStreamState('connecting');
     if (!navigator.onLine) return; // `online` starts it again
-    const self = { stop: () => {} };
+    const self: { stop(): void; socket?: TRPCLink<AppRouter> } = { stop: () => {} };
     attempt = self;
     const isCurrent = () => attempt === self && !closed;
     const events: AttemptEvents = {
@@ -164,12 +190,17 @@ export function openEventStream(handlers: StreamHandlers): () => void {
       },
       live() {
         if (!isCurrent()) return;
+        // Before the state, whose watchers may send at once (the outbox's resend).
+        liveSocketLink = self.socket ?? null;
         setStreamState(LIVE_STATE[kind]);
         // A poll that was answered is a working connection.
         if (kind === 'poll') failuresInARow = 0;
       },
       reconnecting() {
-        if (isCurrent()) setStreamState('connecting');
+        if (!isCurrent()) return;
+        setStreamState('connecting');
+        // Sends go over HTTP until the socket is back.
+        liveSocketLink = null;
       },
       failed(error) {
         if (!isCurrent()) return;
@@ -190,8 +221,11 @@ export function openEventStream(handlers: StreamHandlers): () => void {
         else void resumeLater('ws');
       },
     };
-    if (kind === 'ws') self.stop = subscribeOverWebSocket(lastEventId, events);
-    else if (kind === 'sse') self.stop = subscribeOverSse(lastEventId, events);
+    if (kind === 'ws') {
+      const ws = subscribeOverWebSocket(lastEventId, events);
+      self.stop = ws.stop;
+      self.socket = ws.link;
+    } else if (kind === 'sse') self.stop = subscribeOverSse(lastEventId, events);
     else self.stop = pollEvents(pollQuery, lastEventId, events);
   };
 
