@@ -149,6 +149,11 @@ export function wsTextFrame(text: string): WsFrame {
   return { frame, payload: frame.subarray(head) };
 }
 
+/**
+ * The SSE event tRPC's producer (`sseStreamProducer`) writes for an item
+ * yielded as `tracked(trackedId, item)`: the item's superjson as `data`, the
+ * tracked id as `id`, from the item's kept text.
+ */
 export function sseDataEvent(trackedId: string, item: object): string {
   const entry = cached(item);
   entry.resultText ??= JSON.stringify(entry.result);

@@ -2,7 +2,9 @@
  * One per server process (DESIGN.md invariant 4). A NOTIFY, sent after a
  * commit by whichever process wrote, wakes every hub; each reads the new
  * events from the table once and hands them to its local subscribers by
- * audience. A 300-member group message costs one read per process.
+ * audience. A 300-member group message costs one read per other process,
+ * and none in the process that wrote it (its writer hands it over); the
+ * chat's members are kept between events (audiences.ts).
  *
  * NOTIFY is only a hint: the hub also wakes on its own commits, after every
  * (re)connection of its LISTEN, and on a slow timer, so a lost notification
