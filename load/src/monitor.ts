@@ -2,7 +2,7 @@
  * Watches a run: polls the agents for progress, samples the server's,
  * PostgreSQL's and the machine's CPU, and prints one line a second.
  */
-import postgres from 'postgres';
+import { connectPostgres } from '@chat/db';
 import { now } from './body';
 import { type CpuSample, pidsNamed, sampleMachine, sampleProcesses } from './server/stats';
 import type { AgentApi, Progress } from './share';
@@ -35,7 +35,7 @@ export async function databaseBackends(databaseUrl: string | undefined): Promise
   if (!databaseUrl) return undefined;
   const host = new URL(databaseUrl).hostname;
   if (!['127.0.0.1', 'localhost', '::1', ''].includes(host)) return undefined;
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const rows = await sql<Array<{ pid: number }>>`
       select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;

@@ -57,7 +57,10 @@ const spec = {
     help: 'with --seed db: log each user in (login) or write sessions in SQL (db)',
   },
   'login-concurrency': { type: 'string', default: '4', help: 'parallel registrations/logins (argon2 is CPU-heavy)' },
-  'database-url': { type: 'string', help: 'PostgreSQL for --seed db, --start-server and --ceilings' },
+  'database-url': {
+    type: 'string',
+    help: 'PostgreSQL for --seed db, --start-server and --ceilings (a Unix socket: …/db?host=/var/run/postgresql)',
+  },
   workers: { type: 'string', default: '1', help: 'child processes holding the connections (0: this process)' },
   'start-server': { type: 'boolean', default: false, help: 'start the real server on a fresh database for this run' },
   'server-processes': {

@@ -39,6 +39,7 @@ export function attachWebSocket(
   const contextOf = (req: IncomingMessage, auth: Validated): Context => ({
     deps,
     auth,
+    sessionChecked: false,
     meta: {
       transport: 'ws',
       userAgent: req.headers['user-agent'] ?? '',

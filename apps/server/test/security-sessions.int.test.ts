@@ -5,6 +5,7 @@
  * open streams within a second, and idle and absolute expiry on a clock the
  * test moves.
  */
+import { randomUUID } from 'node:crypto';
 import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
 import type { Clock } from '@chat/api/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,28 @@ describe('ending a session', () => {
       expect(await stillWorks(cookie)).toEqual({ http: false, ws: false, sse: false });
       // The session that acted is untouched.
       expect(await stillWorks(cookieOf(other))).toEqual({ http: true, ws: true, sse: true });
+    },
+  );
+
+  it.each<Ending>(['logout', 'changePassword', 'signOut', 'signOutOthers'])(
+    '%s: a send right after, by a session the server validated a moment ago, is refused and stores nothing',
+    async (how) => {
+      // The first send's validation is remembered for a minute: the second is
+      // not looked up again, its statement finds the session gone (sendProcedure).
+      const alice = await person();
+      const other = await secondDevice(alice);
+      const cookie = cookieOf(alice.client);
+      const group = await alice.client.api.groups.create.mutate({ name: 'Notes', userIds: [] });
+      await alice.client.api.message.send.mutate({ id: randomUUID(), chatId: group.id, body: 'before' });
+      await end(how, alice.client, other);
+      const stale = createChatClient({ url: t.url, cookie });
+      clients.push(stale);
+      const refused = await refusal(
+        stale.api.message.send.mutate({ id: randomUUID(), chatId: group.id, body: 'after' }),
+      );
+      expect(refused).toMatchObject({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+      const page = await other.api.message.history.query({ chatId: group.id });
+      expect(page.messages.map((m) => m.body)).toEqual(['before']);
     },
   );
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import postgres from 'postgres';
+import { connectPostgres } from '@chat/db';
 
 const run = promisify(execFile);
 
@@ -91,7 +91,7 @@ export async function measurePgbenchCeiling(databaseUrl: string, clients = 4, se
   const dir = mkdtempSync(join(tmpdir(), 'chat-pgbench-'));
   const script = join(dir, 'insert.sql');
   writeFileSync(script, SCRIPT);
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     await sql.unsafe(tableSql(false));
     const insertTps = await bench(pgbench, databaseUrl, script, clients, seconds);

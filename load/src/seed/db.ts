@@ -9,8 +9,8 @@
  * the cookie's id as it is), so no one needs to log in through argon2.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { connectPostgres } from '@chat/db';
 import { hash } from '@node-rs/argon2';
-import postgres from 'postgres';
 import { contactPairs, type Plan, username } from '../plan';
 import { LOAD_PASSWORD, type Population, type SeedProgress } from './population';
 
@@ -33,7 +33,7 @@ export async function seedThroughDatabase(
   withSessions: boolean,
   say: SeedProgress,
 ): Promise<Population> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const passwordHash = await hash(LOAD_PASSWORD, hashParams);
     const userIds = Array.from({ length: plan.users }, () => randomUUID());

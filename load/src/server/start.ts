@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { RATE_LIMIT_DEFAULTS } from '@chat/api/server';
-import postgres from 'postgres';
+import { connectPostgres } from '@chat/db';
 
 const serverDir = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
 export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -81,7 +81,7 @@ export async function startServers(options: {
   cpuProfDir?: string | undefined;
 }): Promise<StartedServers> {
   const name = `chat_load_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = postgres(options.adminUrl, { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(options.adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const dbUrl = new URL(options.adminUrl);
@@ -100,7 +100,7 @@ export async function startServers(options: {
           }),
       ),
     );
-    const a = postgres(options.adminUrl, { max: 1, onnotice: () => {} });
+    const a = connectPostgres(options.adminUrl, { max: 1, onnotice: () => {} });
     await a.unsafe(`drop database if exists ${name} with (force)`);
     await a.end();
   };

@@ -20,6 +20,15 @@ export interface RequestMeta {
 export type Context = {
   deps: Deps;
   auth: ValidatedSession | null;
+  /**
+   * True when `auth` was validated for this very request. False when it is a
+   * WebSocket's (validated at the upgrade) or a validation this process made
+   * within the last minute (`SessionService.recent`, for a request of one
+   * send): `authedProcedure` validates it again before the call, and the
+   * procedures that check the session in their own statement (the stream's
+   * opening, the text send) do that instead.
+   */
+  sessionChecked: boolean;
   meta: RequestMeta;
   /** Adds a Set-Cookie header to the HTTP response; a no-op over WebSocket. */
   setCookie: (value: string) => void;

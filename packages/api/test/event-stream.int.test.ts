@@ -34,6 +34,7 @@ async function signedIn(): Promise<{ ctx: Context; userId: string; ref: string }
   const ctx: Context = {
     deps,
     auth,
+    sessionChecked: true,
     meta: { transport: 'http', userAgent: 'test', ipAddress: '127.0.0.1' },
     setCookie: () => {},
   };
@@ -87,7 +88,7 @@ describe('the event stream, iterated', () => {
 
     // A socket's context outlives its session: the stream's opening statement finds it gone. UNAUTHORIZED, nothing registered.
     await signOutSession(deps, userId, ref);
-    const socketContext: Context = { ...ctx, meta: { ...ctx.meta, transport: 'ws' } };
+    const socketContext: Context = { ...ctx, sessionChecked: false, meta: { ...ctx.meta, transport: 'ws' } };
     const refused = await appRouter.createCaller(socketContext).events.stream({});
     await expect(refused[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(deps.hub.hasLocal(userId)).toBe(false);

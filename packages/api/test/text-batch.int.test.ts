@@ -5,7 +5,7 @@
  * shared a commit is read from their rows' `xmin` (the writing transaction).
  */
 import { randomUUID } from 'node:crypto';
-import { chats, events, messages } from '@chat/db';
+import { chats, events, messages, rateLimits, sessions } from '@chat/db';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../src/deps';
@@ -192,6 +192,59 @@ describe('sends that arrive together', () => {
     expect((await storedInChat(withC.id)).map((m) => m.body)).toEqual(['before the removal']);
     // The refused sends went in a statement with accepted ones.
     const ids = stored.slice(2).map((m) => m.id);
+    expect(new Set((await writers(ids)).values()).size).toBeLessThan(ids.length);
+  });
+});
+
+describe('sends by a session the caller did not look up (sendProcedure)', () => {
+  it('store nothing and count nothing once it has ended, alone or in a batch; the other sends are kept', async () => {
+    const [owner, a, b] = (await makeUsers(deps, 3, 'unchecked')) as [TestUser, TestUser, TestUser];
+    await makeContacts(deps, owner, [a, b]);
+    const group = await createGroup(deps, owner.id, 'unchecked', [a.id, b.id]);
+    const sessionOf = async (u: TestUser) =>
+      (await deps.sessions.create(u.id, { userAgent: 'test', ipAddress: '127.0.0.1' })).session.id;
+    const [ownerSession, aSession, bSession] = (await Promise.all([owner, a, b].map(sessionOf))) as [
+      string,
+      string,
+      string,
+    ];
+    const sendAs = (as: TestUser, body: string, session: string | undefined) =>
+      sendMessage(deps, as.id, { id: randomUUID(), chatId: group.id, body }, session);
+    const pointsOf = async (u: TestUser) => {
+      const key = deps.limits.limitKey('message.send', u.id);
+      const [row] = await deps.db.select().from(rateLimits).where(eq(rateLimits.key, key));
+      return row?.points ?? 0;
+    };
+
+    await sendAs(a, 'a, signed in', aSession);
+    // Ended as another process would end it: nothing in this process knows.
+    await deps.db.delete(sessions).where(eq(sessions.id, aSession));
+    await expect(sendAs(a, 'a, alone, after', aSession)).rejects.toMatchObject({
+      kind: 'unauthorized',
+      message: 'Please sign in.',
+    });
+    // Another session's id does not stand in for the sender's.
+    await expect(sendAs(a, "a, with b's session", bSession)).rejects.toMatchObject({ kind: 'unauthorized' });
+
+    const attempts = [
+      sendAs(owner, 'owner', ownerSession),
+      sendAs(a, 'a 1, after', aSession),
+      sendAs(b, 'b 1', bSession),
+      sendAs(a, 'a 2, after', aSession),
+      sendAs(b, 'b 2, checked by the caller', undefined),
+    ];
+    const outcomes = await Promise.allSettled(attempts);
+    const summary = outcomes.map((o) => (o.status === 'fulfilled' ? (o.value as MessageView).body : kindOf(o.reason)));
+    expect(summary).toEqual(['owner', 'unauthorized', 'b 1', 'unauthorized', 'b 2, checked by the caller']);
+
+    const stored = await storedInChat(group.id);
+    expect(stored.map((m) => m.body)).toEqual(['a, signed in', 'owner', 'b 1', 'b 2, checked by the caller']);
+    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    // a's sends after the end were not counted; b's two were.
+    expect(await pointsOf(a)).toBe(1);
+    expect(await pointsOf(b)).toBe(2);
+    // The refused sends went in one statement with accepted ones.
+    const ids = stored.slice(1).map((m) => m.id);
     expect(new Set((await writers(ids)).values()).size).toBeLessThan(ids.length);
   });
 });

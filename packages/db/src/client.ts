@@ -53,8 +53,31 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     : openPglite(options.dataDir);
 }
 
+/**
+ * A postgres.js client for a PostgreSQL URL, taking libpq's `host` parameter
+ * as libpq does: `postgres://user@localhost/db?host=/var/run/postgresql`
+ * connects to the Unix socket in that directory (its `.s.PGSQL.<port>`),
+ * which costs each query less than TCP when PostgreSQL is on the same machine
+ * (load/REPORT.md, seventh and eleventh sessions). postgres.js itself reads a
+ * socket only from its `host` option or `PGHOST`, and would send a URL's
+ * `host` parameter to the server as a setting, which the server refuses.
+ */
+export function connectPostgres(url: string, options: postgres.Options<Record<string, never>> = {}): postgres.Sql {
+  const { url: rest, host } = splitHost(url);
+  return postgres(rest, host ? { ...options, host } : options);
+}
+
+/** The URL without its `host` parameter, and that parameter (a host name, or a socket's directory). */
+export function splitHost(url: string): { url: string; host: string | undefined } {
+  const parsed = new URL(url);
+  const host = parsed.searchParams.get('host') ?? undefined;
+  if (host === undefined) return { url, host };
+  parsed.searchParams.delete('host');
+  return { url: parsed.toString(), host };
+}
+
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
-  const client = postgres(url, {
+  const client = connectPostgres(url, {
     max,
     onnotice: () => {},
     connect_timeout: 10,

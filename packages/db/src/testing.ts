@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
-import { type DatabaseHandle, openDatabase } from './client';
+import { connectPostgres, type DatabaseHandle, openDatabase } from './client';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
 
@@ -44,7 +43,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const admin = postgres(testAdminUrl, { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(testAdminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(testAdminUrl);
@@ -54,7 +53,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     dataDir: undefined,
     async drop() {
-      const a = postgres(testAdminUrl, { max: 1, onnotice: () => {} });
+      const a = connectPostgres(testAdminUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
     },

@@ -6,7 +6,7 @@ import { setReaction } from '../domain/messages/reactions';
 import { listReceipts, markReceipts } from '../domain/messages/receipts';
 import { emoji, messageText } from '../domain/messages/rules';
 import { sendMessage } from '../domain/messages/send';
-import { authedProcedure, limit, router } from '../trpc';
+import { authedProcedure, limit, router, sendProcedure } from '../trpc';
 import { id } from './inputs';
 
 const PAGE_MAX = 100;
@@ -14,7 +14,7 @@ const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const messagesRouter = router({
   /** Stores the message (idempotent by `id`, which the client generates) and returns it once committed. */
-  send: authedProcedure
+  send: sendProcedure
     .input(
       z.object({
         id: id('message'),
@@ -26,8 +26,9 @@ export const messagesRouter = router({
           .default([]),
       }),
     )
-    // The `message.send` limit is counted by sendMessage: a text message's in its own statement.
-    .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.auth.user.id, input)),
+    // The `message.send` limit is counted by sendMessage: a text message's in its own statement,
+    // which also checks a session sendProcedure did not look up.
+    .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.auth.user.id, input, ctx.uncheckedSessionId)),
   edit: authedProcedure
     .input(z.object({ messageId: id('message'), body: messageText }))
     .use(limit('message.change'))

@@ -106,6 +106,15 @@ export interface SessionService {
   ): Promise<{ session: ActiveSession; cookie: string }>;
   /** The session and its user, or null when it is unknown or expired (an expired one is deleted). */
   validate(sessionId: string): Promise<ValidatedSession | null>;
+  /**
+   * What `validate` found for this session in this process within the last
+   * minute (the granularity at which use is recorded, so a caller that takes
+   * this instead of validating delays that record by a minute at most), if
+   * its end has not come; else null. Who a session belongs to never changes, but
+   * it may have ended since, here or in another process: a caller must check
+   * that it still exists where it writes (the text send's statement does).
+   */
+  recent(sessionId: string): ValidatedSession | null;
   invalidate(sessionId: string): Promise<void>;
   /** The user's sessions that have not expired, most recently active first. */
   list(userId: string): Promise<SessionListing[]>;
@@ -115,8 +124,21 @@ export interface SessionService {
   readCookie(cookieHeader: string | null | undefined): string | null;
 }
 
+/** Validations `recent` remembers, the oldest forgotten first. */
+const RECENT_MAX = 20_000;
+
 export function createSessionService(db: Database, options: SessionOptions): SessionService {
   const lucia = createLucia(db, options);
+  /** Session id → what `validate` found and when (this process's clock). Map order: oldest first. */
+  const recent = new Map<string, { found: ValidatedSession; at: number }>();
+  const remember = (found: ValidatedSession) => {
+    recent.delete(found.session.id);
+    recent.set(found.session.id, { found, at: options.clock.now().getTime() });
+    if (recent.size > RECENT_MAX) {
+      const oldest = recent.keys().next();
+      if (!oldest.done) recent.delete(oldest.value);
+    }
+  };
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const absoluteMs = options.absoluteMs ?? DEFAULT_ABSOLUTE_MS;
   const endOf = (createdAt: Date, lastActiveAt: Date) =>
@@ -145,6 +167,7 @@ export function createSessionService(db: Database, options: SessionOptions): Ses
     },
 
     async validate(sessionId) {
+      recent.delete(sessionId);
       const [row] = await sessionWithUser(db).execute({ id: sessionId });
       if (!row) return null;
       const now = options.clock.now();
@@ -159,10 +182,24 @@ export function createSessionService(db: Database, options: SessionOptions): Ses
         expiresAt = endOf(session.createdAt, now);
         await db.update(sessions).set({ lastActiveAt: now, expiresAt }).where(eq(sessions.id, sessionId));
       }
-      return { user: row.user, session: toActive({ ...session, expiresAt }) };
+      const found = { user: row.user, session: toActive({ ...session, expiresAt }) };
+      remember(found);
+      return found;
+    },
+
+    recent(sessionId) {
+      const entry = recent.get(sessionId);
+      if (!entry) return null;
+      const now = options.clock.now().getTime();
+      if (now - entry.at >= ACTIVITY_GRANULARITY_MS || now >= entry.found.session.expiresAt.getTime()) {
+        recent.delete(sessionId);
+        return null;
+      }
+      return entry.found;
     },
 
     async invalidate(sessionId) {
+      recent.delete(sessionId);
       await db.delete(sessions).where(eq(sessions.id, sessionId));
     },
 

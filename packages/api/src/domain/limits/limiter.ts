@@ -31,9 +31,10 @@ export interface RateLimits {
    * load/REPORT.md, fifth session). Its values are placeholders (the
    * statement is built once: `prepareStatement`), filled by `counterValues`;
    * the statement acts only while `points <= limitPoints`, and past that
-   * answers with `refusal`.
+   * answers with `refusal`. With `when` (a boolean expression), nothing is
+   * counted, and no row returned, unless it holds.
    */
-  counter(): SQL;
+  counter(when?: SQL): SQL;
   counterValues(name: RateLimitName, key: string): CounterValues;
   /**
    * The same counter for several keys at once (a batch of sends: messages/text.ts):
@@ -101,11 +102,12 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
     async reset(name, key) {
       await limiter(name).delete(key);
     },
-    counter() {
+    counter(when) {
       // rate-limiter-flexible's `_upsert` for a fixed window, point for point.
       const now = sql`${placeholder('limitNow')}::timestamptz`;
       const next = sql`${placeholder('limitNext')}::timestamptz`;
-      return sql`insert into ${rateLimits} (key, points, expire) values (${placeholder('limitKey')}::text, 1, ${next})
+      return sql`insert into ${rateLimits} (key, points, expire)
+        select ${placeholder('limitKey')}::text, 1, ${next} where ${when ?? sql`true`}
         on conflict (key) do update set
           points = case when ${rateLimits.expire} <= ${now} then 1 else ${rateLimits.points} + 1 end,
           expire = case when ${rateLimits.expire} <= ${now} then ${next} else ${rateLimits.expire} end

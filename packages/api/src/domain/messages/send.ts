@@ -16,7 +16,7 @@ import type { Chat, Executor, Message } from '@chat/db';
 import { chatReceipts, chats, messages } from '@chat/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
-import { conflict, forbidden, invalid, notFound } from '../../errors';
+import { conflict, forbidden, invalid, notFound, unauthorized } from '../../errors';
 import { accessChat, CHAT_NOT_FOUND } from '../access/chats';
 import { areContacts } from '../contacts/pair';
 import { insertChatEvent } from '../events/store';
@@ -58,15 +58,27 @@ export async function checkMaySend(db: Executor, chat: Chat, actorId: string): P
   if (!peerId || !(await areContacts(db, actorId, peerId))) throw forbidden(NOT_CONTACTS);
 }
 
-export async function sendMessage(deps: Deps, actorId: string, input: SendInput): Promise<MessageView> {
+/**
+ * `uncheckedSessionId`: the sender's session, when the caller did not look
+ * it up (trpc.ts, `sendProcedure`): nothing is stored or counted unless it
+ * still exists (a text send checks it in its statement).
+ */
+export async function sendMessage(
+  deps: Deps,
+  actorId: string,
+  input: SendInput,
+  uncheckedSessionId?: string,
+): Promise<MessageView> {
   const attachmentIds = input.attachmentIds ?? [];
   if (input.body.trim().length === 0 && attachmentIds.length === 0) throw invalid(EMPTY_MESSAGE, 'body');
   if (attachmentIds.length > 0) {
+    if (uncheckedSessionId && !(await deps.sessions.validate(uncheckedSessionId))) throw unauthorized();
     await deps.limits.consume('message.send', actorId);
     return sendInTransaction(deps, actorId, input, attachmentIds);
   }
-  const stored = await storeText(deps, actorId, input);
+  const stored = await storeText(deps, actorId, input, uncheckedSessionId);
   if (stored.kind === 'created') return stored.view;
+  if (stored.kind === 'signed_out') throw unauthorized();
   if (stored.kind === 'limited') throw deps.limits.refusal('message.send', stored.expire);
   // Nothing written. A message with this id (a retry, or a concurrent send
   // of it) answers first, as in the transaction below; else the refusal.

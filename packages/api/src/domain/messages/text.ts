@@ -16,7 +16,7 @@
  * nothing of it was written, and each of its sends is stored again alone,
  * so one bad send fails only itself.
  */
-import { chatReceipts, chats, contacts, messages } from '@chat/db';
+import { chatReceipts, chats, contacts, messages, sessions } from '@chat/db';
 import { sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
 import type { Deps } from '../../deps';
@@ -50,7 +50,9 @@ export type TextSend =
   /** Past the sender's `message.send` limit: counted, nothing else written. */
   | { kind: 'limited'; expire: Date }
   /** Not a member (or no such chat), not contacts, or the id is taken: nothing was written. */
-  | { kind: 'refused'; member: boolean; mayWrite: boolean };
+  | { kind: 'refused'; member: boolean; mayWrite: boolean }
+  /** The sender's unchecked session (`storeText`) no longer exists: nothing written, nothing counted. */
+  | { kind: 'signed_out' };
 
 /** The values of the text send statement's placeholders (besides the counter's). */
 const P = {
@@ -58,6 +60,8 @@ const P = {
   chat: sql.placeholder('chat'),
   id: sql.placeholder('id'),
   body: sql.placeholder('body'),
+  /** The sender's session to check, or null (checked by the caller). */
+  session: sql.placeholder('session'),
 };
 
 /** The statement, built once per database (`prepareStatement`): drizzle's building cost as much as the round trip. */
@@ -69,7 +73,10 @@ function textSend(deps: Deps): ReturnType<typeof prepareStatement> {
   const chat = chatAccessQuery(deps.db, P.actor, P.chat, { lock: true });
   const statement = prepareStatement(
     deps.db,
-    sql`with counted as materialized (${deps.limits.counter()}),
+    sql`with signed_in as materialized (
+    select ${P.session}::text is null
+      or exists (select 1 from ${sessions} x where x.id = ${P.session}::text and x.user_id = ${P.actor}::uuid) as ok),
+  counted as materialized (${deps.limits.counter(sql`(select ok from signed_in)`)}),
   chat as materialized (${chat}),
   contact as materialized (
     select 1 from ${contacts} k, chat
@@ -100,7 +107,8 @@ function textSend(deps: Deps): ReturnType<typeof prepareStatement> {
     insert into events (user_id, chat_id, message_id, type, payload)
     select null, ins.chat_id, ins.id, 'message.created', ${createdPayload} from log_lock cross join ins
     returning id, created_at, payload)
-select (select count(*) from chat)::int as member, (select count(*) from allowed)::int as may_write,
+select (select ok from signed_in) as signed_in,
+  (select count(*) from chat)::int as member, (select count(*) from allowed)::int as may_write,
   (select points from counted) as points, (select expire from counted) as expire,
   ev.id as event_id, ev.created_at as event_at, ev.payload as payload
 from (select 1) as one left join ev on true`,
@@ -116,18 +124,21 @@ from (select 1) as one left join ev on true`,
  * the contact check of a one-to-one chat (locking the contact row, so a
  * removal committed while we waited is seen), the insert (nothing if the id
  * exists), the chat's seq, the sender's receipt, and the event, whose id is
- * drawn under the log's lock after the message row exists.
+ * drawn under the log's lock after the message row exists. With a session
+ * to check, nothing of it happens unless that session exists.
  */
-async function storeOne(deps: Deps, actorId: string, input: TextSendInput): Promise<TextSend> {
-  const limit = deps.limits.counterValues('message.send', actorId);
+async function storeOne(deps: Deps, send: Send): Promise<TextSend> {
+  const limit = deps.limits.counterValues('message.send', send.actorId);
   const [row] = await textSend(deps)({
     ...limit,
-    actor: actorId,
-    chat: input.chatId,
-    id: input.id,
-    body: input.body,
+    actor: send.actorId,
+    chat: send.input.chatId,
+    id: send.input.id,
+    body: send.input.body,
+    session: send.sessionId ?? null,
   });
   if (!row) throw new Error('the send statement returned no row');
+  if (row.signed_in === false) return { kind: 'signed_out' };
   if (row.payload) return { kind: 'created', ...createdEvent(row) };
   if (Number(row.points) > limit.limitPoints) return { kind: 'limited', expire: asDate(row.expire) };
   return { kind: 'refused', member: Number(row.member) > 0, mayWrite: Number(row.may_write) > 0 };
@@ -151,9 +162,8 @@ interface BatchRow {
   actor: string;
   body: string;
   limit_key: string;
-  /** This is the sender's `rank`-th send of `n` in the batch. */
-  rank: number;
-  n: number;
+  /** The session to check, or null. */
+  session: string | null;
 }
 
 function batchSend(deps: Deps): ReturnType<typeof prepareStatement> {
@@ -163,9 +173,17 @@ function batchSend(deps: Deps): ReturnType<typeof prepareStatement> {
     then split_part(l.direct_key, ':', 2) else split_part(l.direct_key, ':', 1) end)::uuid`;
   const statement = prepareStatement(
     deps.db,
-    sql`with input as materialized (
+    sql`with given as materialized (
     select * from jsonb_to_recordset(${sql.placeholder('sends')}::jsonb)
-      as s(ord int, id uuid, chat_id uuid, actor uuid, body text, limit_key text, rank int, n int)),
+      as s(ord int, id uuid, chat_id uuid, actor uuid, body text, limit_key text, session text)),
+  input as materialized (
+    -- The sends whose session is checked here and exists, or was checked before;
+    -- each the sender's rank-th of n in the batch.
+    select s.*, row_number() over (partition by s.limit_key order by s.ord)::int as rank,
+      count(*) over (partition by s.limit_key)::int as n
+    from given s
+    where s.session is null
+      or exists (select 1 from ${sessions} x where x.id = s.session and x.user_id = s.actor)),
   counted as materialized (${deps.limits.counters(sql`select distinct limit_key, n from input`)}),
   locked as materialized (
     select c.id, c.kind, c.direct_key, c.last_seq from ${chats} c
@@ -212,19 +230,25 @@ function batchSend(deps: Deps): ReturnType<typeof prepareStatement> {
     from log_lock cross join ins join allowed a on a.id = ins.id
     order by a.ord
     returning id, message_id, created_at, payload)
-select s.ord, exists (select 1 from member m where m.ord = s.ord) as member,
-  exists (select 1 from may_write w where w.ord = s.ord) as may_write,
+select g.ord, s.ord is not null as signed_in, exists (select 1 from member m where m.ord = g.ord) as member,
+  exists (select 1 from may_write w where w.ord = g.ord) as may_write,
   c.points - s.n + s.rank as points, c.expire, ev.id as event_id, ev.created_at as event_at, ev.payload
-from input s left join counted c on c.key = s.limit_key left join ev on ev.message_id = s.id
-order by s.ord`,
+from given g left join input s on s.ord = g.ord left join counted c on c.key = s.limit_key
+  left join ev on ev.message_id = s.id
+order by g.ord`,
   );
   batchSends.set(deps.db, statement);
   return statement;
 }
 
-interface Pending {
+/** A text send, and the sender's session if the statement is to check it. */
+interface Send {
   actorId: string;
   input: TextSendInput;
+  sessionId?: string;
+}
+
+interface Pending extends Send {
   resolve: (outcome: TextSend) => void;
   reject: (error: unknown) => void;
 }
@@ -234,26 +258,19 @@ async function storeBatch(deps: Deps, batch: Pending[]): Promise<TextSend[]> {
   const first = batch[0];
   if (!first) return [];
   const { limitKey: _, ...limit } = deps.limits.counterValues('message.send', first.actorId);
-  const counts = new Map<string, number>();
-  for (const p of batch) counts.set(p.actorId, (counts.get(p.actorId) ?? 0) + 1);
-  const ranks = new Map<string, number>();
-  const sends: BatchRow[] = batch.map((p, ord) => {
-    const rank = (ranks.get(p.actorId) ?? 0) + 1;
-    ranks.set(p.actorId, rank);
-    return {
-      ord,
-      id: p.input.id,
-      chat_id: p.input.chatId,
-      actor: p.actorId,
-      body: p.input.body,
-      limit_key: deps.limits.limitKey('message.send', p.actorId),
-      rank,
-      n: counts.get(p.actorId) ?? 1,
-    };
-  });
+  const sends: BatchRow[] = batch.map((p, ord) => ({
+    ord,
+    id: p.input.id,
+    chat_id: p.input.chatId,
+    actor: p.actorId,
+    body: p.input.body,
+    limit_key: deps.limits.limitKey('message.send', p.actorId),
+    session: p.sessionId ?? null,
+  }));
   const rows = await batchSend(deps)({ ...limit, sends: JSON.stringify(sends) });
   if (rows.length !== batch.length) throw new Error(`a batch of ${batch.length} sends returned ${rows.length} rows`);
   return rows.map((row) => {
+    if (row.signed_in === false) return { kind: 'signed_out' };
     if (row.payload) return { kind: 'created', ...createdEvent(row) };
     if (Number(row.points) > limit.limitPoints) return { kind: 'limited', expire: asDate(row.expire) };
     return { kind: 'refused', member: row.member === true, mayWrite: row.may_write === true };
@@ -277,9 +294,9 @@ class TextSendQueue {
 
   constructor(private readonly deps: Deps) {}
 
-  store(actorId: string, input: TextSendInput): Promise<TextSend> {
+  store(send: Send): Promise<TextSend> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ actorId, input, resolve, reject });
+      this.waiting.push({ ...send, resolve, reject });
       // Sends that arrive in the same turn (a burst of WebSocket calls) go together.
       if (this.scheduled) return;
       this.scheduled = true;
@@ -336,7 +353,7 @@ class TextSendQueue {
   private async run(batch: Pending[]): Promise<void> {
     const [only] = batch;
     if (only && batch.length === 1) {
-      await this.settle(only, storeOne(this.deps, only.actorId, only.input));
+      await this.settle(only, storeOne(this.deps, only));
       return;
     }
     let outcomes: TextSend[];
@@ -348,7 +365,7 @@ class TextSendQueue {
       // send alone finds its message). Each send alone: one bad send, or a
       // repeat of an id another process was storing, fails only itself.
       // In arrival order, one after another: a sender's messages keep their order.
-      for (const p of batch) await this.settle(p, storeOne(this.deps, p.actorId, p.input));
+      for (const p of batch) await this.settle(p, storeOne(this.deps, p));
       return;
     }
     // Events in commit order, as one run: the hub routes them without reading them back.
@@ -378,13 +395,15 @@ const queues = new WeakMap<Deps, TextSendQueue>();
 /**
  * Stores a text message, alone or in a batch with others sent meanwhile, and
  * hands its event to the hub once committed. `created` only once its commit
- * is done; `limited` and `refused` wrote nothing but the limit's count.
+ * is done; `limited` and `refused` wrote nothing but the limit's count;
+ * `signed_out` (only with `sessionId`, a session the caller did not look up)
+ * wrote nothing at all.
  */
-export function storeText(deps: Deps, actorId: string, input: TextSendInput): Promise<TextSend> {
+export function storeText(deps: Deps, actorId: string, input: TextSendInput, sessionId?: string): Promise<TextSend> {
   let queue = queues.get(deps);
   if (!queue) {
     queue = new TextSendQueue(deps);
     queues.set(deps, queue);
   }
-  return queue.store(actorId, input);
+  return queue.store({ actorId, input, sessionId });
 }
