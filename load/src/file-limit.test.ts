@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileLimitProblem, readFileLimits } from './file-limit';
+import { ceilingConnections, fileLimitProblem, readFileLimits } from './file-limit';
 
 describe('fileLimitProblem', () => {
   const base = { streams: 20_000, workers: 2, serverProcesses: 1, soft: 20_000, hard: 20_000 };
@@ -13,6 +13,11 @@ describe('fileLimitProblem', () => {
     expect(fileLimitProblem({ ...base, serverProcesses: 2 })).toBeNull();
     expect(fileLimitProblem({ ...base, serverProcesses: 0 })).toBeNull();
     expect(fileLimitProblem({ ...base, serverProcesses: 0, workers: 1 })).toContain('in each worker');
+  });
+  it('opens the bare-ws ceiling on as many connections as its one server process may hold', () => {
+    expect(ceilingConnections(20_000, { soft: 20_000 })).toBe(19_500);
+    expect(ceilingConnections(1_000, { soft: 20_000 })).toBe(1_000);
+    expect(ceilingConnections(20_000, null)).toBe(20_000);
   });
   it("reads this process's limits", () => {
     const limits = readFileLimits();

@@ -34,6 +34,17 @@ export function fileLimitProblem(input: FileLimitInput): string | null {
   return `${input.streams.toLocaleString('en')} streams need about ${need.toLocaleString('en')} open files in ${who}, over this shell's limit of ${input.soft.toLocaleString('en')}: ${raise}.`;
 }
 
+/**
+ * Connections the bare-ws ceiling can open: its server is one process holding
+ * them all, under the limit this process passes on. A run of 20,000 streams
+ * on two server processes fits a limit of 20,000; the ceiling's server would
+ * not, and would hang up on the last connections (seen at scenario 2).
+ */
+export function ceilingConnections(connections: number, limits: { soft: number } | null): number {
+  if (!limits) return connections;
+  return Math.max(1, Math.min(connections, limits.soft - SPARE));
+}
+
 /** The soft and hard open-file limits of this process (Linux); null where /proc does not say. */
 export function readFileLimits(): { soft: number; hard: number } | null {
   try {

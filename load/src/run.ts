@@ -10,6 +10,7 @@ import { createAgents } from './agents';
 import { now } from './body';
 import { measurePgbenchCeiling, type PgbenchCeiling } from './ceilings/pgbench';
 import { measureWsCeiling, type WsCeiling } from './ceilings/ws-ceiling';
+import { ceilingConnections, readFileLimits } from './file-limit';
 import { type LedgerReport, type Tally, tally } from './ledger';
 import { databaseBackends, progressLine, type Samples, sampleAll, totalProgress, type Watched } from './monitor';
 import type { Options } from './options';
@@ -239,9 +240,15 @@ async function measureCeilings(
 ): Promise<RunResult['ceilings']> {
   const out: RunResult['ceilings'] = { notes: [] };
   say('ceiling: bare ws broadcast');
+  const opened = ceilingConnections(connections, readFileLimits());
+  if (opened < connections) {
+    out.notes.push(
+      `bare ws measured on ${opened.toLocaleString('en')} of ${connections.toLocaleString('en')} connections: its server is one process, under the open-file limit`,
+    );
+  }
   out.ws = await measureWsCeiling({
     agents,
-    connections,
+    connections: opened,
     mix: audienceMix(plan, options.connections),
     bodySize: options['body-size'],
     durationMs: 10_000,

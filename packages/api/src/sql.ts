@@ -1,5 +1,5 @@
 import type { Database } from '@chat/db';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
 /** The rows of a raw `db.execute`: postgres.js returns an array, PGlite `{ rows }`. */
@@ -10,6 +10,14 @@ export function rowsOf(result: unknown): Record<string, unknown>[] {
   }
   throw new Error('unexpected result from the database driver');
 }
+
+/**
+ * Ids as one uuid[] parameter, written as an array literal: one parameter
+ * whatever the count (hundreds of chats, thousands of users), and the same
+ * text on both drivers. The ids come from the database or from a session, so
+ * they are well-formed uuids.
+ */
+export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /** A json/jsonb column of a raw statement: parsed by the driver, or text to parse (drizzle's postgres.js mapping). */
 export function jsonOf(value: unknown): unknown {

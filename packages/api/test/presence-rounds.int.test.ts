@@ -5,10 +5,13 @@
  * then offline with a last-seen time, and the database agreeing.
  */
 import { contacts, presence, users } from '@chat/db';
+import { openTestDatabase } from '@chat/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sink } from '../src/domain/events/hub';
+import { EventHub, type Sink } from '../src/domain/events/hub';
 import type { EphemeralItem } from '../src/domain/events/types';
+import { PresenceService } from '../src/domain/presence/service';
+import { silentLogger } from '../src/logger';
 import { makeDeps, makeUser, makeUsers, type TestDeps, type TestUser } from './deps';
 
 let deps: TestDeps;
@@ -80,4 +83,30 @@ describe('presence in rounds', () => {
     expect(one?.lastSeenAt).toBeInstanceOf(Date);
     deps.hub.unsubscribe(watcher.id, sink);
   }, 120_000);
+});
+
+describe('the heartbeat', () => {
+  it('puts back the rows of its users still here that were swept away (one statement, whatever their number)', async () => {
+    const database = await openTestDatabase();
+    const hub = new EventHub(database, silentLogger);
+    await hub.start();
+    const service = new PresenceService(database, hub, silentLogger, { offlineGraceMs: 0, heartbeatMs: 100 });
+    await service.start();
+    try {
+      const here = await makeUsers(database, 40, 'beat');
+      const rows = () => database.db.select().from(presence).where(eq(presence.processId, service.processId));
+      for (const u of here) service.connect(u.id);
+      await until(async () => (await rows()).length === here.length, 'every row written');
+      // Swept, as another process sweeps a process it took for dead during a long pause.
+      const swept = here.slice(0, 25).map((u) => u.id);
+      await database.db.delete(presence).where(inArray(presence.userId, swept));
+      expect(await rows()).toHaveLength(here.length - swept.length);
+      await until(async () => (await rows()).length === here.length, 'the swept rows put back');
+      expect((await rows()).map((r) => r.userId).sort()).toEqual(here.map((u) => u.id).sort());
+    } finally {
+      await service.stop();
+      await hub.stop();
+      await database.drop();
+    }
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { presence, serverProcesses, users } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from '../../logger';
+import { uuidArray } from '../../sql';
 import { listPresenceWatchersOf } from '../access/profiles';
 import type { EventHub, HubDatabase } from '../events/hub';
 import { readAudiences } from '../events/store';
@@ -73,6 +74,8 @@ export interface PresenceOptions {
    * 0: offline at once. The server's comes from PRESENCE_OFFLINE_GRACE_SECONDS.
    */
   offlineGraceMs: number;
+  /** Between heartbeats (10 s; tests shorten it). */
+  heartbeatMs?: number;
 }
 
 export class PresenceService {
@@ -110,7 +113,7 @@ export class PresenceService {
       (payload) => void this.receive(payload),
       () => {},
     );
-    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.timer = setInterval(() => void this.beat(), this.options.heartbeatMs ?? HEARTBEAT_MS);
     this.timer.unref();
   }
 
@@ -228,19 +231,29 @@ export class PresenceService {
     }
   }
 
-  private async markOnline(userIds: string[]): Promise<void> {
+  /**
+   * The users' rows, for this process, where missing. The ids go as one array
+   * parameter: the heartbeat puts back every local user's row, and built as
+   * a row of values each (drizzle's `values`), 19,000 users cost the server
+   * about a second of its main thread every 10 s, the tail of scenario 2
+   * (load/REPORT.md, eleventh session); and past 32,767 users that would pass
+   * PostgreSQL's limit of 65,535 parameters.
+   */
+  private async markOnline(userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
-    await this.database.db
-      .insert(presence)
-      .values(userIds.map((userId) => ({ userId, processId: this.processId })))
-      .onConflictDoNothing();
+    await this.database.db.execute(
+      sql`insert into ${presence} (user_id, process_id)
+        select u, ${this.processId} from unnest(${uuidArray(userIds)}) as u
+        on conflict do nothing`,
+    );
   }
 
-  private async markOffline(userIds: string[]): Promise<void> {
+  private async markOffline(userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
     const db = this.database.db;
-    await db.delete(presence).where(and(eq(presence.processId, this.processId), inArray(presence.userId, userIds)));
-    await db.update(users).set({ lastSeenAt: sql`now()` }).where(inArray(users.id, userIds));
+    const ids = uuidArray(userIds);
+    await db.delete(presence).where(and(eq(presence.processId, this.processId), sql`${presence.userId} = any(${ids})`));
+    await db.update(users).set({ lastSeenAt: sql`now()` }).where(sql`${users.id} = any(${ids})`);
   }
 
   private async signalPresence(userIds: string[]): Promise<void> {
@@ -258,13 +271,7 @@ export class PresenceService {
         .values({ id: this.processId })
         .onConflictDoUpdate({ target: serverProcesses.id, set: { heartbeatAt: sql`now()` } });
       // A row lost (a sweep by another process during a long pause) is put back.
-      const mine = [...this.local.keys()];
-      if (mine.length > 0) {
-        await db
-          .insert(presence)
-          .values(mine.map((userId) => ({ userId, processId: this.processId })))
-          .onConflictDoNothing();
-      }
+      await this.markOnline([...this.local.keys()]);
       const stale = sql`${serverProcesses.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS})`;
       const dead = await db.select({ id: serverProcesses.id }).from(serverProcesses).where(stale);
       if (dead.length === 0) return;

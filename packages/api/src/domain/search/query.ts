@@ -14,6 +14,7 @@
  * (messages_sender_idx, on sender_id, created_at, id, holds them too).
  */
 import { type SQL, sql } from 'drizzle-orm';
+import { uuidArray } from '../../sql';
 import type { Shape } from './plan';
 
 export interface HitsQuery {
@@ -35,13 +36,6 @@ export interface HitsQuery {
   /** Also return the vector (for ranking). */
   withVector: boolean;
 }
-
-/**
- * Ids as one uuid[] parameter, written as an array literal: one parameter
- * whatever the count (hundreds of chats), and the same text on both drivers.
- * The ids come from the database, so they are well-formed uuids.
- */
-export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /** The words' test: `indexed` for the index to answer, `tested` for a walk (no index matches it). */
 function textTests(q: HitsQuery, how: 'indexed' | 'tested'): SQL[] {

@@ -9,11 +9,12 @@
 import type { Executor } from '@chat/db';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
+import { uuidArray } from '../../sql';
 import { decodeCursor, encodeCursor, type RelevantCursor } from './cursor';
 import { estimateRows, estimateTable } from './estimate';
 import { type ParsedQuery, parseQuery } from './parse';
 import { choosePlan, type Plan, type Shape } from './plan';
-import { type HitsQuery, hitsQuery, periodConditions, uuidArray } from './query';
+import { type HitsQuery, hitsQuery, periodConditions } from './query';
 import { type RawHit, readHits, type SearchHit, toHits } from './results';
 import { resolveScope, type SearchScope } from './scope';
 import { headlineSql } from './snippets';
