@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type ChatClient, createChatClient, signIn } from '@chat/api/client';
-import type { Clock } from '@chat/api/server';
+import { AdvancingClock } from '@chat/api/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './burst';
 import { makeUser, PASSWORD, type Person } from './clients';
@@ -17,18 +17,7 @@ import { cookieOf, openSocket, openSse, refusal, upgradeStatus } from './raw';
 const HOUR = 60 * 60 * 1000;
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
-/** Real time plus whatever the test has skipped ahead. */
-class TestClock implements Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
-
-const clock = new TestClock();
+const clock = new AdvancingClock();
 let t: TestServer;
 const clients: ChatClient[] = [];
 

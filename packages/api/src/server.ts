@@ -1,7 +1,7 @@
 /** What the server process imports to assemble the API. */
 
 export { type BlobStore, createBlobStore, LocalBlobStore, S3BlobStore } from './blobs';
-export { type Clock, systemClock } from './clock';
+export { AdvancingClock, type Clock, systemClock } from './clock';
 export { authenticate, type Context, type RequestMeta } from './context';
 export type { Deps } from './deps';
 export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';

@@ -7,19 +7,9 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/clock';
+import { AdvancingClock } from '../src/clock';
 import { createSessionService } from '../src/domain/auth/sessions';
 import { makeDeps, makeUser, type TestDeps } from './deps';
-
-class TestClock implements Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 const MINUTE = 60_000;
 let deps: TestDeps;
@@ -32,7 +22,7 @@ afterAll(async () => {
 });
 
 async function fresh(options: { idleMs?: number } = {}) {
-  const clock = new TestClock();
+  const clock = new AdvancingClock();
   const sessions = createSessionService(deps.db, { secureCookies: false, clock, ...options });
   const user = await makeUser(deps, 'recent');
   const { session } = await sessions.create(user.id, { userAgent: 'test', ipAddress: '127.0.0.1' });
