@@ -4,7 +4,7 @@
  * ids each. What a watcher sees must not change: every one of them online,
  * then offline with a last-seen time, and the database agreeing.
  */
-import { contacts, presence, users } from '@chat/db';
+import { contacts, presence, serverProcesses, users } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,23 +86,44 @@ describe('presence in rounds', () => {
 });
 
 describe('the heartbeat', () => {
-  it('puts back the rows of its users still here that were swept away (one statement, whatever their number)', async () => {
+  it('brings its users back, rows and news, after another process swept it as dead', async () => {
     const database = await openTestDatabase();
     const hub = new EventHub(database, silentLogger);
     await hub.start();
     const service = new PresenceService(database, hub, silentLogger, { offlineGraceMs: 0, heartbeatMs: 100 });
     await service.start();
     try {
-      const here = await makeUsers(database, 40, 'beat');
+      const [viewer, ...here] = await makeUsers(database, 41, 'beat');
+      const v = (viewer as TestUser).id;
+      await database.db.insert(contacts).values(
+        here.flatMap((p) => [
+          { userId: v, contactId: p.id },
+          { userId: p.id, contactId: v },
+        ]),
+      );
+      const seen: { userId: string; online: boolean }[] = [];
+      const sink: Sink = {
+        events: () => {},
+        ephemeral: (item: EphemeralItem) => {
+          if (item.type === 'presence') seen.push({ userId: item.userId, online: item.online });
+        },
+      };
+      hub.subscribe(v, sink);
       const rows = () => database.db.select().from(presence).where(eq(presence.processId, service.processId));
       for (const u of here) service.connect(u.id);
       await until(async () => (await rows()).length === here.length, 'every row written');
-      // Swept, as another process sweeps a process it took for dead during a long pause.
-      const swept = here.slice(0, 25).map((u) => u.id);
-      await database.db.delete(presence).where(inArray(presence.userId, swept));
-      expect(await rows()).toHaveLength(here.length - swept.length);
+      await until(() => here.every((u) => seen.some((s) => s.userId === u.id && s.online)), 'everyone online');
+      // Swept as another process sweeps one it took for dead during a long
+      // pause: the process row goes, and its presence rows with it.
+      seen.length = 0;
+      await database.db.delete(serverProcesses).where(eq(serverProcesses.id, service.processId));
+      expect(await rows()).toHaveLength(0);
       await until(async () => (await rows()).length === here.length, 'the swept rows put back');
       expect((await rows()).map((r) => r.userId).sort()).toEqual(here.map((u) => u.id).sort());
+      // Watchers hear they are online again (another process told them they had left).
+      await until(() => here.every((u) => seen.some((s) => s.userId === u.id && s.online)), 'the news put back');
+      expect((await service.states(here.map((u) => u.id))).every((s) => s.online)).toBe(true);
+      hub.unsubscribe(v, sink);
     } finally {
       await service.stop();
       await hub.stop();

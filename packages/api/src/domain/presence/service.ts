@@ -233,7 +233,7 @@ export class PresenceService {
 
   /**
    * The users' rows, for this process, where missing. The ids go as one array
-   * parameter: the heartbeat puts back every local user's row, and built as
+   * parameter: a process back from a sweep puts back every local user's row, and built as
    * a row of values each (drizzle's `values`), 19,000 users cost the server
    * about a second of its main thread every 10 s, the tail of scenario 2
    * (load/REPORT.md, eleventh session); and past 32,767 users that would pass
@@ -266,12 +266,12 @@ export class PresenceService {
   private async beat(): Promise<void> {
     const db = this.database.db;
     try {
-      await db
-        .insert(serverProcesses)
-        .values({ id: this.processId })
-        .onConflictDoUpdate({ target: serverProcesses.id, set: { heartbeatAt: sql`now()` } });
-      // A row lost (a sweep by another process during a long pause) is put back.
-      await this.markOnline([...this.local.keys()]);
+      const beaten = await db
+        .update(serverProcesses)
+        .set({ heartbeatAt: sql`now()` })
+        .where(eq(serverProcesses.id, this.processId))
+        .returning({ id: serverProcesses.id });
+      if (beaten.length === 0) await this.comeBack();
       const stale = sql`${serverProcesses.heartbeatAt} < now() - make_interval(secs => ${STALE_SECONDS})`;
       const dead = await db.select({ id: serverProcesses.id }).from(serverProcesses).where(stale);
       if (dead.length === 0) return;
@@ -289,6 +289,26 @@ export class PresenceService {
     } catch (error) {
       this.log.warn({ err: error }, 'presence heartbeat failed');
     }
+  }
+
+  /**
+   * Another process took this one for dead (a pause past the heartbeat's
+   * lapse) and swept it: its process row went, and every presence row of it
+   * with that (a cascade), and watchers were told its users left. The rows
+   * come back, and so does the news. Presence rows go missing in no other way,
+   * so a heartbeat that finds its process row in place writes nothing more:
+   * putting back 19,000 rows every 10 s was the bump left in scenario 2's
+   * p99 (load/REPORT.md, twelfth session).
+   */
+  private async comeBack(): Promise<void> {
+    await this.database.db
+      .insert(serverProcesses)
+      .values({ id: this.processId })
+      .onConflictDoUpdate({ target: serverProcesses.id, set: { heartbeatAt: sql`now()` } });
+    const here = [...this.local.keys()];
+    await this.markOnline(here);
+    await this.signalPresence(here);
+    this.log.warn({ users: here.length }, 'this process had been swept as dead; its presence is back');
   }
 
   private async signal(s: Signal): Promise<void> {
