@@ -233,11 +233,11 @@ export class PresenceService {
 
   /**
    * The users' rows, for this process, where missing. The ids go as one array
-   * parameter: a process back from a sweep puts back every local user's row, and built as
-   * a row of values each (drizzle's `values`), 19,000 users cost the server
-   * about a second of its main thread every 10 s, the tail of scenario 2
-   * (load/REPORT.md, eleventh session); and past 32,767 users that would pass
-   * PostgreSQL's limit of 65,535 parameters.
+   * parameter, however many: a process back from a sweep puts back every
+   * local user's row at once. Built as a row of values each (drizzle's
+   * `values`), 19,000 users cost about a second of the main thread
+   * (load/REPORT.md, eleventh session), and past 32,767 users the statement
+   * would pass PostgreSQL's limit of 65,535 parameters.
    */
   private async markOnline(userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
@@ -296,9 +296,9 @@ export class PresenceService {
    * lapse) and swept it: its process row went, and every presence row of it
    * with that (a cascade), and watchers were told its users left. The rows
    * come back, and so does the news. Presence rows go missing in no other way,
-   * so a heartbeat that finds its process row in place writes nothing more:
-   * putting back 19,000 rows every 10 s was the bump left in scenario 2's
-   * p99 (load/REPORT.md, twelfth session).
+   * so a heartbeat that finds its process row in place writes nothing more
+   * (it used to put back every row each time, 19,000 at scenario 2's scale;
+   * load/REPORT.md, twelfth session, measured no latency difference).
    */
   private async comeBack(): Promise<void> {
     await this.database.db
