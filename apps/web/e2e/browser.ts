@@ -47,3 +47,13 @@ export async function maybeScreenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.E2E_SCREENSHOT_DIR;
   if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
 }
+
+/** `maybeScreenshot` at the desktop width and again at a phone's 390 px (`<name>-390`). */
+export async function maybeScreenshotWidths(page: Page, name: string): Promise<void> {
+  if (!process.env.E2E_SCREENSHOT_DIR) return;
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await maybeScreenshot(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await maybeScreenshot(page, `${name}-390`);
+  await page.setViewportSize(size);
+}

@@ -1,9 +1,10 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
-import { type Mark, toggleMark } from '../../lib/compose-marks';
+import type { Mark } from '../../lib/compose-marks';
 import type { Attachment } from '../../lib/outbox-queue';
 import { filesOf, MAX_ATTACHMENTS, type UploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 import { LENGTH_WARNING_FROM, MESSAGE_MAX_LENGTH } from './limits';
+import { createMarkEditing } from './mark-editing';
 import { UploadList } from './upload-list';
 
 /** What was typed and not sent, per chat, for as long as the tab lives. */
@@ -75,6 +76,7 @@ export function Composer(props: ComposerProps) {
     if (!text().trim() && attachments.length === 0) return;
     props.onSend(text(), attachments);
     props.tray.clear();
+    marks.reset();
     change('');
   };
   const send = () => {
@@ -91,30 +93,12 @@ export function Composer(props: ComposerProps) {
     else sendNow();
   });
 
-  /** Replaces the text as an edit of the field (so Undo takes it back), keeping the selection given. */
-  const applyMark = (mark: Mark) => {
-    if (!field || props.blocked) return;
-    const before = field.value;
-    const edit = toggleMark(before, field.selectionStart, field.selectionEnd, mark);
-    let head = 0;
-    while (head < before.length && head < edit.value.length && before[head] === edit.value[head]) head++;
-    let tail = 0;
-    while (
-      tail < before.length - head &&
-      tail < edit.value.length - head &&
-      before[before.length - 1 - tail] === edit.value[edit.value.length - 1 - tail]
-    )
-      tail++;
-    field.focus();
-    field.setSelectionRange(head, before.length - tail);
-    const inserted = edit.value.slice(head, edit.value.length - tail);
-    const done = inserted ? document.execCommand('insertText', false, inserted) : document.execCommand('delete');
-    if (!done || field.value !== edit.value) {
-      field.value = edit.value;
-      change(edit.value);
-    }
-    field.setSelectionRange(edit.start, edit.end);
-  };
+  const marks = createMarkEditing({
+    field: () => field,
+    blocked: () => Boolean(props.blocked),
+    onChange: change,
+  });
+  const applyMark = marks.apply;
 
   return (
     <form
@@ -142,6 +126,7 @@ export function Composer(props: ComposerProps) {
               type="button"
               class={`tool-button tool-${b.mark}`}
               aria-label={b.label}
+              aria-pressed={marks.pressed(b.mark)}
               title={`${b.label} (${b.keys})`}
               disabled={Boolean(props.blocked)}
               onMouseDown={(e) => e.preventDefault()}
@@ -191,6 +176,7 @@ export function Composer(props: ComposerProps) {
             change(e.currentTarget.value);
             if (e.currentTarget.value.trim()) props.onTyping();
           }}
+          onBeforeInput={(e) => marks.onBeforeInput(e)}
           onPaste={(e) => {
             const files = filesOf(e.clipboardData);
             if (files.length === 0) return;
