@@ -8,6 +8,7 @@ import ContactsPage from './pages/contacts';
 import GroupPage from './pages/group';
 import HomePage from './pages/home';
 import LoginPage from './pages/login';
+import MessagePage from './pages/message';
 import NotFoundPage from './pages/not-found';
 import RegisterPage from './pages/register';
 import SearchPage from './pages/search';
@@ -46,6 +47,7 @@ export function App() {
         <Route path="/chats/:handle/messages/:messageId" component={ChatPage} />
         <Route path="/groups/:id" component={GroupPage} />
         <Route path="/groups/:id/messages/:messageId" component={GroupPage} />
+        <Route path="/messages/:messageId" component={MessagePage} />
         <Route path="/search" component={SearchPage} />
         <Route path="/settings" component={SettingsPage} />
         <Route path="*404" component={NotFoundPage} />

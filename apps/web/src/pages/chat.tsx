@@ -1,6 +1,7 @@
 import type { ChatSummary } from '@chat/api';
 import { useParams } from '@solidjs/router';
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from 'solid-js';
+import { MessageLink } from '../components/message-link';
 import { MessagePane } from '../components/messages/message-pane';
 import { PaneHeader } from '../components/pane';
 import { AvatarWithPresence, presenceText } from '../components/presence';
@@ -14,13 +15,24 @@ import { clearRefusal } from '../stores/outbox';
 import { currentUser } from '../stores/session';
 import NotFoundPage from './not-found';
 
-/** `/chats/@alice` and `/chats/@alice/messages/<id>`: the one-to-one chat with alice. */
+/**
+ * `/chats/@alice` and `/chats/@alice/messages/<id>`: the one-to-one chat with alice. A message
+ * link is opened through its message (components/message-link.tsx): it may be the other side's.
+ */
 export default function ChatPage() {
   const params = useParams<{ handle: string; messageId?: string }>();
   return (
     <Show when={params.handle.startsWith('@')} fallback={<NotFoundPage />}>
       <Show when={params.handle} keyed>
-        {(handle) => <DirectChat handle={handle} messageId={params.messageId} />}
+        {(handle) => (
+          <Show when={params.messageId} keyed fallback={<DirectChat handle={handle} messageId={undefined} />}>
+            {(messageId) => (
+              <MessageLink messageId={messageId} base={`/chats/${handle}`}>
+                <DirectChat handle={handle} messageId={messageId} />
+              </MessageLink>
+            )}
+          </Show>
+        )}
       </Show>
     </Show>
   );

@@ -2,6 +2,7 @@ import { useParams } from '@solidjs/router';
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import { GroupInfoPanel } from '../components/group/group-info-panel';
 import { Icon } from '../components/icons';
+import { MessageLink } from '../components/message-link';
 import { MessagePane } from '../components/messages/message-pane';
 import { PaneHeader } from '../components/pane';
 import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
@@ -16,7 +17,15 @@ export default function GroupPage() {
   const params = useParams<{ id: string; messageId?: string }>();
   return (
     <Show when={params.id} keyed>
-      {(id) => <Group chatId={id} messageId={params.messageId} />}
+      {(id) => (
+        <Show when={params.messageId} keyed fallback={<Group chatId={id} messageId={undefined} />}>
+          {(messageId) => (
+            <MessageLink messageId={messageId} base={`/groups/${id}`}>
+              <Group chatId={id} messageId={messageId} />
+            </MessageLink>
+          )}
+        </Show>
+      )}
     </Show>
   );
 }

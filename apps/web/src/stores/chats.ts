@@ -113,6 +113,11 @@ export async function openDirectChat(username: string): Promise<ChatSummary> {
   return chat;
 }
 
+/** The chat a message is in, as this user sees it (message links open there). */
+export function locateMessage(messageId: string): Promise<ChatSummary> {
+  return api.message.locate.query({ messageId });
+}
+
 export async function createGroup(name: string, userIds: string[]): Promise<ChatSummary> {
   const chat = await api.groups.create.mutate({ name, userIds });
   rememberChat(chat);

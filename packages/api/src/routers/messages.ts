@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_ATTACHMENTS } from '../domain/media/uploads';
 import { deleteMessage, editMessage } from '../domain/messages/edit';
 import { listAround, listHistory } from '../domain/messages/history';
+import { locateMessage } from '../domain/messages/locate';
 import { setReaction } from '../domain/messages/reactions';
 import { listReceipts, markReceipts } from '../domain/messages/receipts';
 import { emoji, messageText } from '../domain/messages/rules';
@@ -59,6 +60,10 @@ export const messagesRouter = router({
   around: authedProcedure
     .input(z.object({ messageId: id('message'), limit: z.number().int().min(1).max(PAGE_MAX).default(25) }))
     .query(({ ctx, input }) => listAround(ctx.deps, ctx.auth.user.id, input.messageId, input.limit)),
+  /** The chat a message is in, as the caller sees it (message links open there, whoever copied them). */
+  locate: authedProcedure
+    .input(z.object({ messageId: id('message') }))
+    .query(({ ctx, input }) => locateMessage(ctx.deps, ctx.auth.user.id, input.messageId)),
   /** Adds (`on: true`) or takes away one emoji reaction; returns the message's reactions. */
   react: authedProcedure
     .input(z.object({ messageId: id('message'), emoji, on: z.boolean() }))

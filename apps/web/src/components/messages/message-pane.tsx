@@ -254,7 +254,7 @@ export function MessagePane(props: MessagePaneProps) {
                       showSender={props.chat.kind === 'group'}
                       senderName={props.nameOf(entry().senderId)}
                       highlighted={timeline.target()?.id === id}
-                      permalink={`${props.path}/messages/${id}`}
+                      permalink={`/messages/${id}`}
                       status={statusContext()}
                       myId={myId()}
                       nameOf={props.nameOf}

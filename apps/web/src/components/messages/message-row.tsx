@@ -22,7 +22,7 @@ export interface MessageRowProps {
   showSender: boolean;
   senderName: string;
   highlighted: boolean;
-  /** Where the message's own link goes (`…/messages/<id>`). */
+  /** The message's own link (`/messages/<id>`: the same for every member, components/message-link.tsx). */
   permalink: string;
   status: StatusContext;
   myId: string;
