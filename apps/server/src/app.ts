@@ -6,6 +6,8 @@ import {
   type Context,
   type Deps,
   DomainError,
+  databaseUnavailable,
+  isDatabaseUnavailable,
   serveEventStreamOverSse,
   toTRPCError,
 } from '@chat/api/server';
@@ -47,8 +49,9 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
   const app = new Hono();
   /** The request's session, for a tRPC context: thrown from there, only a tRPC error keeps its code (a lost database: 503). */
   const sessionOf = (c: HonoContext) =>
-    authenticate(deps, c.req.header('cookie')).catch((error: unknown) => {
-      throw error instanceof DomainError ? toTRPCError(error) : error;
+    deps.withinDeadline(authenticate(deps, c.req.header('cookie'))).catch((error: unknown) => {
+      const domain = isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+      throw domain instanceof DomainError ? toTRPCError(domain) : domain;
     });
   const callerOf = (c: HonoContext) => ({
     userAgent: c.req.header('user-agent') ?? '',

@@ -23,6 +23,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the database timeouts in ms, the deadline longer than the statement timeout', () => {
+    expect(loadConfig({})).toMatchObject({ DATABASE_STATEMENT_TIMEOUT_MS: 5_000, DATABASE_DEADLINE_MS: 6_000 });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_DEADLINE_MS: '2000' })).toMatchObject({
+      DATABASE_STATEMENT_TIMEOUT_MS: 1_000,
+      DATABASE_DEADLINE_MS: 2_000,
+    });
+    expect(() => loadConfig({ DATABASE_DEADLINE_MS: '5000' })).toThrowError(
+      /DATABASE_DEADLINE_MS must be longer than DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
+    for (const bad of ['0', '-5', 'soon', '1.5']) {
+      expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: bad })).toThrowError(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    }
+  });
+
   it('reduces PUBLIC_ORIGIN to an origin', () => {
     expect(loadConfig({ PUBLIC_ORIGIN: 'https://chat.example.com/some/path' }).PUBLIC_ORIGIN).toBe(
       'https://chat.example.com',

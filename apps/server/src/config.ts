@@ -61,9 +61,23 @@ const schema = z
      * back after this long (0: at once), so a reconnect shows nobody offline.
      */
     PRESENCE_OFFLINE_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+    /**
+     * PostgreSQL cancels a statement of the server's after this long, and ends
+     * a transaction left idle as long (docs/database-faults.md).
+     */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    /** A call waits this long for the database in all, then answers SERVICE_UNAVAILABLE; silent connections are replaced. */
+    DATABASE_DEADLINE_MS: z.coerce.number().int().min(200).max(600_000).default(6_000),
     WEB_DIST: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_DEADLINE_MS <= env.DATABASE_STATEMENT_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_DEADLINE_MS'],
+        message: 'DATABASE_DEADLINE_MS must be longer than DATABASE_STATEMENT_TIMEOUT_MS',
+      });
+    }
     if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY) && env.S3_ENDPOINT) {
       ctx.addIssue({
         code: 'custom',

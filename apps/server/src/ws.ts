@@ -72,7 +72,7 @@ export function attachWebSocket(
       },
     );
     if (foreign) return refuse(socket, '403 Forbidden');
-    authenticate(deps, req.headers.cookie).then(
+    deps.withinDeadline(authenticate(deps, req.headers.cookie)).then(
       (auth) => {
         if (!auth) return refuse(socket, '401 Unauthorized');
         const ctx = contextOf(req, auth);
@@ -80,7 +80,8 @@ export function attachWebSocket(
         wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, ctx, socket, expectParams));
       },
       (error: unknown) => {
-        log.error({ err: error }, 'WebSocket authentication failed');
+        if (!deps.hub.outage.failed(error, 'WebSocket sign-in'))
+          log.error({ err: error }, 'WebSocket authentication failed');
         refuse(socket, '503 Service Unavailable');
       },
     );

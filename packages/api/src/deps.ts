@@ -11,6 +11,12 @@ import type { Logger } from './logger';
 /** Everything domain functions may use, passed explicitly (never imported as singletons). */
 export interface Deps {
   db: Database;
+  /**
+   * `work`, or a lost-database error once the configured deadline has passed
+   * (a stalled PostgreSQL: @chat/db's deadline.ts). For what a request or a
+   * stream waits on; `work` as it is where nothing can stall (PGlite).
+   */
+  withinDeadline<T>(work: Promise<T>): Promise<T>;
   clock: Clock;
   /** Image bytes: a local directory or an S3 bucket. */
   blobs: BlobStore;

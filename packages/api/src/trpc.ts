@@ -76,7 +76,17 @@ const noNul = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).use(noNul);
+/**
+ * A query or mutation waits for the database at most its deadline, then
+ * answers SERVICE_UNAVAILABLE as for a cut (domainErrors), even when the
+ * database holds its packets instead of refusing them. A send past it may
+ * still commit; its retry with the same id finds it (docs/database-faults.md).
+ */
+const deadline = t.middleware(({ ctx, type, next }) =>
+  type === 'subscription' ? next() : ctx.deps.withinDeadline(next()),
+);
+
+export const publicProcedure = t.procedure.use(domainErrors).use(noNul).use(deadline);
 
 const pleaseSignIn = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
 

@@ -19,15 +19,20 @@ const CONNECTION_CODES = new Set([
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
   'CONNECT_TIMEOUT',
+  // A call that waited out its deadline (@chat/db's deadline.ts): a stalled database.
+  'DATABASE_DEADLINE',
 ]);
 
 /**
  * SQLSTATEs that mean "the database, not the request": class 08 (connection
  * exception), 57P01–57P03 (shut down, crash, cannot connect now), 53300 (too
- * many connections).
+ * many connections), 57014 (a statement cancelled by the statement timeout)
+ * and 25P03 (a transaction left idle past it, ended by the server).
  */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '25P03']);
+
 function isUnavailableState(code: string): boolean {
-  return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300';
+  return code.startsWith('08') || UNAVAILABLE_STATES.has(code);
 }
 
 /** True when `error` (or what it wraps: drizzle wraps the driver's error as `cause`) is a lost database. */

@@ -34,6 +34,7 @@ export async function makeDeps(): Promise<TestDeps> {
   const limits = createRateLimits(database.db, resolveRateLimits());
   return {
     db: database.db,
+    withinDeadline: (work) => database.withinDeadline(work),
     clock: systemClock,
     blobs: new LocalBlobStore(blobDir),
     hub,

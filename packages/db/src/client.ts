@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { Sockets, within } from './deadline';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -31,6 +32,15 @@ export interface DatabaseHandle {
   notify(channel: string, payload: string): Promise<void>;
   /** Round trip to the database; throws when it is unreachable. */
   ping(): Promise<void>;
+  /**
+   * `work`, or a `DatabaseDeadlineError` when it has not settled within the
+   * deadline (`ms`, or the handle's `deadlineMs`); connections that went
+   * silent meanwhile are replaced (deadline.ts). Without a deadline (PGlite,
+   * which cannot stall, or none configured): `work` as it is.
+   */
+  withinDeadline<T>(work: Promise<T>, ms?: number): Promise<T>;
+  /** Replaces the LISTEN connection (it stopped hearing what was sent); the listener catches up once back. */
+  relisten(): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +51,14 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /**
+   * PostgreSQL only: the server cancels a statement running longer than this,
+   * and ends a session left idle inside a transaction as long (so a stalled
+   * client cannot hold the event log's lock). Migrations are not limited.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL only: the default of `withinDeadline`; must exceed `statementTimeoutMs`. */
+  deadlineMs?: number;
 }
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -48,9 +66,7 @@ const MIGRATION_LOCK = 72_616_001;
 
 /** Opens the database named by the options and applies pending migrations. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.maxConnections ?? 10)
-    : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
 }
 
 /**
@@ -76,31 +92,38 @@ export function splitHost(url: string): { url: string; host: string | undefined 
   return { url: parsed.toString(), host };
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
-  const client = connectPostgres(url, {
-    max,
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  await migrateOnce(url);
+  const { statementTimeoutMs, deadlineMs } = options;
+  // A connection silent for longer than any statement may run is stalled, not busy.
+  const sockets = new Sockets((statementTimeoutMs ?? deadlineMs ?? 0) + SILENT_GRACE_MS);
+  const connection = statementTimeoutMs
+    ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs }
+    : {};
+  const common = {
     onnotice: () => {},
-    connect_timeout: 10,
+    // A new connection to a stalled server waits no longer than a call would.
+    connect_timeout: deadlineMs ? Math.ceil(deadlineMs / 1000) : 10,
     // postgres.js waits 3^n/100 s (up to 20 s) between failed reconnects, and
     // queries queue meanwhile: after an outage of a few seconds the server
     // would stay down long after the database is back. At most 2 s instead.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 2),
-  });
+    connection,
+  };
+  // postgres.js takes a `socket` factory that its types do not name.
+  const poolOptions = { ...common, max: options.maxConnections ?? 10, socket: sockets.factory('pool') };
+  const client = connectPostgres(url, poolOptions);
+  // LISTEN on a client of its own, so that its connection can be told apart and replaced.
+  const listenOptions = { ...common, max: 1, socket: sockets.factory('listen') };
+  const listener = connectPostgres(url, listenOptions);
   const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
-  // Several processes may start together: one applies migrations, the others wait.
-  const lock = await client.reserve();
-  try {
-    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
-    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`;
-  } finally {
-    lock.release();
-  }
+  const withinDeadline = <T>(work: Promise<T>, ms = deadlineMs): Promise<T> =>
+    ms ? within(work, ms, () => sockets.suspect()) : work;
   return {
     db,
     kind: 'postgres',
     async listen(channel, onNotify, onReady) {
-      const sub = await client.listen(channel, onNotify, onReady);
+      const sub = await listener.listen(channel, onNotify, onReady);
       return () => sub.unlisten();
     },
     async notify(channel, payload) {
@@ -109,10 +132,40 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     async ping() {
       await client`select 1`;
     },
+    withinDeadline,
+    relisten() {
+      sockets.replace('listen');
+    },
     async close() {
-      await client.end({ timeout: 5 });
+      sockets.close();
+      await Promise.all([client.end({ timeout: 5 }), listener.end({ timeout: 5 })]);
     },
   };
+}
+
+/** A statement may take its whole timeout; its connection is taken for stalled only after this much more silence. */
+const SILENT_GRACE_MS = 1_000;
+
+/**
+ * Applies pending migrations on a connection of its own, with no statement
+ * timeout (an index built over millions of rows takes minutes). Several
+ * processes may start together: one applies them, the others wait.
+ */
+async function migrateOnce(url: string): Promise<void> {
+  // Two connections: one holds the lock, the other runs the migrations' transaction.
+  const client = connectPostgres(url, { max: 2, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
 }
 
 /**
@@ -176,6 +229,8 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     async ping() {
       await client.query('select 1');
     },
+    withinDeadline: (work) => work,
+    relisten() {},
     async close() {
       await client.close();
     },

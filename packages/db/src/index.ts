@@ -1,2 +1,3 @@
 export * from './client';
+export { DatabaseDeadlineError } from './deadline';
 export * from './schema';

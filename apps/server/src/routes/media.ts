@@ -76,13 +76,13 @@ export function mountMedia(app: Hono, deps: Deps): void {
   /** `POST /api/uploads?chatId=…&name=…` with the file as the raw body. */
   app.post('/api/uploads', async (c) => {
     try {
-      const auth = await authenticate(deps, c.req.header('cookie'));
+      const auth = await deps.withinDeadline(authenticate(deps, c.req.header('cookie')));
       if (!auth) return fail(c, 401, 'Please sign in.');
       const chatId = uuid.safeParse(c.req.query('chatId'));
       if (!chatId.success) return fail(c, 400, 'That is not a valid chat id.', 'chatId');
       if (Number(c.req.header('content-length') ?? 0) > MAX_IMAGE_BYTES) return fail(c, 413, TOO_BIG, 'file');
       // Counted before the body is read: a refused upload costs no decoding.
-      await deps.limits.consume('upload', auth.user.id);
+      await deps.withinDeadline(deps.limits.consume('upload', auth.user.id));
       const data = await readCapped(c.req.raw.body, MAX_IMAGE_BYTES);
       if (!data) return fail(c, 413, TOO_BIG, 'file');
       const upload = await storeUpload(deps, auth.user.id, {
@@ -100,11 +100,11 @@ export function mountMedia(app: Hono, deps: Deps): void {
   for (const variant of ['full', 'thumb'] as const) {
     app.get(variant === 'full' ? '/api/images/:id' : '/api/images/:id/thumb', async (c) => {
       try {
-        const auth = await authenticate(deps, c.req.header('cookie'));
+        const auth = await deps.withinDeadline(authenticate(deps, c.req.header('cookie')));
         if (!auth) return fail(c, 401, 'Please sign in.');
         const id = uuid.safeParse(c.req.param('id'));
         if (!id.success) return fail(c, 404, 'This image does not exist, or you cannot see it.');
-        const image = await openImage(deps, auth.user.id, id.data, variant);
+        const image = await deps.withinDeadline(openImage(deps, auth.user.id, id.data, variant));
         const disposition = c.req.query('download') ? 'attachment' : 'inline';
         return new Response(Readable.toWeb(image.body) as ReadableStream, {
           headers: {

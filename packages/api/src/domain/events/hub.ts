@@ -23,6 +23,7 @@ import type { Database } from '@chat/db';
 import type { Logger } from '../../logger';
 import { AudienceCache, membershipChanged } from './audiences';
 import type { Position } from './cursor';
+import { OutageLog } from './outage';
 import { readAllAfter, readHead, type StoredEvent } from './store';
 import type { EphemeralItem } from './types';
 
@@ -34,6 +35,12 @@ const ERROR_RETRY_MS = 500;
 const PEER_BEAT_MS = 5_000;
 /** A hub not heard from for this long is taken for gone (three beats missed). */
 const PEER_SILENT_MS = 15_000;
+/**
+ * A hub hears its own beat back on its LISTEN connection; when one sent this
+ * long ago has not come back, that connection is stalled (TCP would say so
+ * only after minutes) and is replaced, followed by a catch-up read.
+ */
+const ECHO_MISSING_MS = 2 * PEER_BEAT_MS;
 
 /** A local stream: stored events in order, and ephemeral items (presence, typing) as they come. */
 export interface Sink {
@@ -45,6 +52,10 @@ export interface HubDatabase {
   db: Database;
   listen(channel: string, onNotify: (payload: string) => void, onReady: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** A read that waits no longer than the database's deadline (a stalled connection is replaced). */
+  withinDeadline<T>(work: Promise<T>): Promise<T>;
+  /** Replaces the LISTEN connection; `listen`'s `onReady` runs again once it is back. */
+  relisten(): void;
 }
 
 /** What domain code calls after committing events. */
@@ -70,6 +81,8 @@ export class EventHub implements EventPublisher {
   /** The last id of the rows being routed, before the cursor moves past them. */
   private taken: number | undefined;
   private readonly audiences = new AudienceCache();
+  /** This process's record of database outages, shared by what retries against it (presence too). */
+  readonly outage: OutageLog;
   private notifying = false;
   private notifyAgain = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -81,8 +94,10 @@ export class EventHub implements EventPublisher {
   private sentNotifies = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
-  /** Set while reading the log fails: every local stream is told once, and again when it recovers. */
-  private databaseDown = false;
+  /** Since when reading the log fails (Date.now()): every local stream is told once, and again when it recovers. */
+  private downSince: number | undefined;
+  /** When the oldest of this hub's own NOTIFYs not yet heard back was sent (Date.now()). */
+  private echoPendingSince: number | undefined;
 
   constructor(
     private readonly database: HubDatabase,
@@ -91,7 +106,9 @@ export class EventHub implements EventPublisher {
     private readonly safetyPollMs = SAFETY_POLL_MS,
     /** Tests shorten it to see a lone hub stop notifying. */
     private readonly peerSilentMs = PEER_SILENT_MS,
-  ) {}
+  ) {
+    this.outage = new OutageLog(log);
+  }
 
   async start(): Promise<void> {
     this.cursor = await readHead(this.database.db);
@@ -99,12 +116,16 @@ export class EventHub implements EventPublisher {
       EVENTS_CHANNEL,
       // Our own NOTIFY follows a commit `announce` has already read after.
       (payload) => {
-        if (payload === this.id) return;
+        if (payload === this.id) {
+          this.echoPendingSince = undefined;
+          return;
+        }
         this.lastPeerAt = Date.now();
         this.wake();
       },
       () => {
         this.listeningSince = Date.now();
+        this.echoPendingSince = undefined;
         this.wake();
       },
     );
@@ -113,7 +134,7 @@ export class EventHub implements EventPublisher {
     this.pollTimer.unref();
     // Here: the others start notifying this process now, and every beat after.
     void this.sendNotify();
-    this.beatTimer = setInterval(() => void this.sendNotify(), PEER_BEAT_MS);
+    this.beatTimer = setInterval(() => this.beat(), PEER_BEAT_MS);
     this.beatTimer.unref();
   }
 
@@ -188,6 +209,17 @@ export class EventHub implements EventPublisher {
     if (this.othersListening) void this.sendNotify();
   }
 
+  /** Says this hub is there, and checks that its LISTEN connection still hears it. */
+  private beat(): void {
+    const since = this.echoPendingSince;
+    if (since !== undefined && Date.now() - since > ECHO_MISSING_MS) {
+      this.log.warn({ silentMs: Date.now() - since }, 'the LISTEN connection stopped hearing; replacing it');
+      this.echoPendingSince = undefined;
+      this.database.relisten();
+    }
+    void this.sendNotify();
+  }
+
   /** Coalesced: while one NOTIFY is in flight, any number of announcements cost one more. */
   private async sendNotify(): Promise<void> {
     if (this.notifying) {
@@ -199,10 +231,16 @@ export class EventHub implements EventPublisher {
       do {
         this.notifyAgain = false;
         this.sentNotifies += 1;
+        const sentAt = Date.now();
         await this.database.notify(EVENTS_CHANNEL, this.id);
+        this.outage.worked();
+        // Committed: it is on its way back to this hub's own LISTEN.
+        this.echoPendingSince ??= sentAt;
       } while (this.notifyAgain && !this.stopped);
     } catch (error) {
-      this.log.warn({ err: error }, 'event NOTIFY failed; other processes will catch up by polling');
+      if (!this.outage.failed(error, 'event NOTIFY')) {
+        this.log.warn({ err: error }, 'event NOTIFY failed; other processes will catch up by polling');
+      }
     } finally {
       this.notifying = false;
     }
@@ -239,6 +277,7 @@ export class EventHub implements EventPublisher {
 
   private async pump(): Promise<void> {
     let retryIn: number | undefined;
+    let read = false;
     try {
       while ((this.readNeeded || this.held.length > 0) && !this.stopped) {
         const cursor = this.cursor as Position;
@@ -251,7 +290,9 @@ export class EventHub implements EventPublisher {
           // A read after the cursor finds every held event too: each was
           // committed before it was handed over.
           this.readNeeded = false;
-          rows = await readAllAfter(this.database.db, cursor, PAGE);
+          rows = await this.database.withinDeadline(readAllAfter(this.database.db, cursor, PAGE));
+          read = true;
+          this.outage.worked();
           if (rows.length === PAGE) this.readNeeded = true;
         }
         this.taken = rows.at(-1)?.position.id;
@@ -260,9 +301,8 @@ export class EventHub implements EventPublisher {
         if (last) this.cursor = last.position;
         this.taken = undefined;
       }
-      if (this.databaseDown) {
-        this.databaseDown = false;
-        this.log.info({}, 'reading events works again');
+      if (this.downSince !== undefined && read && !this.stopped) {
+        this.downSince = undefined;
         this.broadcast({ type: 'server.database', available: true });
       }
     } catch (error) {
@@ -270,9 +310,11 @@ export class EventHub implements EventPublisher {
       // (streams skip what they already sent).
       this.held = [];
       this.taken = undefined;
-      if (!this.databaseDown) {
-        this.databaseDown = true;
-        this.log.error({ err: error }, 'reading new events failed; retrying');
+      if (!this.outage.failed(error, 'reading new events')) {
+        this.log.error({ err: error }, `reading new events failed; retrying every ${ERROR_RETRY_MS} ms`);
+      }
+      if (this.downSince === undefined) {
+        this.downSince = Date.now();
         this.broadcast({ type: 'server.database', available: false });
       }
       retryIn = ERROR_RETRY_MS;
@@ -300,7 +342,7 @@ export class EventHub implements EventPublisher {
     }
     if (this.byUser.size === 0) return;
     const chatIds = [...new Set(rows.flatMap((r) => (r.userId === null && r.event.chatId ? [r.event.chatId] : [])))];
-    const audiences = await this.audiences.read(this.database.db, chatIds);
+    const audiences = await this.database.withinDeadline(this.audiences.read(this.database.db, chatIds));
     const batches = new Map<Sink, StoredEvent[]>();
     for (const row of rows) {
       // The same object goes to every member's stream: serialised once (wire.ts).

@@ -11,6 +11,9 @@ import { desc, lt, lte, sql } from 'drizzle-orm';
 /** Deletes events created before `cutoff` (and every event ordered before them); returns how many. */
 export async function pruneEvents(db: Database, cutoff: Date): Promise<number> {
   return db.transaction(async (tx) => {
+    // Housekeeping, not a request: an hour of events on a big install may take
+    // longer to delete than the server's statement timeout (docs/database-faults.md).
+    await tx.execute(sql`set local statement_timeout = '10min'`);
     const [newest] = await tx
       .select({ id: events.id })
       .from(events)

@@ -34,6 +34,8 @@ export interface StreamActor {
 
 export interface StreamDeps {
   db: Database;
+  /** The backlog's reads wait no longer than the database's deadline (the stream then ends, and is resumed). */
+  withinDeadline<T>(work: Promise<T>): Promise<T>;
   hub: Pick<EventHub, 'subscribe' | 'unsubscribe'>;
   presence: Pick<PresenceService, 'connect' | 'disconnect'>;
   sessions: Pick<SessionService, 'validate'>;
@@ -152,12 +154,16 @@ export class LiveStream implements Sink {
   }
 
   private async open(lastEventId: string | null | undefined): Promise<void> {
-    const { db } = this.deps;
-    const { start, page: first } = await open(db, this.actor, lastEventId, BACKLOG_PAGE);
+    const { db, withinDeadline } = this.deps;
+    const { start, page: first } = await withinDeadline(open(db, this.actor, lastEventId, BACKLOG_PAGE));
     if (this.done) return;
     this.cursor = start.cursor;
     if (start.control && !this.send(start.cursor, { type: start.control })) return;
-    for (let page = first; ; page = await readUserAfter(db, this.actor.userId, this.cursor, BACKLOG_PAGE)) {
+    for (
+      let page = first;
+      ;
+      page = await withinDeadline(readUserAfter(db, this.actor.userId, this.cursor, BACKLOG_PAGE))
+    ) {
       if (this.done || !this.deliver(page)) return;
       if (page.length < BACKLOG_PAGE) break;
     }

@@ -225,7 +225,9 @@ export class PresenceService {
       await this.markOffline(userIds.filter((u) => !this.local.has(u)));
       await this.signalPresence(userIds);
     } catch (error) {
-      this.log.warn({ err: error, users: userIds.length }, 'presence update failed; retrying');
+      if (!this.hub.outage.failed(error, 'presence update')) {
+        this.log.warn({ err: error, users: userIds.length }, 'presence update failed; retrying');
+      }
       await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS));
       this.writes.add(userIds);
     }
@@ -287,7 +289,8 @@ export class PresenceService {
         await this.signalPresence(gone);
       }
     } catch (error) {
-      this.log.warn({ err: error }, 'presence heartbeat failed');
+      if (!this.hub.outage.failed(error, 'presence heartbeat'))
+        this.log.warn({ err: error }, 'presence heartbeat failed');
     }
   }
 
