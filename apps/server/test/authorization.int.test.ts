@@ -84,6 +84,7 @@ const guarded: Record<string, Call> = {
   'message.history': (p) => p.client.api.message.history.query({ chatId: groupId }),
   'message.around': (p) => p.client.api.message.around.query({ messageId }),
   'message.locate': (p) => p.client.api.message.locate.query({ messageId }),
+  'message.authors': (p) => p.client.api.message.authors.query({ chatId: groupId, userIds: [owner.id] }),
   'message.react': (p) => p.client.api.message.react.mutate({ messageId, emoji: '👍', on: true }),
   'message.receipts': (p) => p.client.api.message.receipts.query({ chatId: groupId }),
   'message.markRead': (p) => p.client.api.message.markRead.mutate({ chatId: groupId, readSeq: 1 }),

@@ -58,3 +58,39 @@ describe('message.locate', () => {
     expect([found.id, found.kind, found.name]).toEqual([groupId, 'group', 'Locators']);
   });
 });
+
+describe('message.authors', () => {
+  it('keeps the names of people who left, were removed, or left the last member alone', async () => {
+    // People of their own, so that the other tests' contacts do not matter.
+    const [bob, carol, dave] = await Promise.all(['bob', 'carol', 'dave'].map((prefix) => makeUser(t.url, { prefix })));
+    if (!bob || !carol || !dave) throw new Error('three people were made');
+    const groupId = await makeGroup(alice, [bob, carol, dave], 'Leavers');
+    await send(bob, groupId, 'bob was here');
+    await send(alice, groupId, 'alice too');
+    const carolsId = await send(carol, groupId, 'carol as well');
+    await dave.client.api.message.react.mutate({ messageId: carolsId, emoji: '👍', on: true });
+
+    await bob.client.api.groups.leave.mutate({ chatId: groupId });
+    await alice.client.api.groups.removeMember.mutate({ chatId: groupId, userId: carol.id });
+    await alice.client.api.groups.removeMember.mutate({ chatId: groupId, userId: dave.id });
+    // Alice is alone in the group now, with three former members in its history.
+    const ids = [bob.id, carol.id, dave.id, alice.id, stranger.id];
+    const names = await alice.client.api.message.authors.query({ chatId: groupId, userIds: ids });
+    const byId = new Map(names.map((n) => [n.id, n]));
+    expect(byId.get(bob.id)).toEqual({ id: bob.id, username: bob.username, displayName: bob.username });
+    expect(byId.get(carol.id)?.username).toBe(carol.username);
+    expect(byId.get(dave.id)?.username).toBe(dave.username); // reacted only
+    expect(byId.get(alice.id)?.username).toBe(alice.username);
+    // Someone who never wrote or reacted there is not named, whoever asks.
+    expect(byId.has(stranger.id)).toBe(false);
+    // Only names: profile details stay behind their own rule.
+    expect(Object.keys(byId.get(bob.id) ?? {}).sort()).toEqual(['displayName', 'id', 'username']);
+
+    // Those outside the chat now (Bob, who left) get nothing, not even for their own messages.
+    expect(await failure(bob.client.api.message.authors.query({ chatId: groupId, userIds: ids }))).toBe('NOT_FOUND');
+    expect(await failure(stranger.client.api.message.authors.query({ chatId: groupId, userIds: ids }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await failure(alice.client.api.message.authors.query({ chatId: groupId, userIds: [] }))).toBe('BAD_REQUEST');
+  });
+});

@@ -6,6 +6,7 @@ export type { ChatDetails } from './domain/chats/groups';
 export type { ChatSummary } from './domain/chats/summary';
 export type { PendingRequests, RequestOutcome } from './domain/contacts/requests';
 export type { ChatEvent, EphemeralItem, EventPayloads, EventType, StreamItem } from './domain/events/types';
+export type { Author } from './domain/messages/authors';
 export type { ChatReadState } from './domain/messages/receipts';
 export { MESSAGE_MAX_LENGTH } from './domain/messages/rules';
 export type { MessageView } from './domain/messages/view';

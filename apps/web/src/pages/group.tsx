@@ -8,6 +8,7 @@ import { PaneHeader } from '../components/pane';
 import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
 import { errorMessage, isNotFound } from '../lib/form-errors';
 import { usePageTitle } from '../lib/title';
+import { authorIn } from '../stores/authors';
 import { findChat } from '../stores/chats';
 import { type GoneReason, type OpenGroup, useGroup } from '../stores/group';
 import { currentUser } from '../stores/session';
@@ -89,7 +90,12 @@ function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
   const nameOf = (userId: string) => {
     const member = details()?.members.find((m) => m.id === userId);
     if (member) return member.displayName;
-    return userId === currentUser()?.id ? (currentUser()?.displayName ?? 'You') : 'Former member';
+    if (userId === currentUser()?.id) return currentUser()?.displayName ?? 'You';
+    // Not a member now: their name on what they wrote stays (issue 24).
+    const chatId = details()?.chat.id;
+    const author = chatId ? authorIn(chatId, userId) : null;
+    if (author === undefined) return '…';
+    return author?.displayName ?? 'Former member';
   };
   return (
     <>

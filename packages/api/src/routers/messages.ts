@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_ATTACHMENTS } from '../domain/media/uploads';
+import { AUTHORS_MAX, listAuthors } from '../domain/messages/authors';
 import { deleteMessage, editMessage } from '../domain/messages/edit';
 import { listAround, listHistory } from '../domain/messages/history';
 import { locateMessage } from '../domain/messages/locate';
@@ -64,6 +65,18 @@ export const messagesRouter = router({
   locate: authedProcedure
     .input(z.object({ messageId: id('message') }))
     .query(({ ctx, input }) => locateMessage(ctx.deps, ctx.auth.user.id, input.messageId)),
+  /** Names of people in a chat's history (members or not any more): those who wrote or reacted there. */
+  authors: authedProcedure
+    .input(
+      z.object({
+        chatId: id('chat'),
+        userIds: z
+          .array(id('user'))
+          .min(1, 'Name someone to look up.')
+          .max(AUTHORS_MAX, `Ask about at most ${AUTHORS_MAX} people at a time.`),
+      }),
+    )
+    .query(({ ctx, input }) => listAuthors(ctx.deps, ctx.auth.user.id, input.chatId, input.userIds)),
   /** Adds (`on: true`) or takes away one emoji reaction; returns the message's reactions. */
   react: authedProcedure
     .input(z.object({ messageId: id('message'), emoji, on: z.boolean() }))
