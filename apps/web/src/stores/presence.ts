@@ -3,6 +3,8 @@
  * contacts and co-members, then changed by `presence` stream items. Those are
  * not replayed after a reconnect, so the list is loaded again whenever the
  * stream reconnects, and every 30 s while polling (which carries none).
+ * While the stream is down nothing is known: the states are dropped, and
+ * shown as unknown until the next load.
  */
 import type { PresenceState } from '@chat/api';
 import { createEffect, createRoot, createSignal, on, onCleanup } from 'solid-js';
@@ -47,6 +49,12 @@ createRoot(() => {
   );
   createEffect(
     on(transportState, (state, previous) => {
+      // Down: what we knew goes stale with nothing to correct it (issue 24), so forget it.
+      if (!isConnected(state) && previous !== undefined && isConnected(previous)) {
+        generation++;
+        arrivedDuringLoad = null;
+        setStates(new Map());
+      }
       if (currentUser() && isConnected(state) && previous !== undefined && !isConnected(previous)) void load();
       if (state === 'polling') {
         const timer = setInterval(() => void load(), POLLING_REFRESH_MS);
@@ -63,7 +71,10 @@ onEphemeral((item) => {
   setStates((current) => new Map(current).set(state.userId, state));
 });
 
-/** What is known of `userId` (nothing for someone the user may not see). */
+/** Whether anyone's presence is known now: only while our own stream is up. */
+export const presenceKnown = (): boolean => isConnected(transportState());
+
+/** What is known of `userId` (nothing for someone the user may not see, or while our stream is down). */
 export function presenceOf(userId: string): PresenceState | undefined {
   return states().get(userId);
 }
