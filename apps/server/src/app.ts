@@ -10,6 +10,7 @@ import {
   isDatabaseUnavailable,
   serveEventStreamOverSse,
   toTRPCError,
+  type UserStreams,
 } from '@chat/api/server';
 import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -26,6 +27,8 @@ import { mountMedia } from './routes/media';
 export interface AppOptions {
   deps: Deps;
   config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'webDist' | 'STREAM_BUFFER_LIMIT_BYTES'>;
+  /** Each user's live connections on this process; an SSE stream counts while it is open. */
+  streams: UserStreams;
   ping(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export function clientAddress(
   return socketAddress ?? 'unknown';
 }
 
-export function createApp({ deps, config, ping }: AppOptions): Hono {
+export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
   const app = new Hono();
   /** The request's session, for a tRPC context: thrown from there, only a tRPC error keeps its code (a lost database: 503). */
   const sessionOf = (c: HonoContext) =>
@@ -70,6 +73,7 @@ export function createApp({ deps, config, ping }: AppOptions): Hono {
         searchParams: new URL(c.req.url).searchParams,
         headers: c.req.raw.headers,
         limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
+        streams,
         createContext: async (): Promise<Context> => ({
           deps,
           auth: await sessionOf(c),

@@ -23,6 +23,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the stream caps as whole numbers from 1, default 4 per socket and 32 per user', () => {
+    expect(loadConfig({})).toMatchObject({ STREAM_SUBSCRIPTIONS_PER_SOCKET: 4, STREAMS_PER_USER: 32 });
+    expect(loadConfig({ STREAM_SUBSCRIPTIONS_PER_SOCKET: '1', STREAMS_PER_USER: '200' })).toMatchObject({
+      STREAM_SUBSCRIPTIONS_PER_SOCKET: 1,
+      STREAMS_PER_USER: 200,
+    });
+    for (const bad of ['0', '-1', '2.5', 'many', '100000']) {
+      expect(() => loadConfig({ STREAM_SUBSCRIPTIONS_PER_SOCKET: bad })).toThrowError(
+        /STREAM_SUBSCRIPTIONS_PER_SOCKET/,
+      );
+      expect(() => loadConfig({ STREAMS_PER_USER: bad })).toThrowError(/STREAMS_PER_USER/);
+    }
+  });
+
   it('takes the database timeouts in ms, the deadline longer than the statement timeout', () => {
     expect(loadConfig({})).toMatchObject({ DATABASE_STATEMENT_TIMEOUT_MS: 5_000, DATABASE_DEADLINE_MS: 6_000 });
     expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_DEADLINE_MS: '2000' })).toMatchObject({

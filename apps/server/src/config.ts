@@ -57,6 +57,17 @@ const schema = z
       .max(256 * 1024 * 1024)
       .default(1024 * 1024),
     /**
+     * Live streams one WebSocket may carry. A browser tab needs one; a few
+     * leave room for a client that starts the next before the last has stopped.
+     */
+    STREAM_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100).default(4),
+    /**
+     * WebSockets and SSE streams one user may hold open on one server process:
+     * ten tabs and a phone, each with a reconnect's not yet noticed dead
+     * connection beside it (up to 35 s), stay well under the default.
+     */
+    STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(32),
+    /**
      * A user whose last stream closed is shown offline only if none has come
      * back after this long (0: at once), so a reconnect shows nobody offline.
      */

@@ -14,6 +14,7 @@ import {
   removeUnattached,
   resolveRateLimits,
   systemClock,
+  UserStreams,
 } from '@chat/api/server';
 import { type DatabaseHandle, openDatabase } from '@chat/db';
 import { createAdaptorServer } from '@hono/node-server';
@@ -26,6 +27,8 @@ export interface RunningServer {
   url: string;
   port: number;
   deps: Deps;
+  /** Each user's live connections (WebSockets and SSE streams) on this process, against STREAMS_PER_USER. */
+  streams: UserStreams;
   /** Graceful: reconnect notice to sockets, finish in-flight requests, close the database. */
   close(): Promise<void>;
 }
@@ -92,7 +95,8 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   };
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
 
-  const app = createApp({ deps, config, ping: healthProbe(database) });
+  const streams = new UserStreams(config.STREAMS_PER_USER);
+  const app = createApp({ deps, config, streams, ping: healthProbe(database) });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   // Once stopping, every answer closes its connection: a client that keeps a
   // connection busy would otherwise be served on it until the 2 s cut below.
@@ -109,7 +113,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
       resolve();
     });
   });
-  const ws = attachWebSocket(server, deps, config, log, options.keepAlive);
+  const ws = attachWebSocket(server, deps, config, streams, log, options.keepAlive);
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   log.info({ port, origin: config.PUBLIC_ORIGIN ?? `http://localhost:${port}` }, 'listening');
@@ -119,6 +123,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     url,
     port,
     deps,
+    streams,
     close() {
       closing ??= (async () => {
         draining = true;

@@ -1,25 +1,38 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { authenticate, type Context, type Deps, TrpcWebSockets } from '@chat/api/server';
+import {
+  authenticate,
+  type Deps,
+  httpRefusal,
+  type SocketContext,
+  TrpcWebSockets,
+  tooManyConnectionsPerUser,
+  type UserStreams,
+} from '@chat/api/server';
 import { WebSocketServer } from 'ws';
 import { clientAddress, TRPC_BATCH_MAX } from './app';
 import type { Config } from './config';
 import type { AppLogger } from './logger';
 import { isForeign } from './middleware/origin';
 
-type Validated = NonNullable<Context['auth']>;
+type Validated = SocketContext['auth'];
 const noCookies = () => {};
 
 /**
  * tRPC over WebSocket on the same Node server, at /trpc. The upgrade is
  * refused outright for a foreign Origin or without a valid session, so a
- * signed-out cookie never gets a socket. The protocol is served by
+ * signed-out cookie never gets a socket, and (429) for a user who holds as
+ * many live connections as `streams` allows. The protocol is served by
  * `TrpcWebSockets` (@chat/api's ws.ts says why it is not tRPC's adapter).
  */
 export function attachWebSocket(
   server: Server,
   deps: Deps,
-  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'STREAM_BUFFER_LIMIT_BYTES'>,
+  config: Pick<
+    Config,
+    'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'STREAM_BUFFER_LIMIT_BYTES' | 'STREAM_SUBSCRIPTIONS_PER_SOCKET'
+  >,
+  streams: UserStreams,
   log: AppLogger,
   keepAlive = { pingMs: 25_000, pongWaitMs: 10_000 },
 ) {
@@ -33,10 +46,12 @@ export function attachWebSocket(
     limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
     ...keepAlive,
     maxBatchSize: TRPC_BATCH_MAX,
+    subscriptionsPerSocket: config.STREAM_SUBSCRIPTIONS_PER_SOCKET,
+    streams,
   });
 
   /** The socket's context, built once: every call on it re-checks the session (`authedProcedure`). */
-  const contextOf = (req: IncomingMessage, auth: Validated): Context => ({
+  const contextOf = (req: IncomingMessage, auth: Validated): SocketContext => ({
     deps,
     auth,
     sessionChecked: false,
@@ -54,6 +69,13 @@ export function attachWebSocket(
 
   const refuse = (socket: Duplex, status: string) => {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  /** Refused with tRPC's error body, as an HTTP call would be (its client reads neither, a person or a proxy log can). */
+  const refuseWith = (socket: Duplex, cause: unknown) => {
+    const { status, body } = httpRefusal(cause, { type: 'unknown' });
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n`;
+    const type = 'Content-Type: application/json\r\nCache-Control: no-store\r\n';
+    socket.end(`${head}${type}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -75,6 +97,8 @@ export function attachWebSocket(
     deps.withinDeadline(authenticate(deps, req.headers.cookie)).then(
       (auth) => {
         if (!auth) return refuse(socket, '401 Unauthorized');
+        // Checked in the turn that accepts it (`accept` counts it): no other upgrade comes between.
+        if (!streams.hasRoom(auth.user.id)) return refuseWith(socket, tooManyConnectionsPerUser(streams.perUser));
         const ctx = contextOf(req, auth);
         const expectParams = url.searchParams.get('connectionParams') === '1';
         wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, ctx, socket, expectParams));

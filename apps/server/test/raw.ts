@@ -54,15 +54,37 @@ export function upgradeStatus(url: string, headers: Record<string, string>): Pro
   });
 }
 
+/** Opens a raw WebSocket to /trpc and reports a refused upgrade's status and body (101 and no body when accepted). */
+export function upgradeAnswer(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/trpc`, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve({ status: 101, body: '' });
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('error', reject);
+  });
+}
+
 export interface RawSocket {
   messages: {
     id?: number;
     /** `id` is the tracked event id of a stream's data frame: the cursor to resume from. */
     result?: { type: string; id?: string; data?: { json?: { data?: { type?: string } } } };
-    error?: { json?: { data?: { code?: string } } };
+    error?: { json?: { message?: string; data?: { code?: string } } };
   }[];
   closed: Promise<{ code: number; at: number }>;
   subscribe(id: number): void;
+  /** Sends a message (or a batch, as an array) as it is, as JSON. */
+  send(message: unknown): void;
   /** Resolves with the first message matching. */
   next(
     predicate: (m: RawSocket['messages'][number]) => boolean,
@@ -103,6 +125,7 @@ export function openSocket(url: string, cookie: string): Promise<RawSocket> {
             }),
           );
         },
+        send: (message) => ws.send(JSON.stringify(message)),
         next: (predicate, timeoutMs = 5_000) => firstMatch(messages, predicate, timeoutMs),
         close: () => ws.close(),
         pause: () => ws.pause(),

@@ -1,16 +1,17 @@
 /**
  * Security suite, across processes: failed sign-ins are counted in the
  * database, so the limits per account and per address hold when an attacker
- * spreads attempts over two server processes. PGlite is one process by
- * design (NOTES.md), so there the same is shown for two clients of one server.
+ * spreads attempts over two server processes; a session ended on one process
+ * closes its sockets on the other. PGlite is one process by design
+ * (NOTES.md), so there the same is shown for two clients of one server.
  */
-import { createChatClient } from '@chat/api/client';
+import { createChatClient, signIn } from '@chat/api/client';
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueName } from './clients';
 import { RELAXED_RATE_LIMITS_ENV, startTestServer, type TestServer } from './harness';
 import { type ServerProcess, spawnServer } from './process';
-import { refusal } from './raw';
+import { openSocket, refusal } from './raw';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
 /** Per account 4, per address 10 failures in 15 minutes. */
@@ -93,5 +94,26 @@ describe(`failed sign-ins ${onPostgres ? 'across two server processes' : 'on one
     const wrong = await refusal(c.api.auth.login.mutate({ username: known, password: 'nope nope nope' }));
     const unknown = await refusal(c.api.auth.login.mutate({ username: uniqueName('ghost'), password: 'nope' }));
     expect(wrong).toEqual(unknown);
+  });
+});
+
+describe(`a session ended ${onPostgres ? 'on one process' : 'on one server (PGlite)'}`, () => {
+  it('closes its WebSockets on the other, with a stream or without (4401)', async () => {
+    const username = await register(urls[0]);
+    const device = await signIn({ url: urls[1], username, password: PASSWORD });
+    const cookie = device.cookie() ?? '';
+    const bare = await openSocket(urls[1], cookie);
+    const streaming = await openSocket(urls[1], cookie);
+    streaming.subscribe(1);
+    await streaming.next((m) => m.id === 1 && m.result?.data?.json?.data?.type === 'stream.ready');
+
+    await createChatClient({ url: urls[0], cookie }).api.auth.logout.mutate();
+    const timeout = new Promise<null>((r) => setTimeout(r, 3_000, null));
+    const [bareClosed, streamClosed] = await Promise.all([
+      Promise.race([bare.closed, timeout]),
+      Promise.race([streaming.closed, timeout]),
+    ]);
+    expect(streamClosed?.code).toBe(4401);
+    expect(bareClosed?.code).toBe(4401);
   });
 });

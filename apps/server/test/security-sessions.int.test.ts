@@ -160,16 +160,38 @@ describe('ending a session', () => {
     },
   );
 
-  it('refuses a new stream on a socket opened before its session ended', async () => {
+  it.each<Ending>(['logout', 'changePassword', 'signOut', 'signOutOthers'])(
+    '%s: a socket that carries no stream is closed too (4401) within a second; the other session keeps its own',
+    async (how) => {
+      const alice = await person();
+      const other = await secondDevice(alice);
+      const bare = await openSocket(t.url, cookieOf(alice.client));
+      const kept = await openSocket(t.url, cookieOf(other));
+      const me = { method: 'query', params: { path: 'auth.me', input: { json: null } } };
+      bare.send({ id: 1, ...me });
+      await bare.next((m) => m.id === 1 && m.result?.type === 'data');
+
+      await end(how, alice.client, other);
+      const endedAt = Date.now();
+      const closed = await Promise.race([bare.closed, new Promise<null>((r) => setTimeout(r, 3_000, null))]);
+      expect(closed?.code).toBe(4401);
+      expect((closed?.at ?? Number.POSITIVE_INFINITY) - endedAt).toBeLessThan(1_000);
+      kept.send({ id: 2, ...me });
+      await kept.next((m) => m.id === 2 && m.result?.type === 'data');
+      kept.close();
+    },
+  );
+
+  it('closes a socket opened before its session ended, and starts no stream on it', async () => {
     const alice = await person();
     const other = await secondDevice(alice);
     const socket = await openSocket(t.url, cookieOf(alice.client));
     await other.api.account.signOutOthers.mutate();
+    // Closed by the session's end, or (asked first) the stream's opening statement finds the session gone.
     socket.subscribe(7);
-    // The stream's opening statement finds the session gone (tRPC may have acknowledged the subscription first).
-    const answer = await socket.next((m) => m.id === 7 && m.error !== undefined);
-    expect(answer.error?.json?.data?.code).toBe('UNAUTHORIZED');
-    socket.close();
+    const closed = await socket.closed;
+    expect(closed.code).toBe(4401);
+    expect(socket.messages.some((m) => m.id === 7 && m.result?.data !== undefined)).toBe(false);
   });
 
   it('refuses a new stream on a socket opened before its session ended, after a stream there began', async () => {

@@ -119,7 +119,24 @@ describe('the event stream over SSE, served straight to the response', () => {
     resumed.abort();
   });
 
-  it('refuses in the stream, as tRPC does: no session, a position it never handed out, unreadable input', async () => {
+  it('answers a request without a valid session 401 before any stream, as every other call is answered', async () => {
+    const signedOut = await makeUser(t.url, { prefix: 'gone' });
+    const ended = cookieOf(signedOut.client);
+    await signedOut.client.api.auth.logout.mutate();
+    for (const cookie of [undefined, ended]) {
+      const sse = await open({ cookie });
+      await sse.ended;
+      expect(sse.response.status).toBe(401);
+      expect(sse.response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(sse.text()).not.toContain('event:');
+      expect(JSON.parse(sse.text())).toMatchObject({
+        error: { json: { message: 'Please sign in.', data: { code: 'UNAUTHORIZED', httpStatus: 401 } } },
+      });
+    }
+    signedOut.client.close();
+  });
+
+  it('refuses in the stream, as tRPC does: a position it never handed out, unreadable input', async () => {
     const errorOf = async (options: Parameters<typeof open>[0]) => {
       const sse = await open(options);
       await sse.ended;
@@ -129,8 +146,6 @@ describe('the event stream over SSE, served straight to the response', () => {
       expect(error).toBeDefined();
       return decode(error?.data) as { message: string; data: { code: string; field?: string } };
     };
-    const signedOut = await errorOf({});
-    expect(signedOut).toMatchObject({ message: 'Please sign in.', data: { code: 'UNAUTHORIZED' } });
     const badPosition = await errorOf({
       cookie: cookieOf(alice.client),
       input: JSON.stringify({ json: { lastEventId: 'not a position' } }),

@@ -32,3 +32,5 @@ export const notFound = (message: string) => new DomainError('not_found', messag
 export const conflict = (message: string, field?: string) => new DomainError('conflict', message, field);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('rate_limited', message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+/** Past a cap on what is held open at once: no wait helps until one of them closes, so no retry-after. */
+export const tooMany = (message: string) => new DomainError('rate_limited', message);

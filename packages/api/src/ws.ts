@@ -33,10 +33,13 @@ import {
 import { parseTRPCMessage, type TRPCClientOutgoingMessage, type TRPCResponseMessage } from '@trpc/server/rpc';
 import type { RawData, WebSocket } from 'ws';
 import type { Context } from './context';
+import type { Sink } from './domain/events/hub';
+import type { StoredEvent } from './domain/events/store';
 import type { LiveStream, StreamEnd, StreamOutlet } from './domain/events/stream';
 import type { StreamItem } from './domain/events/types';
 import { EventStream, toStreamError } from './event-stream';
 import { appRouter } from './routers';
+import { tooManyStreamsPerSocket, type UserStreams } from './stream-caps';
 import { trackedWsFrame } from './wire';
 
 const OPEN = 1;
@@ -44,6 +47,8 @@ const OPEN = 1;
 const TEXT = { binary: false } as const;
 const config = appRouter._def._config;
 type RequestId = string | number;
+/** A socket's context: its upgrade was authenticated. */
+export type SocketContext = Context & { auth: NonNullable<Context['auth']> };
 
 export interface WebSocketOptions {
   /** Past this many bytes unsent on a socket, its client is not reading: the socket is cut (its streams resume). */
@@ -53,6 +58,10 @@ export interface WebSocketOptions {
   pongWaitMs: number;
   /** Calls in one batched message, at most (as over HTTP). */
   maxBatchSize: number;
+  /** Live streams one socket may carry; past it a subscription is refused (TOO_MANY_REQUESTS) and the socket stays. */
+  subscriptionsPerSocket: number;
+  /** Each user's live connections on this process: a socket counts from `accept` to its close. */
+  streams: UserStreams;
 }
 
 /** The sockets this server speaks tRPC on, and their keep-alive. */
@@ -76,9 +85,16 @@ export class TrpcWebSockets {
    * for every call it makes. `expectParams`: the client sends its connection
    * params first (`?connectionParams=1`); they are read and not used.
    * `raw`: the upgraded connection under `socket`, which stream frames are
-   * written to directly (`Subscription.send`).
+   * written to directly (`Subscription.send`). The upgrade checked, in the
+   * same turn, that its user has room for one more (`UserStreams.hasRoom`).
    */
-  accept(socket: WebSocket, ctx: Context, raw: Duplex, expectParams = false): void {
+  accept(socket: WebSocket, ctx: SocketContext, raw: Duplex, expectParams = false): void {
+    // A malformed frame: `close` follows, which ends everything.
+    socket.on('error', ignore);
+    if (!this.options.streams.open(ctx.auth.user.id)) {
+      socket.close(1013, 'too many connections');
+      return;
+    }
     // Frames written past `ws` must be whole frames as they are on the wire:
     // not so once an extension (compression) is agreed, which this server
     // does not offer; then `ws` frames everything.
@@ -88,8 +104,7 @@ export class TrpcWebSockets {
     (socket as Tagged)[CONNECTION] = connection;
     socket.on('message', onMessage);
     socket.on('close', onClose);
-    // A malformed frame: `close` follows, which ends everything.
-    socket.on('error', ignore);
+    connection.watchSession();
   }
 
   /** Tells every client to reconnect (elsewhere): before a restart. */
@@ -139,22 +154,63 @@ function textOf(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
-class Connection {
+/**
+ * One socket. While it carries no stream it is itself the hub's subscriber
+ * for its user (a `Sink` that reads nothing but its own session's end), so
+ * a socket used only for calls is closed (4401) when its session ends, on
+ * every process, as a socket with a stream is by its stream. While a stream
+ * is attached, the stream watches instead: the hub's fan-out never meets
+ * both (it was tuned per delivery, load/REPORT.md).
+ */
+class Connection implements Sink {
   /** When the client last sent anything, and when it was pinged since (0: not pinged). */
   heardAt = Date.now();
   pingedAt = 0;
   private subscriptions: Map<RequestId, Subscription> | undefined;
   /** Aborted when the socket closes: the signal of the queries and mutations it sent. */
   private calls: AbortController | undefined;
+  /** Streams attached to this socket now. */
+  private streaming = 0;
 
   constructor(
     readonly sockets: TrpcWebSockets,
     readonly socket: WebSocket,
-    readonly ctx: Context,
+    readonly ctx: SocketContext,
     /** The connection under `socket`, for stream frames written whole; none when `ws` must frame them. */
     readonly raw: Duplex | undefined,
     private expectParams: boolean,
   ) {}
+
+  /** Listens for its session's end while no stream on it does. */
+  watchSession(): void {
+    this.ctx.deps.hub.subscribe(this.ctx.auth.user.id, this);
+  }
+
+  /**
+   * A stream is about to be attached: from here it watches the session. In
+   * the same turn as its registration with the hub, so no event falls between.
+   */
+  streamStarted(): void {
+    if (this.streaming++ === 0) this.ctx.deps.hub.unsubscribe(this.ctx.auth.user.id, this);
+  }
+
+  /** A stream let go of; `watch`: with none left on a socket still open, watch the session again. */
+  streamEnded(watch: boolean): void {
+    if (--this.streaming === 0 && watch && this.socket.readyState === OPEN) this.watchSession();
+  }
+
+  /** The hub's batch of this user's events: only its own session's end matters here. */
+  events(rows: StoredEvent[]): void {
+    const ref = this.ctx.auth.session.ref;
+    for (const { event } of rows) {
+      if (event.type === 'session.ended' && event.payload.sessionRef === ref) {
+        closeEnded(this.socket);
+        return;
+      }
+    }
+  }
+
+  ephemeral(): void {}
 
   message(data: RawData, isBinary: boolean): void {
     this.heardAt = Date.now();
@@ -205,6 +261,9 @@ class Connection {
     this.subscriptions = undefined;
     if (subscriptions) for (const s of subscriptions.values()) s.stop();
     this.calls?.abort();
+    const userId = this.ctx.auth.user.id;
+    this.ctx.deps.hub.unsubscribe(userId, this);
+    this.sockets.options.streams.close(userId);
   }
 
   /** Sends a message (if the socket is still open), transformed by the router's transformer. */
@@ -316,6 +375,12 @@ class Connection {
       this.respondError(id, jsonrpc, error, 'subscription', path, input);
       return;
     }
+    // Each costs the server memory and a frame per event: a browser tab needs one.
+    const cap = this.sockets.options.subscriptionsPerSocket;
+    if (subscriptions.size >= cap) {
+      this.respondError(id, jsonrpc, toStreamError(tooManyStreamsPerSocket(cap)), 'subscription', path, input);
+      return;
+    }
     // Registered before the call: a stop or a close meanwhile cancels it.
     const subscription = new Subscription(this, id, jsonrpc);
     subscriptions.set(id, subscription);
@@ -360,12 +425,22 @@ class Subscription implements StreamOutlet {
   ) {}
 
   run(stream: EventStream): void {
+    this.connection.streamStarted();
     this.live = stream.attach(this);
   }
 
   stop(): void {
     this.stopped = true;
-    this.live?.stop();
+    this.release(true);
+  }
+
+  /** Stops the stream, if attached, and tells the socket it carries one fewer. */
+  private release(watch: boolean): void {
+    const live = this.live;
+    if (!live) return;
+    this.live = undefined;
+    live.stop();
+    this.connection.streamEnded(watch);
   }
 
   send(trackedId: string, item: StreamItem): boolean {
@@ -394,6 +469,7 @@ class Subscription implements StreamOutlet {
 
   ended(end: StreamEnd): void {
     this.connection.forget(this.id, this);
+    this.release(!end.sessionEnded);
     if (end.error !== undefined) {
       this.connection.respondError(
         this.id,
@@ -403,13 +479,14 @@ class Subscription implements StreamOutlet {
         'events.stream',
         undefined,
       );
-    } else if (end.sessionEnded) {
+    } else if (!end.sessionEnded) {
+      this.connection.respond({ id: this.id, jsonrpc: this.jsonrpc, result: { type: 'stopped' } });
+    }
+    if (end.sessionEnded) {
       // Its session is over: the socket goes too (after what it holds), so
       // nothing else rides on it. 4401 tells the client not to retry with it.
       // Not at once: the socket's other streams are told in the same round.
       setImmediate(closeEnded, this.connection.socket);
-    } else {
-      this.connection.respond({ id: this.id, jsonrpc: this.jsonrpc, result: { type: 'stopped' } });
     }
   }
 }

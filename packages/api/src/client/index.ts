@@ -106,6 +106,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
     };
   const jarFetch = withJar((input, init) => fetch(input, init));
   const callFetch = options.fetch ? withJar(options.fetch) : jarFetch;
+  const sseFetch = readRefusals(jarFetch);
 
   let wsClient: ReturnType<typeof createWSClient> | undefined;
   const socketLink = () => {
@@ -114,7 +115,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
         url: `${base}/trpc`,
         transformer: superjson,
         EventSource,
-        eventSourceOptions: () => ({ fetch: jarFetch }),
+        eventSourceOptions: () => ({ fetch: sseFetch }),
       });
     }
     // The WebSocket class is given the cookie at each (re)connection.
@@ -149,6 +150,26 @@ export function createChatClient(options: ClientOptions): ChatClient {
     cookie: () => jar.value,
     events: (onItem, eventOptions) => subscribeEvents(api, options.transport ?? 'ws', onItem, eventOptions),
     close: () => wsClient?.close(),
+  };
+}
+
+/**
+ * The server refuses an SSE stream before it starts with a status and tRPC's
+ * error body (401 without a valid session, 429 past the user's connection
+ * cap); an EventSource sees only a failed connection. Handed to tRPC's SSE
+ * link as the stream's own error event instead, it fails the subscription
+ * with the error's code and message, as it would over WebSocket.
+ */
+function readRefusals(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    if (response.ok || !response.headers.get('content-type')?.startsWith('application/json')) return response;
+    const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+    if (!body?.error) return new Response(null, { status: response.status });
+    return new Response(`event: serialized-error\ndata: ${JSON.stringify(body.error)}\n\n`, {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+    });
   };
 }
 

@@ -53,7 +53,10 @@ type Entry = StoredEvent | { ephemeral: EphemeralItem };
 export interface StreamEnd {
   /** It failed; the client is told why (a `DomainError` for what it can act on). */
   error?: unknown;
-  /** Its own session ended (signed out, revoked, expired): the connection it came on must not carry more. */
+  /**
+   * Its own session ended (signed out, revoked, expired), or was found gone
+   * as it started (with `error`): the connection it came on must not carry more.
+   */
   sessionEnded: boolean;
 }
 
@@ -70,6 +73,8 @@ export interface Start {
   /** Sent first: `stream.ready` for a fresh start, `stream.resync` when the old cursor was pruned. */
   control: 'stream.ready' | 'stream.resync' | null;
 }
+
+const isSessionGone = (error: unknown) => error instanceof DomainError && error.kind === 'unauthorized';
 
 /** Where a stream or a poll starts, after the given cursor or at the head (with a reason), and its first page. */
 async function open(
@@ -120,7 +125,10 @@ export class LiveStream implements Sink {
     this.deps.hub.subscribe(this.actor.userId, this);
     this.deps.presence.connect(this.actor.userId);
     if (session) this.expiry = new SessionWatch(this.deps, session.id, session.expiresAt, this);
-    this.open(lastEventId).catch((error: unknown) => this.finish({ error, sessionEnded: false }));
+    // The one refusal of a stream's start that is about its session: gone by
+    // the snapshot the stream opens in. Its `session.ended` may have come
+    // before, to whatever watched it: the connection is told it ended too.
+    this.open(lastEventId).catch((error: unknown) => this.finish({ error, sessionEnded: isSessionGone(error) }));
   }
 
   /** Ends the stream without a word to its outlet (the transport stopped it, or its connection closed). */
