@@ -51,6 +51,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('resolves a relative DATA_DIR against the folder the command was run from (pnpm sets INIT_CWD)', () => {
+    expect(loadConfig({ INIT_CWD: '/srv/chat' }).dataDir).toBe('/srv/chat/data');
+    expect(loadConfig({ INIT_CWD: '/srv/chat', DATA_DIR: 'state/db' }).dataDir).toBe('/srv/chat/state/db');
+    expect(loadConfig({ INIT_CWD: '/srv/chat', DATA_DIR: '/var/lib/chat' }).dataDir).toBe('/var/lib/chat');
+  });
+
   it('reduces PUBLIC_ORIGIN to an origin', () => {
     expect(loadConfig({ PUBLIC_ORIGIN: 'https://chat.example.com/some/path' }).PUBLIC_ORIGIN).toBe(
       'https://chat.example.com',

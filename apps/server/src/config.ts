@@ -108,9 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  // pnpm runs a package's script in the package's folder and says where it
+  // was called from in INIT_CWD: a relative DATA_DIR means the caller's folder
+  // (the repository's root for `pnpm start`), not apps/server.
+  const base = env.INIT_CWD ?? process.cwd();
   return {
     ...c,
-    dataDir: resolve(c.DATA_DIR),
+    dataDir: resolve(base, c.DATA_DIR),
     webDist: resolve(c.WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
   };
 }
