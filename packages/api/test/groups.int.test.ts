@@ -179,7 +179,10 @@ describe('the 300-member limit', () => {
         people.map((p) => p.id),
       ),
     );
-    expect(tooBig.message).toMatch(/at most 300 members/);
+    // A new group is not "full" (issue 24): say how many it may have, and how many were chosen.
+    expect(tooBig.message).toBe(
+      'A group can have at most 300 members, you included: choose up to 299 people (you chose 300).',
+    );
   });
 
   it('concurrent adds near the limit never pass 300', async () => {

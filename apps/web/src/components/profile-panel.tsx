@@ -3,17 +3,24 @@ import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
 import { lastSeenText } from '../lib/time';
 import { api } from '../lib/trpc';
 import { onEvents } from '../stores/events';
+import { presenceOf } from '../stores/presence';
 import { Avatar } from './avatar';
 import { SidePanel } from './side-panel';
 
 /**
- * Someone's profile: display name, @username, about line and last seen.
+ * Someone's profile: display name, @username, about line and last seen (or online now).
  * Shows what the page already knows at once, then the server's fresh copy;
  * follows `profile.updated` while open.
  */
 export function ProfilePanel(props: { profile: Profile; onClose(): void }) {
   const [fresh, setFresh] = createSignal<Profile | null>(null);
   const profile = () => fresh() ?? props.profile;
+  // Presence is fresher than the profile's copy, which says when they were last *offline*.
+  const lastSeen = () => {
+    const state = presenceOf(profile().id);
+    if (state?.online) return 'Online now';
+    return lastSeenText(state?.lastSeenAt ?? profile().lastSeenAt);
+  };
 
   createEffect(
     on(
@@ -52,7 +59,7 @@ export function ProfilePanel(props: { profile: Profile; onClose(): void }) {
             </Show>
           </dd>
           <dt>Last seen</dt>
-          <dd>{lastSeenText(profile().lastSeenAt)}</dd>
+          <dd>{lastSeen()}</dd>
         </dl>
       </div>
     </SidePanel>

@@ -1,13 +1,21 @@
 import { createSignal, Show } from 'solid-js';
 import { errorMessage } from '../../lib/form-errors';
-import { requestContact } from '../../stores/contacts';
+import { addressBook, requestContact } from '../../stores/contacts';
 import { TextField } from '../text-field';
 
 /** "Add a contact": asks someone by username; the server's answer shows under the field. */
 export function AddContactForm() {
   const [username, setUsername] = createSignal('');
   const [error, setError] = createSignal<string | undefined>();
-  const [done, setDone] = createSignal<string | null>(null);
+  const [done, setDone] = createSignal<{ username: string; accepted: boolean } | null>(null);
+  /** "Request sent" holds while the request is pending: declined or cancelled, it goes (issue 24). */
+  const doneText = () => {
+    const d = done();
+    if (!d) return null;
+    if (d.accepted) return `@${d.username} had already asked you: you are now contacts.`;
+    const pending = addressBook().outgoing.some((r) => r.to.username.toLowerCase() === d.username.toLowerCase());
+    return pending ? `Request sent to @${d.username}. They will appear in your contacts once they accept.` : null;
+  };
   const [pending, setPending] = createSignal(false);
 
   const submit = async (event: SubmitEvent) => {
@@ -19,11 +27,7 @@ export function AddContactForm() {
     setDone(null);
     try {
       const outcome = await requestContact(name);
-      setDone(
-        outcome === 'accepted'
-          ? `@${name} had already asked you: you are now contacts.`
-          : `Request sent to @${name}. They will appear in your contacts once they accept.`,
-      );
+      setDone({ username: name, accepted: outcome === 'accepted' });
       setUsername('');
     } catch (failure) {
       setError(errorMessage(failure));
@@ -54,10 +58,12 @@ export function AddContactForm() {
           {pending() ? 'Sending…' : 'Send request'}
         </button>
       </form>
-      <Show when={done()}>
-        <p class="form-ok" role="status">
-          {done()}
-        </p>
+      <Show when={doneText()}>
+        {(text) => (
+          <p class="form-ok" role="status">
+            {text()}
+          </p>
+        )}
       </Show>
     </section>
   );

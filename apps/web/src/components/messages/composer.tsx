@@ -40,6 +40,8 @@ function shortcutMark(e: KeyboardEvent): Mark | null {
   return null;
 }
 
+const charactersOver = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'character' : 'characters'}`;
+
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line; marks by the
  * toolbar or shortcuts; images picked, pasted or dropped (on the pane) upload
@@ -207,7 +209,7 @@ export function Composer(props: ComposerProps) {
       <Show when={length() >= LENGTH_WARNING_FROM}>
         <p id={`count-${props.chatId}`} class="char-count" classList={{ over: tooLong() }} aria-live="polite">
           {tooLong()
-            ? `${(length() - MESSAGE_MAX_LENGTH).toLocaleString()} characters too long (at most ${MESSAGE_MAX_LENGTH.toLocaleString()})`
+            ? `${charactersOver(length() - MESSAGE_MAX_LENGTH)} too long (at most ${MESSAGE_MAX_LENGTH.toLocaleString()})`
             : `${length().toLocaleString()} / ${MESSAGE_MAX_LENGTH.toLocaleString()}`}
         </p>
       </Show>

@@ -54,6 +54,14 @@ export function EmojiPicker(props: EmojiPickerProps) {
   };
 
   onMount(() => {
+    // Placed through the CSSOM: a `style` attribute (what Solid writes for a constant style
+    // object) is inline style, which the Content-Security-Policy refuses (style-src 'self').
+    if (panel) {
+      panel.style.left = `${left}px`;
+      panel.style.top = `${top}px`;
+      panel.style.width = `${WIDTH}px`;
+      panel.style.height = `${HEIGHT}px`;
+    }
     search?.focus();
     const outside = (e: PointerEvent) => {
       if (panel && e.target instanceof Node && !panel.contains(e.target) && !anchor.contains(e.target)) props.onClose();
@@ -68,7 +76,6 @@ export function EmojiPicker(props: EmojiPickerProps) {
       class="emoji-picker"
       role="dialog"
       aria-label="Add reaction"
-      style={{ left: `${left}px`, top: `${top}px`, width: `${WIDTH}px`, height: `${HEIGHT}px` }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault();

@@ -43,7 +43,13 @@ export async function createGroup(
   memberIds: string[],
 ): Promise<ChatSummary> {
   const others = [...new Set(memberIds)].filter((id) => id !== actorId);
-  if (others.length + 1 > GROUP_MEMBER_LIMIT) throw tooMany(GROUP_MEMBER_LIMIT - 1 - others.length);
+  // A new group is never "full": say how many it may have (tooMany is for adding to one).
+  if (others.length + 1 > GROUP_MEMBER_LIMIT) {
+    throw conflict(
+      `A group can have at most ${GROUP_MEMBER_LIMIT} members, you included: choose up to ${GROUP_MEMBER_LIMIT - 1} people (you chose ${others.length}).`,
+      'userIds',
+    );
+  }
   const chat = await deps.db.transaction(async (tx) => {
     await checkAllContacts(tx, actorId, others);
     const [created] = await tx
