@@ -27,12 +27,19 @@ export const RATE_LIMIT_DEFAULTS = {
   upload: { points: 60, seconds: 600 },
   /** Searches, per user (the most expensive query). */
   search: { points: 60, seconds: 60 },
-  /** Accounts registered, per address (an office behind one NAT registers together). */
-  register: { points: 30, seconds: 3600 },
+  /**
+   * Accounts registered, per address. An office behind one NAT registers
+   * together on its first morning (200 people and their retries fit); a
+   * script from one address is still held to a few a minute on average.
+   */
+  register: { points: 500, seconds: 3600 },
   /** Failed sign-ins (and wrong current passwords), per account; a success clears it. */
   'login.account': { points: 10, seconds: 900 },
-  /** Failed sign-ins, per address. */
-  'login.address': { points: 50, seconds: 900 },
+  /**
+   * Failed sign-ins, per address: an office's typos on its first morning fit;
+   * guessing one account's password is held by `login.account`.
+   */
+  'login.address': { points: 200, seconds: 900 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
