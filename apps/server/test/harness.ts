@@ -42,6 +42,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+    // A build of the SPA elsewhere than apps/web/dist (two people testing in one tree).
+    ...(process.env.WEB_DIST ? { WEB_DIST: process.env.WEB_DIST } : {}),
     ...options.env,
   });
   const server = await startServer(config, createLogger(config.LOG_LEVEL), {
