@@ -1,4 +1,4 @@
-/** The README's bot, run as written against the real server. */
+/** The echo bot of docs/bots.md, run as written against the real server. */
 import { randomUUID } from 'node:crypto';
 import { signIn } from '@chat/api/client';
 import { startEchoBot } from '@chat/api/examples/echo-bot';
@@ -22,7 +22,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-describe('the echo bot from the README', () => {
+describe('the echo bot from docs/bots.md', () => {
   it('answers a message sent to it, once', async () => {
     const chatId = await makeDirect(human, botUser);
     const bot = await startEchoBot(t.url, botUser.username, PASSWORD);
