@@ -87,6 +87,7 @@ const guarded: Record<string, Call> = {
   'message.authors': (p) => p.client.api.message.authors.query({ chatId: groupId, userIds: [owner.id] }),
   'message.react': (p) => p.client.api.message.react.mutate({ messageId, emoji: '👍', on: true }),
   'message.receipts': (p) => p.client.api.message.receipts.query({ chatId: groupId }),
+  'message.seenBy': (p) => p.client.api.message.seenBy.query({ messageId }),
   'message.markRead': (p) => p.client.api.message.markRead.mutate({ chatId: groupId, readSeq: 1 }),
   'presence.typing': (p) => p.client.api.presence.typing.mutate({ chatId: groupId }),
   'account.signOut': (p) => p.client.api.account.signOut.mutate({ sessionId: ownerSessionId }),

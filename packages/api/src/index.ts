@@ -9,6 +9,7 @@ export type { ChatEvent, EphemeralItem, EventPayloads, EventType, StreamItem } f
 export type { Author } from './domain/messages/authors';
 export type { ChatReadState } from './domain/messages/receipts';
 export { MESSAGE_MAX_LENGTH } from './domain/messages/rules';
+export type { Reader, SeenBy } from './domain/messages/seen-by';
 export type { MessageView } from './domain/messages/view';
 export type { PresenceState } from './domain/presence/service';
 export type { Profile } from './domain/profiles/summary';

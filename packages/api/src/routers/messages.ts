@@ -7,6 +7,7 @@ import { locateMessage } from '../domain/messages/locate';
 import { setReaction } from '../domain/messages/reactions';
 import { listReceipts, markReceipts } from '../domain/messages/receipts';
 import { emoji, messageText } from '../domain/messages/rules';
+import { getSeenBy } from '../domain/messages/seen-by';
 import { sendMessage } from '../domain/messages/send';
 import { authedProcedure, limit, router, sendProcedure } from '../trpc';
 import { id } from './inputs';
@@ -86,6 +87,10 @@ export const messagesRouter = router({
   receipts: authedProcedure
     .input(z.object({ chatId: id('chat') }))
     .query(({ ctx, input }) => listReceipts(ctx.deps, ctx.auth.user.id, input.chatId)),
+  /** Who of the chat's members has read one message, who has only received it, and who has not yet. */
+  seenBy: authedProcedure
+    .input(z.object({ messageId: id('message') }))
+    .query(({ ctx, input }) => getSeenBy(ctx.deps, ctx.auth.user.id, input.messageId)),
   /** "My clients have received / I have seen this chat up to seq N." */
   markRead: authedProcedure
     .input(
