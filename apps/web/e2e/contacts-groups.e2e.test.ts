@@ -150,7 +150,7 @@ describe('contacts and groups in the browser', () => {
     await maybeScreenshot(a, 'group-info');
     await a.getByRole('button', { name: `Remove ${bobName} from the group` }).click();
     await a.getByRole('dialog', { name: 'Remove member' }).getByRole('button', { name: 'Remove' }).click();
-    await a.getByText('1 member', { exact: true }).waitFor();
+    await a.locator('.pane-subtitle').getByText('1 member', { exact: true }).waitFor();
     await members.getByText(`@${bob.user.username}`).waitFor({ state: 'detached' });
 
     await b.getByText('You are no longer in this group').waitFor();
@@ -220,7 +220,7 @@ describe('contacts and groups in the browser', () => {
     const group = await mutateViaApi<{ id: string }>(alice.context, 'groups.create', { name: 'Before', userIds: [] });
     await a.goto(`/groups/${group.id}`);
     await heading(a, 'Before').waitFor();
-    await a.getByText('1 member', { exact: true }).waitFor();
+    await a.locator('.pane-subtitle').getByText('1 member', { exact: true }).waitFor();
 
     // The owner adds a contact from the info panel: the group appears in Bob's list.
     await a.getByRole('button', { name: 'Group info' }).click();
@@ -229,11 +229,11 @@ describe('contacts and groups in the browser', () => {
     await dialog.getByRole('checkbox', { name: bob.user.displayName }).check();
     await dialog.getByRole('button', { name: 'Add to group' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await a.getByText('2 members', { exact: true }).waitFor();
+    await a.locator('.pane-subtitle').getByText('2 members', { exact: true }).waitFor();
     await list(a, 'Members').getByText(`@${bob.user.username}`).waitFor();
     await chatList(b).getByRole('link', { name: 'Before' }).click();
     await heading(b, 'Before').waitFor();
-    await b.getByText('2 members', { exact: true }).waitFor();
+    await b.locator('.pane-subtitle').getByText('2 members', { exact: true }).waitFor();
 
     await a.getByLabel('Group name').fill('After');
     await a.getByRole('button', { name: 'Rename' }).click();
@@ -250,7 +250,7 @@ describe('contacts and groups in the browser', () => {
     await b.getByRole('dialog', { name: 'Leave group' }).getByRole('button', { name: 'Leave' }).click();
     await b.waitForURL(onPath('/'));
     await chatList(b).getByRole('link', { name: 'After' }).waitFor({ state: 'detached' });
-    await a.getByText('1 member', { exact: true }).waitFor();
+    await a.locator('.pane-subtitle').getByText('1 member', { exact: true }).waitFor();
 
     // The owner deletes it (after confirming): gone from her list too.
     await a.getByRole('button', { name: 'Delete group' }).click();

@@ -1,18 +1,21 @@
 import type { Profile } from '@chat/api';
-import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, type ParentProps, Show } from 'solid-js';
 import { lastSeenText } from '../lib/time';
 import { api } from '../lib/trpc';
 import { onEvents } from '../stores/events';
 import { presenceOf } from '../stores/presence';
 import { Avatar } from './avatar';
-import { SidePanel } from './side-panel';
+import { SidePanel, type SidePanelProps } from './side-panel';
 
 /**
  * Someone's profile: display name, @username, about line and last seen (or online now).
  * Shows what the page already knows at once, then the server's fresh copy;
- * follows `profile.updated` while open.
+ * follows `profile.updated` while open. What one can do about them (message,
+ * add to contacts) comes as children.
  */
-export function ProfilePanel(props: { profile: Profile; onClose(): void }) {
+export function ProfilePanel(
+  props: ParentProps<{ profile: Profile } & Pick<SidePanelProps, 'onClose' | 'back' | 'takeFocus'>>,
+) {
   const [fresh, setFresh] = createSignal<Profile | null>(null);
   const profile = () => fresh() ?? props.profile;
   // Presence is fresher than the profile's copy, which says when they were last *offline*.
@@ -46,7 +49,7 @@ export function ProfilePanel(props: { profile: Profile; onClose(): void }) {
   );
 
   return (
-    <SidePanel title="Profile" onClose={props.onClose}>
+    <SidePanel title="Profile" onClose={props.onClose} back={props.back} takeFocus={props.takeFocus}>
       <div class="profile-card" data-testid="profile-panel">
         <Avatar name={profile().displayName} size="large" />
         <h3 class="profile-name">{profile().displayName}</h3>
@@ -62,6 +65,7 @@ export function ProfilePanel(props: { profile: Profile; onClose(): void }) {
           <dd>{lastSeen()}</dd>
         </dl>
       </div>
+      {props.children}
     </SidePanel>
   );
 }

@@ -1,6 +1,6 @@
 import { useParams } from '@solidjs/router';
 import { createSignal, Match, Show, Switch } from 'solid-js';
-import { GroupInfoPanel } from '../components/group/group-info-panel';
+import { type GroupPanel, GroupPanels } from '../components/group/group-panels';
 import { Icon } from '../components/icons';
 import { MessageLink } from '../components/message-link';
 import { MessagePane } from '../components/messages/message-pane';
@@ -77,11 +77,17 @@ function Group(props: { chatId: string; messageId: string | undefined }) {
 }
 
 function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
-  const [showInfo, setShowInfo] = createSignal(false);
+  const [panel, setPanel] = createSignal<GroupPanel | null>(null);
+  const showInfo = () => panel()?.kind === 'info';
   const details = () => props.group.details.value();
   const name = () => details()?.chat.name ?? 'Group';
   const count = () => details()?.members.length ?? 0;
-  const toggleInfo = () => setShowInfo(!showInfo());
+  const toggleInfo = () => setPanel(showInfo() ? null : { kind: 'info' });
+  // A current member's name opens their profile; a former member's has none to open (access/profiles.ts).
+  const profileOpener = (userId: string) =>
+    details()?.members.some((m) => m.id === userId)
+      ? () => setPanel({ kind: 'profile', userId, back: null })
+      : undefined;
   // The list's copy is kept live (read state, last message); the group's own until the list has it.
   const summary = () => {
     const d = details();
@@ -122,13 +128,13 @@ function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
                 nameOf={nameOf}
                 blocked={null}
                 placeholder={`Message ${name()}`}
+                profileOpener={profileOpener}
+                onSeenBy={(messageId) => setPanel({ kind: 'seen', messageId })}
               />
             </Show>
           )}
         </Show>
-        <Show when={showInfo()}>
-          <GroupInfoPanel group={props.group} onClose={() => setShowInfo(false)} />
-        </Show>
+        <GroupPanels group={props.group} panel={panel()} onShow={setPanel} />
       </div>
     </>
   );

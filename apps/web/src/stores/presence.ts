@@ -78,3 +78,13 @@ export const presenceKnown = (): boolean => isConnected(transportState());
 export function presenceOf(userId: string): PresenceState | undefined {
   return states().get(userId);
 }
+
+/**
+ * Reads everyone's state again. Group members' changes are not pushed
+ * (listPresenceWatchers in the api), so a view that orders them by who is
+ * online (the member list) asks when it opens. Not while our stream is down:
+ * nothing could keep the answer true.
+ */
+export function refreshPresence(): void {
+  if (currentUser() && presenceKnown()) void load();
+}

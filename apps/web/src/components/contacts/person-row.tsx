@@ -1,6 +1,7 @@
 import type { Profile } from '@chat/api';
-import { For, type ParentProps, Show } from 'solid-js';
+import { For, type JSX, type ParentProps, Show } from 'solid-js';
 import { Avatar } from '../avatar';
+import { AvatarWithPresence } from '../presence';
 
 export interface PersonRowProps {
   person: Profile;
@@ -10,16 +11,24 @@ export interface PersonRowProps {
   note?: string | undefined;
   error?: string | null;
   busy?: boolean;
+  /** The avatar carries the online dot (lists where presence orders the rows). */
+  presence?: boolean;
+  /** Avatar and names become one button that opens the person's profile. */
+  onOpen?: (() => void) | undefined;
 }
 
 /** One person in a list: avatar, names, tags, an optional note, and their buttons on the right. */
 export function PersonRow(props: ParentProps<PersonRowProps>) {
-  return (
-    <li class="person" aria-busy={props.busy ? 'true' : undefined}>
-      <Avatar name={props.person.displayName} />
+  const who = (): JSX.Element => (
+    <>
+      <Show when={props.presence} fallback={<Avatar name={props.person.displayName} />}>
+        <AvatarWithPresence name={props.person.displayName} userId={props.person.id} />
+      </Show>
       <span class="person-names">
         <span class="person-title">
-          <span class="display-name">{props.person.displayName}</span>
+          <span class="display-name" title={props.person.displayName}>
+            {props.person.displayName}
+          </span>
           <For each={props.tags}>{(tag) => <span class="tag">{tag}</span>}</For>
         </span>
         <span class="username">
@@ -32,6 +41,22 @@ export function PersonRow(props: ParentProps<PersonRowProps>) {
           </span>
         </Show>
       </span>
+    </>
+  );
+  return (
+    <li class="person" aria-busy={props.busy ? 'true' : undefined}>
+      <Show when={props.onOpen} fallback={who()}>
+        {(open) => (
+          <button
+            type="button"
+            class="person-open"
+            aria-label={`View profile of ${props.person.displayName}`}
+            onClick={() => open()()}
+          >
+            {who()}
+          </button>
+        )}
+      </Show>
       <span class="person-actions">{props.children}</span>
     </li>
   );

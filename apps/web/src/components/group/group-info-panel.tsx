@@ -1,3 +1,4 @@
+import type { Profile } from '@chat/api';
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import type { OpenGroup } from '../../stores/group';
@@ -8,7 +9,7 @@ import { GroupMembers } from './group-members';
 import { RenameGroupForm } from './rename-group-form';
 
 /** The group's details: its name (the owner renames), members, and leaving or deleting it. */
-export function GroupInfoPanel(props: { group: OpenGroup; onClose(): void }) {
+export function GroupInfoPanel(props: { group: OpenGroup; onClose(): void; onOpenProfile(member: Profile): void }) {
   const navigate = useNavigate();
   const [confirming, setConfirming] = createSignal<'leave' | 'delete' | null>(null);
   const details = () => props.group.details.value();
@@ -30,6 +31,7 @@ export function GroupInfoPanel(props: { group: OpenGroup; onClose(): void }) {
               isOwner={isOwner()}
               onAdd={props.group.addMembers}
               onRemove={props.group.removeMember}
+              onOpenProfile={props.onOpenProfile}
             />
             <section class="panel-section panel-actions">
               <button type="button" class="button quiet-danger" onClick={() => setConfirming('leave')}>

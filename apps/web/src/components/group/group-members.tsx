@@ -1,5 +1,7 @@
 import type { ChatDetails, Profile } from '@chat/api';
-import { createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
+import { filterMembers, MEMBER_FILTER_FROM, memberCountText, sortMembers } from '../../lib/member-order';
+import { presenceOf, refreshPresence } from '../../stores/presence';
 import { currentUser } from '../../stores/session';
 import { ConfirmDialog } from '../confirm-dialog';
 import { PersonRow } from '../contacts/person-row';
@@ -10,21 +12,35 @@ export interface GroupMembersProps {
   isOwner: boolean;
   onAdd(userIds: string[]): Promise<void>;
   onRemove(userId: string): Promise<void>;
+  onOpenProfile(member: Profile): void;
 }
 
-/** Who is in the group, the owner marked; the owner can add and remove people. */
+/**
+ * Who is in the group: the owner first, then who is online, then by name,
+ * with a filter box once there are more than a handful. Each opens its
+ * profile; the owner can add and remove people. Everything comes from the
+ * group's members and the presence states already loaded: no request per row.
+ */
 export function GroupMembers(props: GroupMembersProps) {
   const [adding, setAdding] = createSignal(false);
   const [removing, setRemoving] = createSignal<Profile | null>(null);
+  const [query, setQuery] = createSignal('');
   const me = () => currentUser()?.id;
   const tags = (member: Profile) =>
     [member.id === props.details.chat.ownerId ? 'Owner' : '', member.id === me() ? 'You' : ''].filter(Boolean);
+  const total = () => props.details.members.length;
+  const sorted = createMemo(() =>
+    sortMembers(props.details.members, props.details.chat.ownerId, (id) => presenceOf(id)?.online ?? false),
+  );
+  const shown = createMemo(() => filterMembers(sorted(), query()));
+  // Group members' comings and goings are not pushed (access/profiles.ts): read them now, once.
+  onMount(refreshPresence);
 
   return (
     <section class="panel-section" aria-labelledby="group-members-title">
       <div class="panel-section-head">
-        <h3 id="group-members-title">
-          Members <span class="count">{props.details.members.length}</span>
+        <h3 id="group-members-title" data-testid="member-count">
+          {memberCountText(shown().length, total())}
         </h3>
         <Show when={props.isOwner}>
           <button type="button" class="button small" onClick={() => setAdding(true)}>
@@ -32,10 +48,21 @@ export function GroupMembers(props: GroupMembersProps) {
           </button>
         </Show>
       </div>
+      <Show when={total() > MEMBER_FILTER_FROM}>
+        <input
+          type="search"
+          class="picker-search"
+          placeholder="Find a member"
+          aria-label="Find a member"
+          autocomplete="off"
+          value={query()}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
+      </Show>
       <ul class="people compact" aria-label="Members">
-        <For each={props.details.members}>
+        <For each={shown()}>
           {(member) => (
-            <PersonRow person={member} tags={tags(member)}>
+            <PersonRow person={member} tags={tags(member)} presence onOpen={() => props.onOpenProfile(member)}>
               <Show when={props.isOwner && member.id !== me()}>
                 <button
                   type="button"
@@ -50,6 +77,9 @@ export function GroupMembers(props: GroupMembersProps) {
           )}
         </For>
       </ul>
+      <Show when={query() && shown().length === 0}>
+        <p class="muted">No member matches “{query().trim()}”.</p>
+      </Show>
       <Show when={adding()}>
         <AddMembersDialog members={props.details.members} onAdd={props.onAdd} onClose={() => setAdding(false)} />
       </Show>

@@ -21,6 +21,8 @@ export interface MessageRowProps {
   /** Groups show others' names and avatars; a one-to-one chat needs neither. */
   showSender: boolean;
   senderName: string;
+  /** Opens the sender's profile from their name or avatar (a current member's; nothing for others). */
+  onOpenSender?: (() => void) | undefined;
   highlighted: boolean;
   /** The message's own link (`/messages/<id>`: the same for every member, components/message-link.tsx). */
   permalink: string;
@@ -75,13 +77,30 @@ export function MessageRow(props: MessageRowProps) {
         <Show when={props.showSender && !props.own}>
           <div class="message-gutter">
             <Show when={first()}>
-              <Avatar name={props.senderName} size="small" />
+              <Show when={props.onOpenSender} fallback={<Avatar name={props.senderName} size="small" />}>
+                {(open) => (
+                  <button type="button" class="sender-open" tabIndex={-1} aria-hidden="true" onClick={() => open()()}>
+                    <Avatar name={props.senderName} size="small" />
+                  </button>
+                )}
+              </Show>
             </Show>
           </div>
         </Show>
         <div class="bubble" classList={{ deleted: deleted() }}>
           <Show when={props.showSender && !props.own && first()}>
-            <div class="sender">{props.senderName}</div>
+            <Show when={props.onOpenSender} fallback={<div class="sender">{props.senderName}</div>}>
+              {(open) => (
+                <button
+                  type="button"
+                  class="sender sender-open"
+                  aria-label={`View profile of ${props.senderName}`}
+                  onClick={() => open()()}
+                >
+                  {props.senderName}
+                </button>
+              )}
+            </Show>
           </Show>
           <Show when={images().length > 0 && !editing()}>
             <MessageImages images={images()} onOpen={(id) => props.onOpenImage(id)} />
