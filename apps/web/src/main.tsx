@@ -9,6 +9,7 @@ import './styles/messages.css';
 import './styles/composer.css';
 import './styles/search.css';
 import './styles/rich.css';
+import './styles/keyboard.css';
 
 rememberTransportChoice();
 void loadSession();

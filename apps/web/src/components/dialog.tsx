@@ -19,6 +19,8 @@ export function Dialog(props: ParentProps<DialogProps>) {
     const opener = document.activeElement;
     element?.showModal();
     onCleanup(() => {
+      // Closed first: while it is open modally, everything outside it is inert and cannot take the focus.
+      element?.close();
       if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
     });
   });

@@ -5,6 +5,7 @@ import { addressBook } from '../stores/contacts';
 import { searchOpen } from '../stores/search';
 import { ChatList } from './chat-list';
 import { Icon } from './icons';
+import { KeyboardShortcuts } from './keyboard/keyboard-shortcuts';
 import { NewGroupDialog } from './new-group-dialog';
 import { SearchBox } from './search/search-box';
 import { SearchPanel } from './search/search-panel';
@@ -37,6 +38,7 @@ export function Shell(props: ParentProps) {
         </footer>
       </aside>
       <main class="pane">{props.children}</main>
+      <KeyboardShortcuts />
     </div>
   );
 }

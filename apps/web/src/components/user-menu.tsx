@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { currentUser, logout } from '../stores/session';
 import { Avatar } from './avatar';
+import { showShortcuts } from './keyboard/keyboard-shortcuts';
 
 /** The signed-in user at the top of the chat list, with a menu holding "Sign out". */
 export function UserMenu() {
@@ -67,6 +68,18 @@ export function UserMenu() {
               <A href="/settings" role="menuitem" class="menu-item" onClick={close}>
                 Settings
               </A>
+              <button
+                type="button"
+                role="menuitem"
+                class="menu-item"
+                onClick={() => {
+                  close();
+                  button?.focus(); // where the dialog gives the focus back
+                  showShortcuts();
+                }}
+              >
+                Keyboard shortcuts
+              </button>
               <button
                 type="button"
                 role="menuitem"

@@ -1,10 +1,12 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js';
 import type { Mark } from '../../lib/compose-marks';
+import { comboLabel, detectPlatform, type Key } from '../../lib/keys';
 import type { Attachment } from '../../lib/outbox-queue';
 import { filesOf, MAX_ATTACHMENTS, type UploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 import { LENGTH_WARNING_FROM, MESSAGE_MAX_LENGTH } from './limits';
 import { createMarkEditing } from './mark-editing';
+import { shouldFocusOnOpen } from './open-focus';
 import { UploadList } from './upload-list';
 
 /** What was typed and not sent, per chat, for as long as the tab lives. */
@@ -20,14 +22,18 @@ export interface ComposerProps {
   tray: UploadTray;
   onSend(body: string, attachments: Attachment[]): void;
   onTyping(): void;
+  /** ↑ in the empty box: edit one's last message; false when there is none. */
+  onEditLast?(): boolean;
 }
 
-const MARK_BUTTONS: { mark: Mark; label: string; keys: string; glyph: string }[] = [
-  { mark: 'bold', label: 'Bold', keys: 'Ctrl+B', glyph: 'B' },
-  { mark: 'italic', label: 'Italic', keys: 'Ctrl+I', glyph: 'I' },
-  { mark: 'strike', label: 'Strikethrough', keys: 'Ctrl+Shift+X', glyph: 'S' },
-  { mark: 'code', label: 'Code', keys: 'Ctrl+E', glyph: '</>' },
+const MARK_BUTTONS: { mark: Mark; label: string; keys: Key[]; glyph: string }[] = [
+  { mark: 'bold', label: 'Bold', keys: ['Mod', 'B'], glyph: 'B' },
+  { mark: 'italic', label: 'Italic', keys: ['Mod', 'I'], glyph: 'I' },
+  { mark: 'strike', label: 'Strikethrough', keys: ['Mod', 'Shift', 'X'], glyph: 'S' },
+  { mark: 'code', label: 'Code', keys: ['Mod', 'E'], glyph: '</>' },
 ];
+
+const bare = (e: KeyboardEvent) => !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey && !e.isComposing;
 
 /** Ctrl (Cmd on a Mac) + this key toggles the mark. */
 function shortcutMark(e: KeyboardEvent): Mark | null {
@@ -53,6 +59,11 @@ export function Composer(props: ComposerProps) {
   const [waiting, setWaiting] = createSignal(false);
   let field: HTMLTextAreaElement | undefined;
   let picker: HTMLInputElement | undefined;
+  const platform = detectPlatform();
+  // Opening a chat (a click, the switcher, Alt+↑/↓, its address) is to write in it, on a desktop.
+  onMount(() => {
+    if (shouldFocusOnOpen()) field?.focus({ preventScroll: true });
+  });
 
   const fit = () => {
     if (!field) return;
@@ -129,7 +140,7 @@ export function Composer(props: ComposerProps) {
               class={`tool-button tool-${b.mark}`}
               aria-label={b.label}
               aria-pressed={marks.pressed(b.mark)}
-              title={`${b.label} (${b.keys})`}
+              title={`${b.label} (${comboLabel(b.keys, platform)})`}
               disabled={Boolean(props.blocked)}
               onMouseDown={(e) => e.preventDefault()}
               onClick={() => applyMark(b.mark)}
@@ -167,6 +178,7 @@ export function Composer(props: ComposerProps) {
       <div class="composer-row">
         <textarea
           ref={field}
+          data-composer
           aria-label="Message"
           placeholder={props.placeholder}
           rows={1}
@@ -193,6 +205,8 @@ export function Composer(props: ComposerProps) {
             } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               send();
+            } else if (e.key === 'ArrowUp' && bare(e) && !text() && props.tray.items().length === 0) {
+              if (props.onEditLast?.()) e.preventDefault();
             }
           }}
         />

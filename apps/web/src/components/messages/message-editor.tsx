@@ -1,4 +1,4 @@
-import { createSignal, onMount, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { errorMessage } from '../../lib/form-errors';
 import { MESSAGE_MAX_LENGTH } from './limits';
 
@@ -8,9 +8,17 @@ export function MessageEditor(props: { body: string; onSave(body: string): Promi
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   let field: HTMLTextAreaElement | undefined;
+  let form: HTMLFormElement | undefined;
   onMount(() => {
+    // Opened by ↑ from the composer, the focus goes back there when done (saved or not), ready to type.
+    const opener = document.activeElement;
     field?.focus();
     field?.setSelectionRange(text().length, text().length);
+    onCleanup(() => {
+      const active = document.activeElement;
+      const stillHere = !active || active === document.body || Boolean(form?.contains(active));
+      if (stillHere && opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    });
   });
 
   const save = async () => {
@@ -30,6 +38,7 @@ export function MessageEditor(props: { body: string; onSave(body: string): Promi
 
   return (
     <form
+      ref={form}
       class="message-editor"
       onSubmit={(e) => {
         e.preventDefault();

@@ -19,6 +19,7 @@ import { signalTyping, stoppedTyping } from '../../stores/typing';
 import { filesOf, uploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 import { Composer } from './composer';
+import { editLastOwnMessage } from './edit-last';
 import { ImageViewer } from './image-viewer';
 import { MessageRow } from './message-row';
 import { TypingLine } from './typing-line';
@@ -36,10 +37,6 @@ export interface MessagePaneProps {
   /** Why the user cannot write here, when known before trying (e.g. no longer contacts). */
   blocked: string | null;
   placeholder: string;
-  /** Groups: what opens a sender's profile from their name (undefined for someone it cannot open). */
-  profileOpener?: ((userId: string) => (() => void) | undefined) | undefined;
-  /** Groups: opens who has seen one of the user's messages. */
-  onSeenBy?: ((messageId: string) => void) | undefined;
 }
 
 /** Chats whose next opening should be at the newest message ("Jump to latest" from a permalink). */
@@ -71,7 +68,6 @@ export function MessagePane(props: MessagePaneProps) {
     kind: props.chat.kind,
     peerId: props.chat.peer?.id ?? null,
     receipts: receipts(),
-    onSeenBy: props.onSeenBy,
   }));
 
   let scroller: HTMLDivElement | undefined;
@@ -258,7 +254,6 @@ export function MessagePane(props: MessagePaneProps) {
                       own={entry().senderId === myId()}
                       showSender={props.chat.kind === 'group'}
                       senderName={props.nameOf(entry().senderId)}
-                      onOpenSender={props.profileOpener?.(entry().senderId)}
                       highlighted={timeline.target()?.id === id}
                       permalink={`/messages/${id}`}
                       status={statusContext()}
@@ -296,6 +291,7 @@ export function MessagePane(props: MessagePaneProps) {
         tray={tray}
         onSend={send}
         onTyping={() => signalTyping(chatId)}
+        onEditLast={() => editLastOwnMessage(content)}
       />
       <Show when={viewing()}>
         {(startId) => <ImageViewer images={allImages()} startId={startId()} onClose={() => setViewing(null)} />}
