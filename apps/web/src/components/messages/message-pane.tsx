@@ -37,6 +37,10 @@ export interface MessagePaneProps {
   /** Why the user cannot write here, when known before trying (e.g. no longer contacts). */
   blocked: string | null;
   placeholder: string;
+  /** Groups: what opens a sender's profile from their name (undefined for someone it cannot open). */
+  profileOpener?: ((userId: string) => (() => void) | undefined) | undefined;
+  /** Groups: opens who has seen one of the user's messages. */
+  onSeenBy?: ((messageId: string) => void) | undefined;
 }
 
 /** Chats whose next opening should be at the newest message ("Jump to latest" from a permalink). */
@@ -68,6 +72,7 @@ export function MessagePane(props: MessagePaneProps) {
     kind: props.chat.kind,
     peerId: props.chat.peer?.id ?? null,
     receipts: receipts(),
+    onSeenBy: props.onSeenBy,
   }));
 
   let scroller: HTMLDivElement | undefined;
@@ -254,6 +259,7 @@ export function MessagePane(props: MessagePaneProps) {
                       own={entry().senderId === myId()}
                       showSender={props.chat.kind === 'group'}
                       senderName={props.nameOf(entry().senderId)}
+                      onOpenSender={props.profileOpener?.(entry().senderId)}
                       highlighted={timeline.target()?.id === id}
                       permalink={`/messages/${id}`}
                       status={statusContext()}
