@@ -88,7 +88,9 @@ describe('signing up, in and out in the browser', () => {
 
     await signIn(page, username);
     await page.waitForURL(onPath('/groups/g-123/messages/m-456'));
-    await page.getByRole('heading', { level: 1, name: 'Group' }).waitFor();
+    // Back where asked: a link to a message that is not there says so, and nothing more.
+    await page.getByRole('heading', { level: 1, name: 'Message' }).waitFor();
+    await page.getByText('This message is not available').waitFor();
 
     await page.goto('/no/such/page');
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
