@@ -479,7 +479,9 @@ class Subscription implements StreamOutlet {
         'events.stream',
         undefined,
       );
-    } else if (!end.sessionEnded) {
+    }
+    // As tRPC's adapter: a stream that ends, failed or not, is then `stopped` (ws-conformance.int.test.ts).
+    if (!end.sessionEnded) {
       this.connection.respond({ id: this.id, jsonrpc: this.jsonrpc, result: { type: 'stopped' } });
     }
     if (end.sessionEnded) {
