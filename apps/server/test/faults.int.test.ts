@@ -4,9 +4,8 @@
  * the middle of a burst is in processes.int.test.ts, beside SIGKILL.
  */
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { receive, sendWithRetry, storedIds, until } from './burst';
+import { health, receive, sendLanes, sendWithRetry, storedIds, until } from './burst';
 import { makeUser, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { fetchImage, solid, upload } from './images';
@@ -28,15 +27,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function errorCode(error: unknown): string {
-  return error instanceof TRPCClientError ? String(error.data?.code ?? 'NO_ANSWER') : 'OTHER';
-}
-
-async function health(url: string): Promise<{ status: number; body: unknown }> {
-  const r = await fetch(`${url}/healthz`);
-  return { status: r.status, body: await r.json() };
-}
 
 async function pair(server: TestServer): Promise<{ sender: Person; receiver: Person; chatId: string }> {
   const sender = await makeUser(server.url, { prefix: 'sender' });
@@ -60,22 +50,18 @@ describe.skipIf(!onPostgres)('PostgreSQL lost and back under a steady send load'
     const before = await upload(server.url, sender, chatId, png);
     expect(before.status).toBe(201);
 
-    const acknowledged: string[] = [];
-    const errors: string[] = [];
-    let sending = true;
-    const lane = async (n: number) => {
-      for (let i = 0; sending; i++) {
-        acknowledged.push(await sendWithRetry(sender, chatId, `lane ${n} #${i}`, (e) => errors.push(errorCode(e))));
-        await sleep(20);
-      }
-    };
-    const lanes = Promise.all([lane(1), lane(2)]);
+    const lanes = sendLanes(sender, chatId, { lanes: 2, pauseMs: 20 });
+    const { acknowledged } = lanes;
+    const errors = () => lanes.failures.map((f) => f.code);
     await until(() => acknowledged.length >= 30, 'the first sends');
 
     await proxy.cut();
     const healthDown = await health(server.url);
-    expect(healthDown).toEqual({ status: 503, body: { status: 'degraded', database: 'down' } });
-    await until(() => errors.includes('SERVICE_UNAVAILABLE'), 'a send refused as retryable');
+    expect({ status: healthDown.status, body: healthDown.body }).toEqual({
+      status: 503,
+      body: { status: 'degraded', database: 'down' },
+    });
+    await until(() => errors().includes('SERVICE_UNAVAILABLE'), 'a send refused as retryable');
     await until(() => inbox.state.database.includes(false), 'the stream to say the database is away', 10_000);
     // Images too: a retryable 503 with Retry-After, never a 500.
     const refusedUpload = await upload(server.url, sender, chatId, png);
@@ -85,13 +71,12 @@ describe.skipIf(!onPostgres)('PostgreSQL lost and back under a steady send load'
     const duringOutage = acknowledged.length;
     await sleep(1500);
     expect(acknowledged.length).toBe(duringOutage); // nothing acknowledged without the database
-    expect(errors.filter((c) => c !== 'SERVICE_UNAVAILABLE' && c !== 'NO_ANSWER')).toEqual([]);
+    expect(errors().filter((c) => c !== 'SERVICE_UNAVAILABLE' && c !== 'NO_ANSWER')).toEqual([]);
 
     await proxy.restore();
     await until(() => acknowledged.length >= duringOutage + 30, 'sends to work again', 15_000);
     expect((await health(server.url)).status).toBe(200);
-    sending = false;
-    await lanes;
+    await lanes.stop();
 
     const stored = await storedIds(sender, chatId);
     expect(stored.length).toBe(new Set(stored).size);

@@ -8,7 +8,7 @@
 import { type ChatClient, createChatClient } from '@chat/api/client';
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { receive, sendWithRetry, storedIds, until } from './burst';
+import { receive, sendLanes, sendWithRetry, storedIds, until } from './burst';
 import { makeUser } from './clients';
 import { makeDirect } from './people';
 import { type ServerProcess, spawnServer } from './process';
@@ -77,15 +77,10 @@ describe.each(['SIGKILL', 'SIGTERM'] as const)('a server stopped with %s in the 
     await until(() => inbox.state.ready, 'the stream');
 
     // Three senders keep sending, so several sends are in flight when the process dies.
-    const acknowledged: string[] = [];
     // Far more than a graceful stop lets through: sends keep being answered while it drains.
     const target = 1000;
-    const lane = async (n: number) => {
-      for (let i = 0; acknowledged.length < target; i++) {
-        acknowledged.push(await sendWithRetry(sender, chatId, `lane ${n} message ${i}`));
-      }
-    };
-    const lanes = Promise.all([lane(1), lane(2), lane(3)]);
+    const lanes = sendLanes(sender, chatId, { lanes: 3, enough: (sent) => sent.length >= target });
+    const { acknowledged } = lanes;
     await until(() => acknowledged.length >= 100, 'the first hundred');
     const port = server.port;
     const stopping = Date.now();
@@ -96,7 +91,7 @@ describe.each(['SIGKILL', 'SIGTERM'] as const)('a server stopped with %s in the 
       expect(Date.now() - stopping).toBeLessThan(10_000);
     }
     server = await start(database, port);
-    await lanes;
+    await lanes.finished;
     expect(killedAt).toBeLessThan(target); // the kill really fell in the middle of the burst
 
     const stored = await storedIds(sender, chatId);

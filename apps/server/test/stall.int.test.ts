@@ -8,9 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { createChatClient } from '@chat/api/client';
 import { createTestDatabase, type TestDatabase } from '@chat/db/testing';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { receive, sendWithRetry, storedIds, until } from './burst';
+import { errorCode, health, receive, sendLanes, sendWithRetry, storedIds, until } from './burst';
 import { makeUser, PASSWORD, type Person } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { makeGroup } from './people';
@@ -28,10 +27,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function errorCode(error: unknown): string {
-  return error instanceof TRPCClientError ? String(error.data?.code ?? 'NO_ANSWER') : 'OTHER';
-}
 
 /**
  * A server whose PostgreSQL is behind the relay, with short deadlines, and
@@ -65,12 +60,6 @@ async function timed(call: () => Promise<unknown>): Promise<{ ms: number; code: 
   }
 }
 
-async function health(url: string): Promise<{ ms: number; status: number; body: unknown }> {
-  const t0 = performance.now();
-  const r = await fetch(`${url}/healthz`);
-  return { ms: performance.now() - t0, status: r.status, body: await r.json() };
-}
-
 describe.skipIf(!onPostgres)('PostgreSQL stalled (every byte held, nothing closed)', () => {
   it('answers every call and /healthz within the deadline, replaces the silent connections, and stores and delivers every send once', async () => {
     const { server, proxy, database } = await stalledServer();
@@ -85,21 +74,8 @@ describe.skipIf(!onPostgres)('PostgreSQL stalled (every byte held, nothing close
     const inboxes = [receive(overWs.client), receive(overSse.client)];
     await until(() => inboxes.every((i) => i.state.ready), 'both streams');
 
-    const acknowledged: string[] = [];
-    const failures: Array<{ ms: number; code: string }> = [];
-    let sending = true;
-    const lane = async (n: number) => {
-      for (let i = 0; sending; i++) {
-        let started = performance.now();
-        const id = await sendWithRetry(sender, chatId, `lane ${n} #${i}`, (e) => {
-          failures.push({ ms: performance.now() - started, code: errorCode(e) });
-          started = performance.now() + 100; // the retry's own wait
-        });
-        acknowledged.push(id);
-        await sleep(20);
-      }
-    };
-    const lanes = Promise.all([lane(1), lane(2)]);
+    const lanes = sendLanes(sender, chatId, { lanes: 2, pauseMs: 20 });
+    const { acknowledged, failures } = lanes;
     await until(() => acknowledged.length >= 20, 'the first sends');
 
     proxy.hold();
@@ -138,8 +114,7 @@ describe.skipIf(!onPostgres)('PostgreSQL stalled (every byte held, nothing close
     // Back: sends go through again, nothing restarted.
     await until(() => acknowledged.length >= acknowledgedDuringHold + 20, 'sends to work again', 30_000);
     expect((await health(server.url)).status).toBe(200);
-    sending = false;
-    await lanes;
+    await lanes.stop();
 
     const stored = await storedIds(sender, chatId);
     expect(stored.length).toBe(new Set(stored).size);
