@@ -160,7 +160,7 @@ function textOf(data: RawData): string {
  * a socket used only for calls is closed (4401) when its session ends, on
  * every process, as a socket with a stream is by its stream. While a stream
  * is attached, the stream watches instead: the hub's fan-out never meets
- * both (it was tuned per delivery, load/REPORT.md).
+ * both (docs/event-stream.md, "Sockets and their session").
  */
 class Connection implements Sink {
   /** When the client last sent anything, and when it was pinged since (0: not pinged). */
