@@ -94,8 +94,8 @@ export class EventHub implements EventPublisher {
   private sentNotifies = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
-  /** Since when reading the log fails (Date.now()): every local stream is told once, and again when it recovers. */
-  private downSince: number | undefined;
+  /** Set while reading the log fails: every local stream is told once, and again when it recovers. */
+  private databaseDown = false;
   /** When the oldest of this hub's own NOTIFYs not yet heard back was sent (Date.now()). */
   private echoPendingSince: number | undefined;
 
@@ -231,13 +231,15 @@ export class EventHub implements EventPublisher {
       do {
         this.notifyAgain = false;
         this.sentNotifies += 1;
-        const sentAt = Date.now();
+        // Owed back to this hub's own LISTEN once committed; set before sending,
+        // since the echo can arrive before this call's answer is read.
+        this.echoPendingSince ??= Date.now();
         await this.database.notify(EVENTS_CHANNEL, this.id);
         this.outage.worked();
-        // Committed: it is on its way back to this hub's own LISTEN.
-        this.echoPendingSince ??= sentAt;
       } while (this.notifyAgain && !this.stopped);
     } catch (error) {
+      // Not committed (or not known to be): no echo is owed.
+      this.echoPendingSince = undefined;
       if (!this.outage.failed(error, 'event NOTIFY')) {
         this.log.warn({ err: error }, 'event NOTIFY failed; other processes will catch up by polling');
       }
@@ -301,8 +303,8 @@ export class EventHub implements EventPublisher {
         if (last) this.cursor = last.position;
         this.taken = undefined;
       }
-      if (this.downSince !== undefined && read && !this.stopped) {
-        this.downSince = undefined;
+      if (this.databaseDown && read && !this.stopped) {
+        this.databaseDown = false;
         this.broadcast({ type: 'server.database', available: true });
       }
     } catch (error) {
@@ -313,8 +315,8 @@ export class EventHub implements EventPublisher {
       if (!this.outage.failed(error, 'reading new events')) {
         this.log.error({ err: error }, `reading new events failed; retrying every ${ERROR_RETRY_MS} ms`);
       }
-      if (this.downSince === undefined) {
-        this.downSince = Date.now();
+      if (!this.databaseDown) {
+        this.databaseDown = true;
         this.broadcast({ type: 'server.database', available: false });
       }
       retryIn = ERROR_RETRY_MS;
