@@ -14,39 +14,71 @@ export interface RequestMeta {
 
 /**
  * The tRPC context: the "inner" part tests can build directly. The server's
- * adapters (apps/server) read the request and fill it in.
+ * transports (apps/server) read the request and fill it in.
  */
 // A type alias, not an interface: @hono/trpc-server wants a Record-compatible context.
 export type Context = {
   deps: Deps;
-  auth: ValidatedSession | null;
   /**
-   * True when `auth` was validated for this very request. False when it is a
-   * WebSocket's (validated at the upgrade) or a validation this process made
-   * within the last minute (`SessionService.recent`, for a request of one
-   * send): `authedProcedure` validates it again before the call, and the
-   * procedures that check the session in their own statement (the stream's
-   * opening, the text send) do that instead.
+   * The session the caller presents (its cookie), not yet judged: the one
+   * session rule, `authedProcedure` (trpc.ts), decides whether to look it
+   * up for the call (docs/security.md, "Sessions").
    */
-  sessionChecked: boolean;
+  session: PresentedSession | null;
   meta: RequestMeta;
   /** Adds a Set-Cookie header to the HTTP response; a no-op over WebSocket. */
   setCookie: (value: string) => void;
 };
 
 /**
- * Reads the session cookie and validates it; the one place every transport
- * authenticates. A lost database is the retryable `unavailable` error.
+ * A session id a caller presents, and its lookup for a call. A context made
+ * for one request (HTTP, an SSE stream) looks it up once, whatever the
+ * number of calls in it; a WebSocket's context lives as long as the socket,
+ * so each call there looks it up again and a session ended meanwhile stops
+ * working on sockets opened before.
  */
-export async function authenticate(
-  deps: Deps,
+export class PresentedSession {
+  private lookup: Promise<ValidatedSession | null> | undefined;
+
+  constructor(
+    private readonly deps: Pick<Deps, 'sessions'>,
+    readonly id: string,
+    private readonly scope: 'request' | 'socket',
+  ) {}
+
+  /** The session and its user, or null when it is unknown or has ended; a lost database is the retryable `unavailable`. */
+  check(): Promise<ValidatedSession | null> {
+    if (this.scope === 'socket') return validate(this.deps, this.id);
+    this.lookup ??= validate(this.deps, this.id);
+    return this.lookup;
+  }
+}
+
+/** The session a Cookie header presents, or null when it carries none. */
+export function presentSession(
+  deps: Pick<Deps, 'sessions'>,
   cookieHeader: string | null | undefined,
-): Promise<ValidatedSession | null> {
+  scope: 'request' | 'socket',
+): PresentedSession | null {
   const id = deps.sessions.readCookie(cookieHeader);
-  if (!id) return null;
+  return id ? new PresentedSession(deps, id, scope) : null;
+}
+
+async function validate(deps: Pick<Deps, 'sessions'>, id: string): Promise<ValidatedSession | null> {
   try {
     return await deps.sessions.validate(id);
   } catch (error) {
     throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
   }
+}
+
+/**
+ * Reads the session cookie and looks it up: what a WebSocket upgrade does
+ * before it accepts a socket. A lost database is the retryable `unavailable`.
+ */
+export async function authenticate(
+  deps: Deps,
+  cookieHeader: string | null | undefined,
+): Promise<ValidatedSession | null> {
+  return (await presentSession(deps, cookieHeader, 'socket')?.check()) ?? null;
 }

@@ -2,7 +2,9 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context';
+import type { ValidatedSession } from './domain/auth/sessions';
 import type { RateLimitName } from './domain/limits/rules';
+import type { Sender } from './domain/messages/send';
 import { DomainError, type DomainErrorKind } from './errors';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 
@@ -20,32 +22,41 @@ export function toTRPCError(error: DomainError): TRPCError {
   return new TRPCError({ code: codes[error.kind], message: error.message, cause: error });
 }
 
-const t = initTRPC.context<Context>().create({
-  // superjson on the wire; a stream's items are serialised once by our transports (wire.ts).
-  transformer: superjson,
-  sse: {
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 40_000 },
-  },
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const zodIssue = cause instanceof ZodError ? cause.issues[0] : undefined;
-    const field = cause instanceof DomainError ? cause.field : zodIssue?.path.join('.');
-    const retryAfterSeconds = cause instanceof DomainError ? cause.retryAfterSeconds : undefined;
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    return {
-      ...shape,
-      message: zodIssue ? zodIssue.message : internal ? 'Something went wrong on the server.' : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        field: field || undefined,
-        retryAfterSeconds,
-      },
-    };
-  },
-});
+/** What a procedure says of itself to the middleware. */
+export interface ProcedureMeta {
+  /** Its own statement checks that the caller's session still exists (`authedProcedure`). */
+  checksSession?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // superjson on the wire; a stream's items are serialised once by our transports (wire.ts).
+    transformer: superjson,
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 40_000 },
+    },
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const zodIssue = cause instanceof ZodError ? cause.issues[0] : undefined;
+      const field = cause instanceof DomainError ? cause.field : zodIssue?.path.join('.');
+      const retryAfterSeconds = cause instanceof DomainError ? cause.retryAfterSeconds : undefined;
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        ...shape,
+        message: zodIssue ? zodIssue.message : internal ? 'Something went wrong on the server.' : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          field: field || undefined,
+          retryAfterSeconds,
+        },
+      };
+    },
+  });
 
 /** Domain errors become tRPC errors with the same message, a lost database a retryable one; nothing else leaks. */
 const domainErrors = t.middleware(async ({ next }) => {
@@ -90,56 +101,40 @@ export const publicProcedure = t.procedure.use(domainErrors).use(noNul).use(dead
 
 const pleaseSignIn = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
 
-/** Signed-in callers only; `ctx.auth` is non-null inside. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  let auth = ctx.auth;
-  // A WebSocket's context is built once, at the upgrade: re-check the session
-  // for every call on it, so a signed-out session cannot keep using its socket.
-  // Subscriptions too: a new stream on an old socket must not outlive its session.
-  if (auth && !ctx.sessionChecked) auth = await ctx.deps.sessions.validate(auth.session.id);
-  if (!auth) throw pleaseSignIn();
-  return next({ ctx: { ...ctx, auth } });
-});
+/** Who is calling, as the session rule found them (`authedProcedure`). */
+export type Actor = ValidatedSession & {
+  /**
+   * True when the session was looked up for this call. False only for a
+   * procedure with `meta.checksSession`, given a lookup this process made
+   * within the last minute: its own statement must check that the session
+   * still exists (`senderOf`, and the stream's opening).
+   */
+  verified: boolean;
+};
 
 /**
- * `authedProcedure` for `message.send`: a session this process validated
- * within the last minute (`SessionService.recent`: a socket's sends, or an
- * HTTP request of one send) is not looked up again; its id goes to the send
- * (`uncheckedSessionId`), whose statement stores nothing, and counts nothing,
- * unless the session still exists, in the snapshot it writes in. One
- * statement per send instead of two (load/REPORT.md, eleventh session).
+ * Signed-in callers only, `ctx.actor` inside: the one session rule. The
+ * caller's session is looked up for the call (once per HTTP request; on
+ * every call over a WebSocket, whose context outlives it), except by a
+ * procedure whose own statement checks it (`meta.checksSession`: a send, a
+ * stream's start), which takes a lookup this process made within the last
+ * minute (`SessionService.recent`) and saves a round trip
+ * (docs/security.md, "Sessions"; docs/send-path.md).
  */
-export const sendProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  let auth = ctx.auth;
-  let uncheckedSessionId: string | undefined;
-  if (auth && !ctx.sessionChecked) {
-    const recent = ctx.deps.sessions.recent(auth.session.id);
-    if (recent) {
-      auth = recent;
-      uncheckedSessionId = recent.session.id;
-    } else auth = await ctx.deps.sessions.validate(auth.session.id);
-  }
-  if (!auth) throw pleaseSignIn();
-  return next({ ctx: { ...ctx, auth, uncheckedSessionId } });
+export const authedProcedure = publicProcedure.use(async ({ ctx, meta, next }) => {
+  const presented = ctx.session;
+  if (!presented) throw pleaseSignIn();
+  const recent = meta?.checksSession ? ctx.deps.sessions.recent(presented.id) : null;
+  const found = recent ?? (await presented.check());
+  if (!found) throw pleaseSignIn();
+  const actor: Actor = { ...found, verified: recent === null };
+  return next({ ctx: { ...ctx, actor } });
 });
 
-/**
- * `authedProcedure` for the event stream. Over WebSocket, a session the
- * upgrade validated and whose end has not come is not looked up again here:
- * the stream's opening statement checks that it still exists, in the snapshot
- * the stream starts from (`openLog`), which is what a second lookup would
- * have told, one statement fewer per stream start (a reconnect storm is
- * thousands). Past its end it is validated as `authedProcedure` does.
- */
-export const streamProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  let auth = ctx.auth;
-  let uncheckedSessionId: string | undefined;
-  if (auth && !ctx.sessionChecked) {
-    if (auth.session.expiresAt.getTime() > ctx.deps.clock.now().getTime()) uncheckedSessionId = auth.session.id;
-    else auth = await ctx.deps.sessions.validate(auth.session.id);
-  }
-  if (!auth) throw pleaseSignIn();
-  return next({ ctx: { ...ctx, auth, uncheckedSessionId } });
+/** The sender of a send by `actor`: a session not looked up in this call is checked by the send's statement. */
+export const senderOf = (actor: Actor): Sender => ({
+  userId: actor.user.id,
+  uncheckedSessionId: actor.verified ? undefined : actor.session.id,
 });
 
 /**
@@ -149,7 +144,7 @@ export const streamProcedure = publicProcedure.use(async ({ ctx, next }) => {
  */
 export const limit = (name: RateLimitName) =>
   t.middleware(async ({ ctx, next }) => {
-    const key = ctx.auth?.user.id;
+    const key = 'actor' in ctx ? (ctx.actor as Actor).user.id : undefined;
     if (!key) throw pleaseSignIn();
     // A refusal (DomainError rate_limited) becomes TOO_MANY_REQUESTS in domainErrors.
     await ctx.deps.limits.consume(name, key);

@@ -8,8 +8,8 @@
 import { openDatabase } from '@chat/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembers, createGroup, leaveGroup, removeMember } from '../src/domain/chats/groups';
-import { AudienceCache } from '../src/domain/events/audiences';
-import { EventHub } from '../src/domain/events/hub';
+import { AudienceCache } from '../src/realtime/audiences';
+import { EventHub } from '../src/realtime/hub';
 import type { StreamItem } from '../src/domain/events/types';
 import { sendMessage } from '../src/domain/messages/send';
 import { silentLogger } from '../src/logger';
@@ -30,7 +30,7 @@ const bodies = (items: StreamItem[]) =>
   items.flatMap((i) => (i.type === 'message.created' ? [i.payload.message.body ?? ''] : []));
 
 async function send(actorId: string, chatId: string, body: string): Promise<void> {
-  await sendMessage(deps, actorId, { id: crypto.randomUUID(), chatId, body });
+  await sendMessage(deps, { userId: actorId }, { id: crypto.randomUUID(), chatId, body });
 }
 
 /** Waits for `body` in every stream that should have it, then checks each stream's whole list. */

@@ -6,7 +6,7 @@
  */
 import { isTrackedEnvelope } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Context } from '../src/context';
+import { type Context, PresentedSession } from '../src/context';
 import { signOutSession } from '../src/domain/account/sessions';
 import type { StreamItem } from '../src/domain/events/types';
 import { appRouter } from '../src/routers';
@@ -33,8 +33,7 @@ async function signedIn(): Promise<{ ctx: Context; userId: string; ref: string }
   if (!auth) throw new Error('no session');
   const ctx: Context = {
     deps,
-    auth,
-    sessionChecked: true,
+    session: new PresentedSession(deps, session.id, 'request'),
     meta: { transport: 'http', userAgent: 'test', ipAddress: '127.0.0.1' },
     setCookie: () => {},
   };
@@ -88,7 +87,13 @@ describe('the event stream, iterated', () => {
 
     // A socket's context outlives its session: the stream's opening statement finds it gone. UNAUTHORIZED, nothing registered.
     await signOutSession(deps, userId, ref);
-    const socketContext: Context = { ...ctx, sessionChecked: false, meta: { ...ctx.meta, transport: 'ws' } };
+    const presented = ctx.session;
+    if (!presented) throw new Error('no session');
+    const socketContext: Context = {
+      ...ctx,
+      session: new PresentedSession(deps, presented.id, 'socket'),
+      meta: { ...ctx.meta, transport: 'ws' },
+    };
     const refused = await appRouter.createCaller(socketContext).events.stream({});
     await expect(refused[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(deps.hub.hasLocal(userId)).toBe(false);

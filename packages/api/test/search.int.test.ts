@@ -49,7 +49,7 @@ async function makeWorld(): Promise<World> {
 }
 
 async function send(from: TestUser, chatId: string, body: string): Promise<string> {
-  return (await sendMessage(deps, from.id, { id: randomUUID(), chatId, body })).id;
+  return (await sendMessage(deps, { userId: from.id }, { id: randomUUID(), chatId, body })).id;
 }
 
 /** A message with one image, attached the way the app does it (an upload first, then the send). */
@@ -69,7 +69,7 @@ async function sendWithImage(from: TestUser, chatId: string, body: string): Prom
     })
     .returning({ id: uploads.id });
   if (!upload) throw new Error('upload');
-  return (await sendMessage(deps, from.id, { id: randomUUID(), chatId, body, attachmentIds: [upload.id] })).id;
+  return (await sendMessage(deps, { userId: from.id }, { id: randomUUID(), chatId, body, attachmentIds: [upload.id] })).id;
 }
 
 function search(user: TestUser, q: string, more: Partial<SearchInput> = {}, shape?: Shape): Promise<SearchPage> {

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 const send = (as: TestUser, chatId: string, body: string, id: string = randomUUID(), d: Deps = deps) =>
-  sendMessage(d, as.id, { id, chatId, body });
+  sendMessage(d, { userId: as.id }, { id, chatId, body });
 
 /** The transaction that wrote each message: equal for messages stored by one statement. */
 async function writers(ids: string[]): Promise<Map<string, string>> {
@@ -209,7 +209,7 @@ describe('sends by a session the caller did not look up (sendProcedure)', () => 
       string,
     ];
     const sendAs = (as: TestUser, body: string, session: string | undefined) =>
-      sendMessage(deps, as.id, { id: randomUUID(), chatId: group.id, body }, session);
+      sendMessage(deps, { userId: as.id, uncheckedSessionId: session }, { id: randomUUID(), chatId: group.id, body });
     const pointsOf = async (u: TestUser) => {
       const key = deps.limits.limitKey('message.send', u.id);
       const [row] = await deps.db.select().from(rateLimits).where(eq(rateLimits.key, key));

@@ -12,17 +12,18 @@ export const authRouter = router({
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const signedIn = await login(ctx.deps, input, ctx.meta);
     // The session the browser came with, if any, ends (and its streams): one cookie, one session.
-    if (ctx.auth) await logout(ctx.deps, ctx.auth.session);
+    const earlier = await ctx.session?.check();
+    if (earlier) await logout(ctx.deps, earlier.session);
     ctx.setCookie(signedIn.cookie);
     return signedIn.user;
   }),
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    await logout(ctx.deps, ctx.auth.session);
+    await logout(ctx.deps, ctx.actor.session);
     ctx.setCookie(ctx.deps.sessions.blankCookie());
     return { ok: true as const };
   }),
 
   /** Who am I: the signed-in user, or null. */
-  me: publicProcedure.query(({ ctx }) => ctx.auth?.user ?? null),
+  me: publicProcedure.query(async ({ ctx }) => (await ctx.session?.check())?.user ?? null),
 });

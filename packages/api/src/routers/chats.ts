@@ -19,37 +19,37 @@ const userIds = z.array(id('user')).max(GROUP_MEMBER_LIMIT, `A group can have at
 
 export const chatsRouter = router({
   /** The caller's chats and groups, most recent activity first. */
-  list: authedProcedure.query(({ ctx }) => listChats(ctx.deps.db, ctx.auth.user.id)),
-  get: authedProcedure.input(chatRef).query(({ ctx, input }) => getChat(ctx.deps, ctx.auth.user.id, input.chatId)),
+  list: authedProcedure.query(({ ctx }) => listChats(ctx.deps.db, ctx.actor.user.id)),
+  get: authedProcedure.input(chatRef).query(({ ctx, input }) => getChat(ctx.deps, ctx.actor.user.id, input.chatId)),
   /** The one-to-one chat with a user (`/chats/@alice`), created on first open between contacts. */
   direct: authedProcedure
     .input(z.object({ username: usernameRef }))
-    .mutation(({ ctx, input }) => openDirectChat(ctx.deps, ctx.auth.user.id, input.username)),
+    .mutation(({ ctx, input }) => openDirectChat(ctx.deps, ctx.actor.user.id, input.username)),
 });
 
 export const groupsRouter = router({
   create: authedProcedure
     .input(z.object({ name: groupName, userIds }))
     .use(limit('group.create'))
-    .mutation(({ ctx, input }) => createGroup(ctx.deps, ctx.auth.user.id, input.name, input.userIds)),
+    .mutation(({ ctx, input }) => createGroup(ctx.deps, ctx.actor.user.id, input.name, input.userIds)),
   rename: authedProcedure
     .input(chatRef.extend({ name: groupName }))
     .use(limit('group.change'))
-    .mutation(({ ctx, input }) => renameGroup(ctx.deps, ctx.auth.user.id, input.chatId, input.name)),
+    .mutation(({ ctx, input }) => renameGroup(ctx.deps, ctx.actor.user.id, input.chatId, input.name)),
   addMembers: authedProcedure
     .input(chatRef.extend({ userIds: userIds.min(1, 'Choose someone to add.') }))
     .use(limit('group.change'))
-    .mutation(({ ctx, input }) => addMembers(ctx.deps, ctx.auth.user.id, input.chatId, input.userIds)),
+    .mutation(({ ctx, input }) => addMembers(ctx.deps, ctx.actor.user.id, input.chatId, input.userIds)),
   removeMember: authedProcedure
     .input(chatRef.extend({ userId: id('user') }))
     .use(limit('group.change'))
-    .mutation(({ ctx, input }) => removeMember(ctx.deps, ctx.auth.user.id, input.chatId, input.userId)),
+    .mutation(({ ctx, input }) => removeMember(ctx.deps, ctx.actor.user.id, input.chatId, input.userId)),
   leave: authedProcedure
     .input(chatRef)
     .use(limit('group.change'))
-    .mutation(({ ctx, input }) => leaveGroup(ctx.deps, ctx.auth.user.id, input.chatId)),
+    .mutation(({ ctx, input }) => leaveGroup(ctx.deps, ctx.actor.user.id, input.chatId)),
   delete: authedProcedure
     .input(chatRef)
     .use(limit('group.change'))
-    .mutation(({ ctx, input }) => deleteGroup(ctx.deps, ctx.auth.user.id, input.chatId)),
+    .mutation(({ ctx, input }) => deleteGroup(ctx.deps, ctx.actor.user.id, input.chatId)),
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { encodePosition } from '../domain/events/cursor';
-import { pollEvents } from '../domain/events/stream';
+import { pollEvents } from '../domain/events/poll';
 import { EventStream } from '../event-stream';
-import { authedProcedure, router, streamProcedure } from '../trpc';
+import { authedProcedure, router } from '../trpc';
 
 const POLL_LIMIT = 500;
 
@@ -19,7 +19,7 @@ export const eventsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const actor = { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref };
+      const actor = { userId: ctx.actor.user.id, sessionRef: ctx.actor.session.ref };
       const page = await pollEvents(ctx.deps.db, actor, input.lastEventId, input.limit);
       return {
         items: page.items.map(({ position, item }) => ({ id: encodePosition(position), data: item })),
@@ -32,15 +32,21 @@ export const eventsRouter = router({
    * server's transports attach the stream to their sockets (event-stream.ts);
    * anything else iterates it.
    */
-  stream: streamProcedure
+  stream: authedProcedure
+    // Its opening statement checks the session (`openLog`): see authedProcedure.
+    .meta({ checksSession: true })
     .input(z.object({ lastEventId: z.string().max(64).nullish() }))
     .subscription(
       ({ ctx, input, signal }) =>
         new EventStream(
           ctx.deps,
-          { userId: ctx.auth.user.id, sessionRef: ctx.auth.session.ref, uncheckedSessionId: ctx.uncheckedSessionId },
+          {
+            userId: ctx.actor.user.id,
+            sessionRef: ctx.actor.session.ref,
+            uncheckedSessionId: ctx.actor.verified ? undefined : ctx.actor.session.id,
+          },
           input.lastEventId,
-          { id: ctx.auth.session.id, expiresAt: ctx.auth.session.expiresAt },
+          { id: ctx.actor.session.id, expiresAt: ctx.actor.session.expiresAt },
           signal,
         ),
     ),

@@ -4,11 +4,11 @@ import { authedProcedure, limit, router } from '../trpc';
 import { usernameRef } from './inputs';
 
 export const profilesRouter = router({
-  me: authedProcedure.query(({ ctx }) => getOwnProfile(ctx.deps, ctx.auth.user.id)),
+  me: authedProcedure.query(({ ctx }) => getOwnProfile(ctx.deps, ctx.actor.user.id)),
   /** A profile the caller may see (contact or co-member); otherwise NOT_FOUND, as for an unknown user. */
   get: authedProcedure
     .input(z.object({ username: usernameRef }))
-    .query(({ ctx, input }) => getProfile(ctx.deps, ctx.auth.user.id, input.username)),
+    .query(({ ctx, input }) => getProfile(ctx.deps, ctx.actor.user.id, input.username)),
   update: authedProcedure
     .input(
       z
@@ -24,5 +24,5 @@ export const profilesRouter = router({
         .refine((v) => v.displayName !== undefined || v.about !== undefined, 'Nothing to change.'),
     )
     .use(limit('profile.update'))
-    .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.auth.user.id, input)),
+    .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.actor.user.id, input)),
 });

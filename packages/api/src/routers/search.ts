@@ -19,5 +19,5 @@ export const searchRouter = router({
       }),
     )
     .use(limit('search'))
-    .query(({ ctx, input }) => searchMessages(ctx.deps, ctx.auth.user.id, input)),
+    .query(({ ctx, input }) => searchMessages(ctx.deps, ctx.actor.user.id, input)),
 });

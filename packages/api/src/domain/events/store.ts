@@ -1,7 +1,7 @@
 /** Reading and writing the event log. See cursor.ts for the ordering rule. */
 import type { Database, Executor } from '@chat/db';
 import { chatMembers, eventLogFloor, events, sessions } from '@chat/db';
-import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { jsonOf, perDatabase, prepareStatement } from '../../sql';
 import type { MessageView } from '../messages/view';
@@ -23,6 +23,15 @@ const after = (p: Position) => gt(events.id, p.id);
 /** The lock every event writer holds until commit (cursor.ts explains why). */
 export const EVENT_LOG_LOCK = 7_201_001;
 
+/**
+ * Taking the event log's lock, as a query for a statement's CTE: every event
+ * writer takes it through here, `from` (a FROM clause) saying when (the send
+ * statement takes it only once a message row exists).
+ */
+export function lockEventLog(from: SQL = sql``): SQL {
+  return sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK}) ${from}`;
+}
+
 interface NewEvent {
   userId: string | null;
   chatId: string | null;
@@ -34,8 +43,9 @@ interface NewEvent {
 /**
  * Takes the log's lock and inserts the rows in one statement: the lock is held
  * from here until the commit, so one round trip fewer is one client turn
- * fewer that every other writer waits for (load/REPORT.md, scenario 6). The
- * ids (the sequence's default) are drawn after the lock, as cursor.ts needs:
+ * fewer that every other writer waits for (the lock is what limits durable
+ * writes: docs/event-stream.md, "The event log's lock"). The ids (the
+ * sequence's default) are drawn after the lock, as cursor.ts needs:
  * a row is inserted only once the join with the lock's row has produced it.
  */
 async function insertLocked(tx: Executor, rows: NewEvent[]): Promise<void> {
@@ -43,7 +53,7 @@ async function insertLocked(tx: Executor, rows: NewEvent[]): Promise<void> {
     (r) =>
       sql`(${r.userId}::uuid, ${r.chatId}::uuid, ${r.messageId}::uuid, ${r.type}::text, ${JSON.stringify(r.payload)}::jsonb)`,
   );
-  await tx.execute(sql`with lock as materialized (select pg_advisory_xact_lock(${EVENT_LOG_LOCK}))
+  await tx.execute(sql`with lock as materialized (${lockEventLog()})
     insert into events (user_id, chat_id, message_id, type, payload)
     select v.user_id, v.chat_id, v.message_id, v.type, v.payload
     from lock cross join (values ${sql.join(values, sql`, `)}) as v(user_id, chat_id, message_id, type, payload)`);

@@ -2,7 +2,7 @@ import type { Database } from '@chat/db';
 import { rateLimits } from '@chat/db';
 import { lt, type SQL, sql } from 'drizzle-orm';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../../errors';
+import { type DomainError, rateLimited } from '../../errors';
 import { RATE_LIMIT_MESSAGES, RATE_LIMIT_NAMES, type RateLimitName, type RateLimitRules } from './rules';
 
 /**
@@ -25,34 +25,26 @@ export interface RateLimits {
   /** Deletes counters whose window ended before `before`; returns how many. */
   prune(before: Date): Promise<number>;
   /**
-   * The very counter `consume` keeps (same row, same arithmetic), as an
-   * `insert … returning points, expire` for a statement that counts and acts
-   * at once, saving the action its own round trip and commit (the text send:
-   * load/REPORT.md, fifth session). Its values are placeholders (the
-   * statement is built once: `prepareStatement`), filled by `counterValues`;
-   * the statement acts only while `points <= limitPoints`, and past that
-   * answers with `refusal`. With `when` (a boolean expression), nothing is
-   * counted, and no row returned, unless it holds.
-   */
-  counter(when?: SQL): SQL;
-  counterValues(name: RateLimitName, key: string): CounterValues;
-  /**
-   * The same counter for several keys at once (a batch of sends: messages/text.ts):
-   * `keys` is a query of `(key text, n int)` rows, one per key, each counted
-   * `n` times; rows are locked in key order, so two batches never deadlock.
+   * The very counter `consume` keeps (same rows, same arithmetic:
+   * rate-limiter-flexible's fixed-window upsert), for a statement that
+   * counts and acts at once, saving the action its own round trip and commit
+   * (the send statement: docs/send-path.md). `keys` is a query of
+   * `(key text, n int)` rows, one per key (`limitKey`), each counted `n`
+   * times; rows are locked in key order, so two statements never deadlock.
    * Returns `key, points, expire`; the i-th of a key's `n` actions is within
    * the limit when `points - n + i <= limitPoints`. Its values are
-   * `CounterValues` without `limitKey` (the keys are `limitKey(name, key)`).
+   * placeholders (the statement is built once: `prepareStatement`), filled by
+   * `counterValues`.
    */
   counters(keys: SQL): SQL;
+  counterValues(name: RateLimitName): CounterValues;
   limitKey(name: RateLimitName, key: string): string;
   /** The error `consume` throws, for a counter that a statement found past its limit. */
-  refusal(name: RateLimitName, expire: Date): Error;
+  refusal(name: RateLimitName, expire: Date): DomainError;
 }
 
 /** The placeholders of `RateLimits.counter`. */
 export interface CounterValues {
-  limitKey: string;
   limitNow: string;
   limitNext: string;
   limitPoints: number;
@@ -102,17 +94,6 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
     async reset(name, key) {
       await limiter(name).delete(key);
     },
-    counter(when) {
-      // rate-limiter-flexible's `_upsert` for a fixed window, point for point.
-      const now = sql`${placeholder('limitNow')}::timestamptz`;
-      const next = sql`${placeholder('limitNext')}::timestamptz`;
-      return sql`insert into ${rateLimits} (key, points, expire)
-        select ${placeholder('limitKey')}::text, 1, ${next} where ${when ?? sql`true`}
-        on conflict (key) do update set
-          points = case when ${rateLimits.expire} <= ${now} then 1 else ${rateLimits.points} + 1 end,
-          expire = case when ${rateLimits.expire} <= ${now} then ${next} else ${rateLimits.expire} end
-        returning points, expire`;
-    },
     counters(keys) {
       const now = sql`${placeholder('limitNow')}::timestamptz`;
       const next = sql`${placeholder('limitNext')}::timestamptz`;
@@ -126,10 +107,9 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
     limitKey(name, key) {
       return limiter(name).getKey(key);
     },
-    counterValues(name, key) {
+    counterValues(name) {
       const at = Date.now();
       return {
-        limitKey: limiter(name).getKey(key),
         limitNow: new Date(at).toISOString(),
         limitNext: new Date(at + rules[name].seconds * 1000).toISOString(),
         limitPoints: rules[name].points,

@@ -7,10 +7,10 @@ import type { Deps } from '../../deps';
 import { invalid } from '../../errors';
 import { accessChat } from '../access/chats';
 import { accessUpload } from '../access/uploads';
-import { checkMaySend } from '../messages/send';
+import { checkMaySend } from '../access/writing';
 import { encodeImage } from './images';
 
-export const MAX_ATTACHMENTS = 10;
+export { MAX_ATTACHMENTS } from '../messages/rules';
 
 export interface AttachmentView {
   id: string;
@@ -109,34 +109,6 @@ export async function openImage(
     contentType: variant === 'full' ? upload.contentType : 'image/webp',
     fileName: upload.fileName,
   };
-}
-
-/**
- * Binds uploads to a new message, inside the send's transaction. Each must be
- * the sender's own, from this chat, and not attached yet.
- */
-export async function attachUploads(
-  tx: Executor,
-  actorId: string,
-  chatId: string,
-  messageId: string,
-  ids: string[],
-): Promise<Upload[]> {
-  if (ids.length === 0) return [];
-  if (new Set(ids).size !== ids.length) throw invalid('The same image is attached twice.', 'attachmentIds');
-  if (ids.length > MAX_ATTACHMENTS)
-    throw invalid(`A message can have at most ${MAX_ATTACHMENTS} images.`, 'attachmentIds');
-  const rows = await tx.select().from(uploads).where(inArray(uploads.id, ids)).for('update');
-  const usable = rows.filter((r) => r.uploaderId === actorId && r.chatId === chatId && r.messageId === null);
-  if (usable.length !== ids.length) {
-    throw invalid('One of these images cannot be attached: upload it again in this chat.', 'attachmentIds');
-  }
-  const attached: Upload[] = [];
-  for (const [position, id] of ids.entries()) {
-    const [row] = await tx.update(uploads).set({ messageId, position }).where(eq(uploads.id, id)).returning();
-    if (row) attached.push(row);
-  }
-  return attached;
 }
 
 /** Detaches and forgets a message's images (on delete); returns the blob keys to remove after commit. */

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const MESSAGE_MAX_LENGTH = 4000;
 
+/** Images one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+
 export const EMPTY_MESSAGE = 'Write something first: a message cannot be empty.';
 
 /** The text of a message, kept as typed. May be empty only when images are attached (checked by the domain). */

@@ -1,29 +1,26 @@
 /**
- * Sending (DESIGN.md invariants 1–2): the message, the chat's next seq and
- * the `message.created` event commit in one transaction; only then is the
- * sender answered and the hub woken. The id comes from the client, so a retry
- * after a lost reply, or two concurrent sends of one id, store one message.
- *
- * A text message (the common case) is stored by one statement, which is its
- * own transaction (text.ts, which also batches sends that arrive together):
- * one round trip to PostgreSQL instead of ten, and the event log's lock
- * (events/cursor.ts) is held only while PostgreSQL finishes that statement
- * and commits, never across a turn of our event loop (load/REPORT.md, fourth
- * session). A message with images takes the longer transaction below, which
- * also claims the uploads.
+ * Sending messages (DESIGN.md invariants 1–2), text and images alike: one
+ * path, `sendMessages(deps, sender, inputs)`, a single send being a list of
+ * one (as Zulip's `do_send_messages` and Mattermost's `SaveMultiple`). Each
+ * message, its chat's next seq, the sender's receipt, its images and its
+ * `message.created` event commit in one statement (send-statement.ts); only
+ * then is the sender answered and the hub handed the event. Sends that arrive
+ * while a statement is in flight go together in the next one (group commit,
+ * `Batcher`). The id comes from the client, so a retry after a lost answer,
+ * or two concurrent sends of one id, store one message. docs/send-path.md.
  */
-import type { Chat, Executor, Message } from '@chat/db';
-import { chatReceipts, chats, messages } from '@chat/db';
-import { eq, sql } from 'drizzle-orm';
+import { type Message, messages } from '@chat/db';
+import { eq } from 'drizzle-orm';
+import { Batcher } from '../../batcher';
 import type { Deps } from '../../deps';
-import { conflict, forbidden, invalid, notFound, unauthorized } from '../../errors';
-import { accessChat, CHAT_NOT_FOUND } from '../access/chats';
-import { areContacts } from '../contacts/pair';
-import { insertChatEvent } from '../events/store';
-import { attachUploads, toAttachmentView } from '../media/uploads';
-import { EMPTY_MESSAGE } from './rules';
-import { storeText } from './text';
-import { loadMessageView, type MessageView, toMessageView } from './view';
+import { conflict, DomainError, forbidden, invalid, notFound, unauthorized } from '../../errors';
+import { CHAT_NOT_FOUND } from '../access/chats';
+import { NOT_CONTACTS } from '../access/writing';
+import { EMPTY_MESSAGE, MAX_ATTACHMENTS } from './rules';
+import { runSendStatement, type SendRow, type SendVerdict } from './send-statement';
+import { loadMessageView, type MessageView } from './view';
+
+export { NOT_CONTACTS };
 
 export interface SendInput {
   id: string;
@@ -33,114 +30,163 @@ export interface SendInput {
   attachmentIds?: string[];
 }
 
-export const NOT_CONTACTS =
-  'You are no longer contacts, so you cannot send messages here. Add them as a contact again to continue.';
-
-async function findMessage(db: Executor, id: string): Promise<Message | undefined> {
-  const [row] = await db.select().from(messages).where(eq(messages.id, id));
-  return row;
+/**
+ * Who sends. `uncheckedSessionId`: the sender's session, when the caller did
+ * not look it up in this call (`ctx.actor.verified` false: trpc.ts): nothing
+ * is stored or counted unless it still exists, checked by the statement.
+ */
+export interface Sender {
+  userId: string;
+  uncheckedSessionId?: string | undefined;
 }
 
-/** A stored message with this id must be this very send, repeated. */
-async function checkSameSend(db: Executor, message: Message, actorId: string, input: SendInput): Promise<MessageView> {
-  const same =
-    message.senderId === actorId &&
-    message.chatId === input.chatId &&
-    (message.body === null || message.body === input.body);
-  if (!same) throw conflict('This message id was already used for a different message.', 'id');
-  return loadMessageView(db, message);
-}
+const IMAGES_UNUSABLE = 'One of these images cannot be attached: upload it again in this chat.';
 
-/** One-to-one chats need the two to be contacts still; groups need membership only. */
-export async function checkMaySend(db: Executor, chat: Chat, actorId: string): Promise<void> {
-  if (chat.kind !== 'direct' || !chat.directKey) return;
-  const peerId = chat.directKey.split(':').find((id) => id !== actorId);
-  if (!peerId || !(await areContacts(db, actorId, peerId))) throw forbidden(NOT_CONTACTS);
+/** What a send must be before it reaches the database; null when it may go. */
+function malformed(input: SendInput): DomainError | null {
+  const images = input.attachmentIds ?? [];
+  if (input.body.trim().length === 0 && images.length === 0) return invalid(EMPTY_MESSAGE, 'body');
+  if (new Set(images).size !== images.length) return invalid('The same image is attached twice.', 'attachmentIds');
+  if (images.length > MAX_ATTACHMENTS) {
+    return invalid(`A message can have at most ${MAX_ATTACHMENTS} images.`, 'attachmentIds');
+  }
+  return null;
 }
 
 /**
- * `uncheckedSessionId`: the sender's session, when the caller did not look
- * it up (trpc.ts, `sendProcedure`): nothing is stored or counted unless it
- * still exists (a text send checks it in its statement).
+ * Sends each input: its stored message, or the error that says why not
+ * (nothing of that send written). One send's refusal never affects another.
  */
-export async function sendMessage(
+export async function sendMessages(
   deps: Deps,
-  actorId: string,
-  input: SendInput,
-  uncheckedSessionId?: string,
-): Promise<MessageView> {
-  const attachmentIds = input.attachmentIds ?? [];
-  if (input.body.trim().length === 0 && attachmentIds.length === 0) throw invalid(EMPTY_MESSAGE, 'body');
-  if (attachmentIds.length > 0) {
-    if (uncheckedSessionId && !(await deps.sessions.validate(uncheckedSessionId))) throw unauthorized();
-    await deps.limits.consume('message.send', actorId);
-    return sendInTransaction(deps, actorId, input, attachmentIds);
-  }
-  const stored = await storeText(deps, actorId, input, uncheckedSessionId);
-  if (stored.kind === 'created') return stored.view;
-  if (stored.kind === 'signed_out') throw unauthorized();
-  if (stored.kind === 'limited') throw deps.limits.refusal('message.send', stored.expire);
-  // Nothing written. A message with this id (a retry, or a concurrent send
-  // of it) answers first, as in the transaction below; else the refusal.
-  const earlier = await findMessage(deps.db, input.id);
-  if (earlier) return checkSameSend(deps.db, earlier, actorId, input);
-  if (!stored.member) throw notFound(CHAT_NOT_FOUND);
-  if (!stored.mayWrite) throw forbidden(NOT_CONTACTS);
-  throw new Error('a send wrote nothing, yet the chat was open to it and its id is free');
+  sender: Sender,
+  inputs: readonly SendInput[],
+): Promise<(MessageView | DomainError)[]> {
+  return Promise.all(
+    inputs.map(async (input) => {
+      const bad = malformed(input);
+      if (bad) return bad;
+      const row: SendRow = {
+        ord: 0,
+        id: input.id,
+        chat_id: input.chatId,
+        actor: sender.userId,
+        body: input.body,
+        limit_key: deps.limits.limitKey('message.send', sender.userId),
+        session: sender.uncheckedSessionId ?? null,
+        images: input.attachmentIds ?? [],
+      };
+      return judge(deps, sender, input, await queueOf(deps).submit(row));
+    }),
+  );
 }
 
-/** A send with images: the uploads are claimed in the same transaction. */
-async function sendInTransaction(
+/** `sendMessages` for one message: its view, or its refusal thrown. */
+export async function sendMessage(deps: Deps, sender: Sender, input: SendInput): Promise<MessageView> {
+  const [outcome] = await sendMessages(deps, sender, [input]);
+  if (!outcome) throw new Error('one send in, no outcome out');
+  if (outcome instanceof DomainError) throw outcome;
+  return outcome;
+}
+
+/** The answer to one send, from what the statement found; a retry's is its stored message. */
+async function judge(
   deps: Deps,
-  actorId: string,
+  sender: Sender,
   input: SendInput,
-  attachmentIds: string[],
-): Promise<MessageView> {
-  const earlier = await findMessage(deps.db, input.id);
-  if (earlier) return checkSameSend(deps.db, earlier, actorId, input);
-
-  const outcome = await deps.db.transaction(async (tx) => {
-    // The chat row's lock orders sends in this chat: seq has no gaps or repeats.
-    const chat = await accessChat(tx, actorId, input.chatId, { lock: true });
-    await checkMaySend(tx, chat, actorId);
-    const raced = await findMessage(tx, input.id); // the same id, committed while we waited for the lock
-    if (raced) return { message: raced, created: false, view: undefined };
-
-    const seq = chat.lastSeq + 1;
-    const [row] = await tx
-      .insert(messages)
-      .values({
-        id: input.id,
-        chatId: chat.id,
-        senderId: actorId,
-        seq,
-        body: input.body,
-        // attachUploads below attaches every id or fails the send.
-        hasImage: attachmentIds.length > 0,
-        createdAt: sql`clock_timestamp()`,
-      })
-      .onConflictDoNothing({ target: messages.id })
-      .returning();
-    if (!row) {
-      // The same id was committed meanwhile into another chat: nothing written here.
-      const other = await findMessage(tx, input.id);
-      if (!other) throw new Error('message id conflicted but no row was found');
-      return { message: other, created: false, view: undefined };
+  verdict: SendVerdict,
+): Promise<MessageView | DomainError> {
+  switch (verdict.kind) {
+    case 'created':
+      return verdict.view;
+    case 'signed_out':
+      return unauthorized();
+    case 'limited':
+      return deps.limits.refusal('message.send', verdict.expire);
+    case 'earlier': {
+      // The same id stored before: this very send repeated, or a clash.
+      const same =
+        verdict.senderId === sender.userId &&
+        verdict.chatId === input.chatId &&
+        (verdict.body === null || verdict.body === input.body);
+      if (!same) return conflict('This message id was already used for a different message.', 'id');
+      return loadMessageView(deps.db, await findMessage(deps, input.id));
     }
-    const attached = await attachUploads(tx, actorId, chat.id, row.id, attachmentIds);
-    await tx.update(chats).set({ lastSeq: seq, lastActivityAt: row.createdAt }).where(eq(chats.id, chat.id));
-    // Your own message is read by you: it never counts as unread on your other devices.
-    await tx
-      .insert(chatReceipts)
-      .values({ chatId: chat.id, userId: actorId, deliveredSeq: seq, readSeq: seq })
-      .onConflictDoUpdate({
-        target: [chatReceipts.chatId, chatReceipts.userId],
-        set: { deliveredSeq: seq, readSeq: seq, updatedAt: sql`now()` },
-      });
-    const view = toMessageView(row, attached.map(toAttachmentView));
-    await insertChatEvent(tx, chat.id, 'message.created', { message: view }, row.id);
-    return { message: row, created: true, view };
-  });
-  if (outcome.created) deps.hub.announce();
-  return outcome.view ?? checkSameSend(deps.db, outcome.message, actorId, input);
+    case 'not_member':
+      return notFound(CHAT_NOT_FOUND);
+    case 'not_contacts':
+      return forbidden(NOT_CONTACTS);
+    case 'images':
+      return invalid(IMAGES_UNUSABLE, 'attachmentIds');
+  }
+}
+
+async function findMessage(deps: Deps, id: string): Promise<Message> {
+  const [row] = await deps.db.select().from(messages).where(eq(messages.id, id));
+  if (!row) throw new Error('a stored message was not found again');
+  return row;
+}
+
+/** At most this many sends share a statement. */
+const MAX_BATCH = 256;
+/** Statements of one process in flight at once: a slow one does not hold up every send. */
+const MAX_IN_FLIGHT = 2;
+/** PostgreSQL's unique_violation: the same id committed by another process while the statement ran. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Runs a batch as one statement. If it fails as a whole, nothing of it was
+ * written (or, had the connection failed after its commit, every message is
+ * stored, and a send alone finds its message), and each send is stored again
+ * alone, in arrival order, so one bad send fails only itself and a sender's
+ * messages keep their order. A lone send that met a concurrent send of its
+ * id in another process runs once more, and finds that message.
+ */
+async function storeBatch(deps: Deps, batch: readonly SendRow[]): Promise<SendVerdict[]> {
+  const numbered = batch.map((row, ord) => ({ ...row, ord }));
+  let verdicts: SendVerdict[];
+  try {
+    verdicts = await runSendStatement(deps, numbered);
+  } catch (error) {
+    const [only] = numbered;
+    if (only && numbered.length === 1) {
+      if (codeOf(error) !== UNIQUE_VIOLATION) throw error;
+      verdicts = await runSendStatement(deps, numbered);
+    } else {
+      verdicts = [];
+      for (const row of numbered) verdicts.push(...(await storeBatch(deps, [row])));
+      return verdicts;
+    }
+  }
+  // Events in commit order, as one run: the hub routes them without reading them back.
+  const events = verdicts.flatMap((v) => (v.kind === 'created' ? [v.event] : []));
+  if (events.length > 0) deps.hub.announce(events);
+  return verdicts;
+}
+
+function codeOf(error: unknown): unknown {
+  for (let e: unknown = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
+    if ('code' in e && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+/** One batcher per server process's deps (several deps on one database are several: correct, only fewer batches). */
+const queues = new WeakMap<Deps, Batcher<SendRow, SendVerdict>>();
+
+function queueOf(deps: Deps): Batcher<SendRow, SendVerdict> {
+  let queue = queues.get(deps);
+  if (!queue) {
+    queue = new Batcher<SendRow, SendVerdict>({
+      run: (batch) => storeBatch(deps, batch),
+      // A repeat of an id in flight waits for it, then finds it stored; an
+      // image goes with one send at a time; a chat's sends are in one
+      // statement at a time, so they are numbered in the order they arrived.
+      keys: (row) => ({ exclusive: [`id:${row.id}`, ...row.images.map((u) => `upload:${u}`)], serial: [row.chat_id] }),
+      maxBatch: MAX_BATCH,
+      maxInFlight: MAX_IN_FLIGHT,
+    });
+    queues.set(deps, queue);
+  }
+  return queue;
 }

@@ -1,6 +1,6 @@
 import type { Executor, Message } from '@chat/db';
 import { messages, reactions, uploads } from '@chat/db';
-import { asc, inArray } from 'drizzle-orm';
+import { asc, type Column, inArray, type SQL, sql } from 'drizzle-orm';
 import { type AttachmentView, toAttachmentView } from '../media/uploads';
 
 export interface ReactionView {
@@ -37,6 +37,59 @@ export const messageColumns = {
 } as const;
 
 type Row = Pick<Message, keyof typeof messageColumns>;
+
+/** An image's view: the upload's columns under their view names (`toAttachmentView` in code). */
+const attachmentColumns = {
+  id: uploads.id,
+  contentType: uploads.contentType,
+  fileName: uploads.fileName,
+  bytes: uploads.bytes,
+  width: uploads.width,
+  height: uploads.height,
+  thumbWidth: uploads.thumbWidth,
+  thumbHeight: uploads.thumbHeight,
+} as const satisfies Record<keyof AttachmentView, Column>;
+
+/** A JSON timestamp as a JavaScript Date holds it: UTC, cut to milliseconds. */
+const isoMs = (value: SQL) => sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const jsonObject = (entries: [string, SQL][]) =>
+  sql`jsonb_build_object(${sql.join(
+    entries.map(([key, value]) => sql`${sql.raw(`'${key}'`)}, ${value}`),
+    sql`, `,
+  )})`;
+
+/**
+ * `superjson.serialize({ message: view })` of a message written by the same
+ * statement, built by PostgreSQL from the very column lists the code reads
+ * (`messageColumns`, `attachmentColumns`): the send statement stores a
+ * message's event without a round trip back to us (docs/send-path.md). `m`
+ * names a relation with the messages table's columns; `images`, one with the
+ * uploads table's columns and `position`, holding this message's images.
+ * Reactions are none yet. A test compares it with superjson's own output.
+ */
+export function createdMessagePayloadSql(m: SQL, images: SQL): SQL {
+  const column = (c: Column) => sql`${m}.${sql.identifier(c.name)}`;
+  const message = Object.entries(messageColumns).map(([key, c]): [string, SQL] => [
+    key,
+    c.dataType === 'date' ? isoMs(column(c)) : column(c),
+  ]);
+  const image = Object.entries(attachmentColumns).map(([key, c]): [string, SQL] => [
+    key,
+    sql`i.${sql.identifier(c.name)}`,
+  ]);
+  const attachments = sql`coalesce((select jsonb_agg(${jsonObject(image)} order by i.position) from ${images} i), '[]'::jsonb)`;
+  const dates = Object.entries(messageColumns).flatMap(([key, c]) =>
+    c.dataType === 'date'
+      ? [
+          sql`case when ${column(c)} is null then '{}'::jsonb else jsonb_build_object(${sql.raw(`'message.${key}'`)}, jsonb_build_array('Date')) end`,
+        ]
+      : [],
+  );
+  return sql`jsonb_build_object(
+    'json', jsonb_build_object('message', ${jsonObject(message)} || jsonb_build_object('attachments', ${attachments}, 'reactions', '[]'::jsonb)),
+    'meta', jsonb_build_object('values', ${sql.join(dates, sql` || `)}, 'v', 1))`;
+}
 
 export function toMessageView(
   m: Row,
