@@ -142,7 +142,7 @@ describe('ending a session', () => {
     '%s: a send right after, by a session the server validated a moment ago, is refused and stores nothing',
     async (how) => {
       // The first send's validation is remembered for a minute: the second is
-      // not looked up again, its statement finds the session gone (sendProcedure).
+      // not looked up again, its statement finds the session gone (authedProcedure with meta.checksSession).
       const alice = await person();
       const other = await secondDevice(alice);
       const cookie = cookieOf(alice.client);

@@ -20,9 +20,9 @@ export async function isMember(db: Executor, userId: string, chatId: string): Pr
 
 /**
  * The membership check itself: the user is a member of the chat. Every
- * chat access asks exactly this: `chatAccessQuery` below, and the batched
- * text send (messages/text.ts), which asks it of many (user, chat) pairs in
- * one statement, its arguments being columns there.
+ * chat access asks exactly this: `chatAccessQuery` below, and the send
+ * statement (messages/send-statement.ts), which asks it of many (user, chat)
+ * pairs at once, its arguments being columns there.
  */
 export function isMemberCondition(userId: string | Placeholder | SQL, chatId: string | Placeholder | SQL): SQL {
   return sql`exists (select 1 from ${chatMembers} where ${chatMembers.chatId} = ${chatId} and ${chatMembers.userId} = ${userId})`;
@@ -30,7 +30,7 @@ export function isMemberCondition(userId: string | Placeholder | SQL, chatId: st
 
 /**
  * The membership check as a query: the chat's row if the user is a member.
- * `accessChat` runs it; the one-statement send (messages/text.ts) embeds it.
+ * `accessChat` runs it.
  */
 export function chatAccessQuery(
   db: Executor,

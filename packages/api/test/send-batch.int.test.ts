@@ -1,5 +1,5 @@
 /**
- * Group commit of text sends (messages/text.ts): sends that arrive while
+ * Group commit of sends (messages/send.ts, batcher.ts): sends that arrive while
  * another is being stored go together in one statement, and each is still
  * judged, numbered and answered as if it had gone alone. Which messages
  * shared a commit is read from their rows' `xmin` (the writing transaction).
@@ -196,7 +196,7 @@ describe('sends that arrive together', () => {
   });
 });
 
-describe('sends by a session the caller did not look up (sendProcedure)', () => {
+describe('sends by a session the caller did not look up (meta.checksSession)', () => {
   it('store nothing and count nothing once it has ended, alone or in a batch; the other sends are kept', async () => {
     const [owner, a, b] = (await makeUsers(deps, 3, 'unchecked')) as [TestUser, TestUser, TestUser];
     await makeContacts(deps, owner, [a, b]);
