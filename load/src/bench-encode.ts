@@ -2,7 +2,7 @@
  * What one delivery costs to encode: a message to a 300-member group, sent
  * the way tRPC's WebSocket adapter does by default (superjson and
  * JSON.stringify for every recipient) against the server's own
- * (`trackedFrame`, packages/api/src/wire.ts: serialised once, each frame
+ * (`trackedFrame`, apps/server/src/transport/wire.ts: serialised once, each frame
  * joined from kept text; every recipient here has its own subscription id,
  * so no frame's bytes are reused). Both run in this process, alternating, so the ratio survives a noisy
  * machine. Encoding only: the socket write is the same in both.
@@ -10,7 +10,7 @@
  *   pnpm --filter @chat/load bench:encode [--members 300] [--rounds 30] [--events 200]
  */
 import { parseArgs } from 'node:util';
-import { trackedFrame } from '@chat/api/server';
+import { trackedFrame } from '@chat/server/wire';
 import superjson from 'superjson';
 
 const { values } = parseArgs({

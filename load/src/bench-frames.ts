@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { wsTextFrame } from '@chat/api/server';
+import { wsTextFrame } from '@chat/server/wire';
 import WebSocket, { WebSocketServer } from 'ws';
 
 const { values } = parseArgs({

@@ -8,9 +8,8 @@ import {
   DomainError,
   databaseUnavailable,
   isDatabaseUnavailable,
-  serveEventStreamOverSse,
   toTRPCError,
-  type UserStreams,
+  toStreamError,
 } from '@chat/api/server';
 import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -23,6 +22,8 @@ import type { Config } from './config';
 import { refuseCrossSite } from './middleware/origin';
 import { securityHeaders } from './middleware/security-headers';
 import { mountMedia } from './routes/media';
+import { type SseOptions, serveSubscriptionOverSse } from './transport/sse';
+import type { UserStreams } from './transport/stream-caps';
 
 export interface AppOptions {
   deps: Deps;
@@ -61,19 +62,28 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
     ipAddress: clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY),
   });
   // The event stream over SSE: served by us straight to Node's response
-  // (@chat/api's sse.ts says why), in tRPC's framing, through the same
+  // (transport/sse.ts says why), in tRPC's framing, through the same
   // procedure. Registered first: a middleware that touched the response
   // afterwards would make the adapter write it again. The Origin check is
   // the one every API request gets; the stream's own headers are in sse.ts.
   const sameOrigin = refuseCrossSite({ publicOrigin: config.PUBLIC_ORIGIN });
+  const eventStreamOverSse: SseOptions<typeof appRouter> = {
+    router: appRouter,
+    path: 'events.stream',
+    log: deps.log,
+    // The request's session, looked up once for it (the procedure already did).
+    userOf: async (ctx) => (await ctx.session?.check())?.user.id,
+    streamError: toStreamError,
+    limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
+    streams,
+  };
   app.get('/trpc/events.stream', sameOrigin, async (c) => {
     const { outgoing } = c.env as HttpBindings;
-    void serveEventStreamOverSse(
+    void serveSubscriptionOverSse(
+      eventStreamOverSse,
       {
         searchParams: new URL(c.req.url).searchParams,
         headers: c.req.raw.headers,
-        limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
-        streams,
         createContext: async (): Promise<Context> => ({
           deps,
           auth: await sessionOf(c),

@@ -14,14 +14,14 @@ import {
   removeUnattached,
   resolveRateLimits,
   systemClock,
-  UserStreams,
 } from '@chat/api/server';
 import { type DatabaseHandle, openDatabase } from '@chat/db';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { AppLogger } from './logger';
-import { attachWebSocket } from './ws';
+import { UserStreams } from './transport/stream-caps';
+import { attachWebSocket } from './transport/upgrade';
 
 export interface RunningServer {
   url: string;

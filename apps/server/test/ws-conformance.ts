@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { appRouter, authenticate, type Deps, type SocketContext } from '@chat/api/server';
+import { appRouter, authenticate, type Context, type Deps, PresentedSession } from '@chat/api/server';
 import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -16,8 +16,9 @@ export type ServerKind = 'ours' | 'reference';
 
 /**
  * tRPC's `applyWSSHandler` serving the same router over the same deps, with a
- * context built as apps/server/src/ws.ts builds ours (`contextOf`): the
- * upgrade's cookie through the same `authenticate`, validated once per socket.
+ * context built as apps/server/src/transport/upgrade.ts builds ours
+ * (`contextOf`): the upgrade's cookie through the same `authenticate`, its
+ * session looked up again by each call (a socket's `PresentedSession`).
  */
 export async function startReferenceServer(
   deps: Deps,
@@ -31,13 +32,12 @@ export async function startReferenceServer(
     // As apps/server gives ours (and tRPC's HTTP handler).
     maxBatchSize: TRPC_BATCH_MAX,
     keepAlive: { enabled: true, ...keepAlive },
-    async createContext({ req }): Promise<SocketContext> {
+    async createContext({ req }): Promise<Context> {
       const auth = await authenticate(deps, req.headers.cookie);
       if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
       return {
         deps,
-        auth,
-        sessionChecked: false,
+        session: new PresentedSession(deps, auth.session.id, 'socket'),
         meta: {
           transport: 'ws',
           userAgent: req.headers['user-agent'] ?? '',

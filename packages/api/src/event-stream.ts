@@ -1,12 +1,13 @@
 /**
  * What `events.stream` returns: one user's stream, ready to start.
  *
- * The server's transports (WebSocket, ws.ts; SSE, sse.ts) `attach` it to
- * their own outlet, which frames each item as tRPC would and writes it to
- * the socket as the hub routes it: nothing waits for the next event while
- * the stream is idle (`LiveStream`). Anything else, tRPC's own adapters or a
- * server-side caller, iterates it as the async iterable of `tracked(id,
- * item)` the procedure's type promises.
+ * The server's transport (apps/server/src/transport) recognises it by
+ * `[ATTACH]` and attaches it to its own outlet, which frames each item as
+ * tRPC would and writes it to the socket as the hub routes it: nothing waits
+ * for the next event while the stream is idle (`LiveStream`;
+ * docs/event-stream.md, "The transport module"). Anything else, tRPC's own
+ * adapters or a server-side caller, iterates it as the async iterable of
+ * `tracked(id, item)` the procedure's type promises.
  */
 import { getTRPCErrorFromUnknown, type TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';
 import {
@@ -30,6 +31,13 @@ export function toStreamError(error: unknown): TRPCError {
   return getTRPCErrorFromUnknown(error);
 }
 
+/**
+ * The transport's marker of a stream it attaches instead of iterating: the
+ * registered symbol its attach.ts names, so this layer imports nothing from
+ * the server (docs/event-stream.md, "The transport module").
+ */
+export const ATTACH = Symbol.for('chat.trpc-transport.attach');
+
 export class EventStream implements AsyncIterable<TrackedEnvelope<StreamItem>, void> {
   constructor(
     private readonly deps: StreamDeps,
@@ -41,8 +49,12 @@ export class EventStream implements AsyncIterable<TrackedEnvelope<StreamItem>, v
     private readonly signal?: AbortSignal,
   ) {}
 
-  /** Starts the stream into `outlet`; the returned stream is stopped with `stop()`. */
-  attach(outlet: StreamOutlet): LiveStream {
+  /**
+   * Starts the stream into `outlet`; the returned stream is stopped with
+   * `stop()`. Its failures reach `outlet.ended` as they are (the transport
+   * maps them with `toStreamError`, as the iterator below does).
+   */
+  [ATTACH](outlet: StreamOutlet): LiveStream {
     const live = new LiveStream(this.deps, this.actor, outlet);
     live.start(this.lastEventId, this.session);
     return live;
@@ -54,7 +66,7 @@ export class EventStream implements AsyncIterable<TrackedEnvelope<StreamItem>, v
     let stopped = false;
     let behind = false;
     let wake: (() => void) | undefined;
-    const live = this.attach({
+    const live = this[ATTACH]({
       send(id, item) {
         if (queue.length >= QUEUE_LIMIT) {
           behind = true;

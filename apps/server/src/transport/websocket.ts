@@ -1,56 +1,80 @@
 /**
- * tRPC's WebSocket protocol, served by us on `ws` sockets.
+ * tRPC's WebSocket protocol, served by us on `ws` sockets, for any router
+ * (`router` as an option, as tRPC's `getWSConnectionHandler` takes it; its
+ * transformer and error formatter are the router's own).
  *
- * tRPC's adapter (`applyWSSHandler`) keeps, for every connection, about
- * twenty closures, the upgrade request, two timers and, for a subscription,
- * the procedure's call chain, an abort controller and a promise race that
- * waits for the next item; our stream's generators came on top. An idle
- * stream cost 29 KiB of heap (load/REPORT.md, ninth session). Here a
- * connection is one object with no closure of its own, keep-alive is one
- * sweep for all sockets, and `events.stream` is attached to the socket
- * (`EventStream.attach`): the hub writes its items as frames, and nothing
- * waits while it is idle.
+ * tRPC's adapter keeps, for every connection, about twenty closures, the
+ * upgrade request, two timers and, for a subscription, the procedure's call
+ * chain, an abort controller and a promise race that waits for the next
+ * item: an idle stream cost 29 KiB of heap (docs/event-stream.md, "The
+ * transport module"). Here a connection is one object with no closure of its
+ * own, keep-alive is one sweep for all sockets, and a subscription whose
+ * result carries `[ATTACH]` (attach.ts; the event stream) is attached to the
+ * socket: its producer writes its items as frames, and nothing waits while it
+ * is idle. Any other async iterable is iterated as tRPC's adapter does
+ * (subscriptions.ts).
  *
- * The protocol is tRPC's, byte for byte where it matters (`wsLink` reads it
- * unchanged): calls `{ id, method: query|mutation|subscription, params:
- * { path, input, lastEventId } }`, single or batched, and
- * `subscription.stop`; answers `result: data` (superjson through the
- * router's transformer), `started`, `stopped`, `error` (the router's error
- * shape); `PING`/`PONG` as text; `{ id: null, method: 'reconnect' }`. Every
- * call goes through the procedure itself (`callTRPCProcedure`): its
- * middleware (session checks), its input validation and its errors stay
- * where they are.
+ * The protocol is tRPC's, frame for frame (ws-conformance.int.test.ts holds
+ * it to `applyWSSHandler`): calls `{ id, method: query|mutation|subscription,
+ * params: { path, input, lastEventId } }`, single or batched, and
+ * `subscription.stop`; answers `result: data` (through the router's
+ * transformer), `started`, `stopped`, `error` (the router's error shape);
+ * `PING`/`PONG` as text; `{ id: null, method: 'reconnect' }`. Every call goes
+ * through the procedure itself (`callTRPCProcedure`): its middleware, its
+ * input validation and its errors stay where they are.
+ *
+ * The transport reads no field of the context: who a socket belongs to, and
+ * how to learn that its session ended, come from the server's wiring
+ * (`accept`'s `userId` and `session`, the `watchSession` option).
  */
 import type { Duplex } from 'node:stream';
 import {
+  type AnyRouter,
   callTRPCProcedure,
   getErrorShape,
   getTRPCErrorFromUnknown,
+  type inferRouterContext,
   type ProcedureType,
   TRPCError,
   transformTRPCResponse,
 } from '@trpc/server';
+import { isObservable } from '@trpc/server/observable';
 import { parseTRPCMessage, type TRPCClientOutgoingMessage, type TRPCResponseMessage } from '@trpc/server/rpc';
 import type { RawData, WebSocket } from 'ws';
-import type { Context } from './context';
-import type { Sink } from './domain/events/hub';
-import type { StoredEvent } from './domain/events/store';
-import type { LiveStream, StreamEnd, StreamOutlet } from './domain/events/stream';
-import type { StreamItem } from './domain/events/types';
-import { EventStream, toStreamError } from './event-stream';
-import { appRouter } from './routers';
+import { isAttachable } from './attach';
+import type { TransportLog } from './log';
 import { tooManyStreamsPerSocket, type UserStreams } from './stream-caps';
-import { trackedWsFrame } from './wire';
+import {
+  closeEnded,
+  isAsyncIterable,
+  OPEN,
+  type RequestId,
+  Subscription,
+  type SubscriptionHost,
+} from './subscriptions';
 
-const OPEN = 1;
-/** A frame given as bytes is still a text frame (tRPC's protocol is JSON text). */
-const TEXT = { binary: false } as const;
-const config = appRouter._def._config;
-type RequestId = string | number;
-/** A socket's context: its upgrade was authenticated. */
-export type SocketContext = Context & { auth: NonNullable<Context['auth']> };
+/** Told when a socket's session ended (its socket is then closed with 4401). */
+export interface SessionListener {
+  sessionEnded(): void;
+}
 
-export interface WebSocketOptions {
+export interface WebSocketOptions<TRouter extends AnyRouter> {
+  router: TRouter;
+  log: TransportLog;
+  /**
+   * An attached stream's failure (`ended({ error })`, attach.ts) as the client
+   * is told it; tRPC's `getTRPCErrorFromUnknown` when not given. It fails
+   * outside any procedure call, so no middleware maps it.
+   */
+  streamError?: (cause: unknown) => TRPCError;
+  /**
+   * Watches a socket's session while no attached stream on it does (an
+   * attached stream reports its session's end itself, `sessionEnded`): calls
+   * `listener.sessionEnded()` once it ends; the returned watch is stopped
+   * when a stream takes over or the socket closes. Without it, a socket is
+   * closed for its session's end only by its attached streams.
+   */
+  watchSession?: (userId: string, session: string, listener: SessionListener) => { stop(): void };
   /** Past this many bytes unsent on a socket, its client is not reading: the socket is cut (its streams resume). */
   limitBytes: number;
   /** A socket quiet this long gets a `PING`; one that then says nothing for `pongWaitMs` is closed. */
@@ -64,42 +88,56 @@ export interface WebSocketOptions {
   streams: UserStreams;
 }
 
+/** A socket to serve, as the server's wiring hands it over after its upgrade. */
+export interface AcceptedSocket<TRouter extends AnyRouter> {
+  /** The context of every call the socket makes, built once (at the upgrade). */
+  ctx: inferRouterContext<TRouter>;
+  /** Whom the socket belongs to: counted against `streams`, named in logs. */
+  userId: string;
+  /** The app's name for the socket's session, handed back to `watchSession`; none: not watched. */
+  session?: string;
+  /** The upgraded connection under the socket, which stream frames are written to directly (`Subscription.send`). */
+  raw: Duplex;
+  /** The client sends its connection params first (`?connectionParams=1`); they are read and not used. */
+  expectParams?: boolean;
+}
+
 /** The sockets this server speaks tRPC on, and their keep-alive. */
-export class TrpcWebSockets {
+export class TrpcWebSockets<TRouter extends AnyRouter = AnyRouter> {
   readonly connections = new Set<Connection>();
+  /** Maps an attached stream's failure to what its client is told. */
+  readonly streamError: (cause: unknown) => TRPCError;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(readonly options: WebSocketOptions) {
+  constructor(readonly options: WebSocketOptions<TRouter>) {
+    this.streamError = options.streamError ?? getTRPCErrorFromUnknown;
     // One timer for every socket, instead of two per socket. It runs often
     // (every second by default), so each run pings the few sockets that have
-    // just been quiet long enough. Every 5 s, a run pinged a fifth of 19,000
-    // streams at once, and their PONGs came back together: a 200–300 ms bump in
-    // scenario 2's delivery latency every 5 s (load/REPORT.md, eleventh
-    // session). A run that pings nobody costs a walk over the connections.
+    // just been quiet long enough: pinging a fifth of 19,000 streams at once
+    // every 5 s made their PONGs come back together, a 200–300 ms bump in
+    // delivery latency (docs/event-stream.md, "The transport module"). A run
+    // that pings nobody costs a walk over the connections.
     this.sweeper = setInterval(sweep, Math.min(options.pingMs, options.pongWaitMs) / 10, this);
     this.sweeper.unref();
   }
 
   /**
-   * Serves `socket`, whose upgrade was authenticated; `ctx` is its context
-   * for every call it makes. `expectParams`: the client sends its connection
-   * params first (`?connectionParams=1`); they are read and not used.
-   * `raw`: the upgraded connection under `socket`, which stream frames are
-   * written to directly (`Subscription.send`). The upgrade checked, in the
-   * same turn, that its user has room for one more (`UserStreams.hasRoom`).
+   * Serves `socket`, whose upgrade was accepted (authenticated, by the
+   * server's wiring). The upgrade checked, in the same turn, that its user
+   * has room for one more (`UserStreams.hasRoom`).
    */
-  accept(socket: WebSocket, ctx: SocketContext, raw: Duplex, expectParams = false): void {
+  accept(socket: WebSocket, accepted: AcceptedSocket<TRouter>): void {
     // A malformed frame: `close` follows, which ends everything.
     socket.on('error', ignore);
-    if (!this.options.streams.open(ctx.auth.user.id)) {
+    if (!this.options.streams.open(accepted.userId)) {
       socket.close(1013, 'too many connections');
       return;
     }
     // Frames written past `ws` must be whole frames as they are on the wire:
     // not so once an extension (compression) is agreed, which this server
     // does not offer; then `ws` frames everything.
-    const direct = socket.extensions === '' ? raw : undefined;
-    const connection = new Connection(this, socket, ctx, direct, expectParams);
+    const direct = socket.extensions === '' ? accepted.raw : undefined;
+    const connection = new Connection(this, socket, accepted, direct);
     this.connections.add(connection);
     (socket as Tagged)[CONNECTION] = connection;
     socket.on('message', onMessage);
@@ -144,9 +182,6 @@ function onClose(this: WebSocket): void {
   (this as Tagged)[CONNECTION]?.closed();
 }
 function ignore(): void {}
-function closeEnded(socket: WebSocket): void {
-  socket.close(4401, 'session ended');
-}
 
 function textOf(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -155,62 +190,80 @@ function textOf(data: RawData): string {
 }
 
 /**
- * One socket. While it carries no stream it is itself the hub's subscriber
- * for its user (a `Sink` that reads nothing but its own session's end), so
- * a socket used only for calls is closed (4401) when its session ends, on
- * every process, as a socket with a stream is by its stream. While a stream
- * is attached, the stream watches instead: the hub's fan-out never meets
- * both (docs/event-stream.md, "Sockets and their session").
+ * One socket. While it carries no attached stream it watches its own
+ * session's end (`watchSession`, the server's hook), so a socket used only
+ * for calls is closed (4401) when its session ends, on every process, as a
+ * socket with a stream is by its stream. While a stream is attached, the
+ * stream watches instead: the hub's fan-out never meets both
+ * (docs/event-stream.md, "Sockets and their session").
  */
-class Connection implements Sink {
+export class Connection implements SessionListener, SubscriptionHost {
   /** When the client last sent anything, and when it was pinged since (0: not pinged). */
   heardAt = Date.now();
   pingedAt = 0;
+  readonly ctx: unknown;
+  readonly userId: string;
+  private readonly session: string | undefined;
+  private expectParams: boolean;
   private subscriptions: Map<RequestId, Subscription> | undefined;
   /** Aborted when the socket closes: the signal of the queries and mutations it sent. */
   private calls: AbortController | undefined;
   /** Streams attached to this socket now. */
   private streaming = 0;
+  /** The server's watch of this socket's session, while no attached stream watches it. */
+  private watching: { stop(): void } | undefined;
 
   constructor(
     readonly sockets: TrpcWebSockets,
     readonly socket: WebSocket,
-    readonly ctx: SocketContext,
+    accepted: AcceptedSocket<AnyRouter>,
     /** The connection under `socket`, for stream frames written whole; none when `ws` must frame them. */
     readonly raw: Duplex | undefined,
-    private expectParams: boolean,
-  ) {}
+  ) {
+    this.ctx = accepted.ctx;
+    this.userId = accepted.userId;
+    this.session = accepted.session;
+    this.expectParams = accepted.expectParams ?? false;
+  }
 
-  /** Listens for its session's end while no stream on it does. */
+  get log(): TransportLog {
+    return this.sockets.options.log;
+  }
+
+  get limitBytes(): number {
+    return this.sockets.options.limitBytes;
+  }
+
+  streamError(cause: unknown): TRPCError {
+    return this.sockets.streamError(cause);
+  }
+
+  /** Watches its session's end while no stream on it does. */
   watchSession(): void {
-    this.ctx.deps.hub.subscribe(this.ctx.auth.user.id, this);
+    const watch = this.sockets.options.watchSession;
+    if (watch && this.session !== undefined) this.watching = watch(this.userId, this.session, this);
+  }
+
+  /** The server's watch: this socket's session ended. */
+  sessionEnded(): void {
+    closeEnded(this.socket);
   }
 
   /**
    * A stream is about to be attached: from here it watches the session. In
-   * the same turn as its registration with the hub, so no event falls between.
+   * the same turn as its registration with its producer, so no event falls between.
    */
   streamStarted(): void {
-    if (this.streaming++ === 0) this.ctx.deps.hub.unsubscribe(this.ctx.auth.user.id, this);
+    if (this.streaming++ === 0) {
+      this.watching?.stop();
+      this.watching = undefined;
+    }
   }
 
   /** A stream let go of; `watch`: with none left on a socket still open, watch the session again. */
   streamEnded(watch: boolean): void {
     if (--this.streaming === 0 && watch && this.socket.readyState === OPEN) this.watchSession();
   }
-
-  /** The hub's batch of this user's events: only its own session's end matters here. */
-  events(rows: StoredEvent[]): void {
-    const ref = this.ctx.auth.session.ref;
-    for (const { event } of rows) {
-      if (event.type === 'session.ended' && event.payload.sessionRef === ref) {
-        closeEnded(this.socket);
-        return;
-      }
-    }
-  }
-
-  ephemeral(): void {}
 
   message(data: RawData, isBinary: boolean): void {
     this.heardAt = Date.now();
@@ -228,15 +281,16 @@ class Connection implements Sink {
       this.expectParams = false;
       return;
     }
+    const { router, maxBatchSize } = this.sockets.options;
     let messages: TRPCClientOutgoingMessage[];
     try {
       const json: unknown = JSON.parse(text);
       const list = Array.isArray(json) ? json : [json];
-      if (list.length > this.sockets.options.maxBatchSize) {
+      if (list.length > maxBatchSize) {
         this.refuseBatch(list);
         return;
       }
-      messages = list.map((raw) => parseTRPCMessage(raw, config.transformer));
+      messages = list.map((raw) => parseTRPCMessage(raw, router._def._config.transformer));
     } catch (cause) {
       this.respondError(
         null,
@@ -250,7 +304,7 @@ class Connection implements Sink {
     }
     messages.forEach((msg, index) => {
       this.handle(msg, index).catch((cause: unknown) => {
-        this.ctx.deps.log.error({ err: cause }, 'WebSocket call failed');
+        this.log.error({ err: cause }, 'WebSocket call failed');
       });
     });
   }
@@ -261,15 +315,15 @@ class Connection implements Sink {
     this.subscriptions = undefined;
     if (subscriptions) for (const s of subscriptions.values()) s.stop();
     this.calls?.abort();
-    const userId = this.ctx.auth.user.id;
-    this.ctx.deps.hub.unsubscribe(userId, this);
-    this.sockets.options.streams.close(userId);
+    this.watching?.stop();
+    this.watching = undefined;
+    this.sockets.options.streams.close(this.userId);
   }
 
   /** Sends a message (if the socket is still open), transformed by the router's transformer. */
   respond(message: TRPCResponseMessage): void {
     if (this.socket.readyState !== OPEN) return;
-    this.socket.send(JSON.stringify(transformTRPCResponse(config, message)));
+    this.socket.send(JSON.stringify(transformTRPCResponse(this.sockets.options.router._def._config, message)));
   }
 
   respondError(
@@ -282,13 +336,14 @@ class Connection implements Sink {
   ): void {
     const error = getTRPCErrorFromUnknown(cause);
     if (error.code === 'INTERNAL_SERVER_ERROR') {
-      this.ctx.deps.log.error({ err: error.cause ?? error, path }, 'WebSocket call failed');
+      this.log.error({ err: error.cause ?? error, path, userId: this.userId }, 'WebSocket call failed');
     }
+    const config = this.sockets.options.router._def._config;
     let shape: ReturnType<typeof getErrorShape>;
     try {
       shape = getErrorShape({ config, ctx: this.ctx, error, type, path, input });
     } catch (formatError) {
-      this.ctx.deps.log.error({ err: formatError }, 'could not shape an error');
+      this.log.error({ err: formatError }, 'could not shape an error');
       shape = {
         code: -32603,
         message: 'Something went wrong on the server.',
@@ -298,7 +353,7 @@ class Connection implements Sink {
     this.respond({ id, jsonrpc, error: shape });
   }
 
-  /** The stream of subscription `id` ended by itself; it is no longer this socket's. */
+  /** Subscription `id` ended; it is no longer this socket's. */
   forget(id: RequestId, subscription: Subscription): void {
     if (this.subscriptions?.get(id) === subscription) this.subscriptions.delete(id);
   }
@@ -325,9 +380,9 @@ class Connection implements Sink {
     }
     if (msg.method === 'subscription.stop') {
       const subscription = this.subscriptions?.get(id);
-      if (subscription) {
+      // An iterated stream says `stopped` itself, once its iterator is disposed (as tRPC's adapter).
+      if (subscription?.stop()) {
         this.subscriptions?.delete(id);
-        subscription.stop();
         this.respond({ id, jsonrpc, result: { type: 'stopped' } });
       }
       return;
@@ -346,7 +401,7 @@ class Connection implements Sink {
     try {
       this.calls ??= new AbortController();
       data = await callTRPCProcedure({
-        router: appRouter,
+        router: this.sockets.options.router,
         path,
         getRawInput: async () => input,
         ctx: this.ctx,
@@ -354,6 +409,12 @@ class Connection implements Sink {
         signal: this.calls.signal,
         batchIndex,
       });
+      if (isAsyncIterable(data) || isObservable(data)) {
+        throw new TRPCError({
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: `Cannot return an async iterable or observable from a ${type} procedure with WebSockets`,
+        });
+      }
     } catch (cause) {
       this.respondError(id, jsonrpc, cause, type, path, input);
       return;
@@ -378,21 +439,21 @@ class Connection implements Sink {
     // Each costs the server memory and a frame per event: a browser tab needs one.
     const cap = this.sockets.options.subscriptionsPerSocket;
     if (subscriptions.size >= cap) {
-      this.respondError(id, jsonrpc, toStreamError(tooManyStreamsPerSocket(cap)), 'subscription', path, input);
+      this.respondError(id, jsonrpc, tooManyStreamsPerSocket(cap), 'subscription', path, input);
       return;
     }
     // Registered before the call: a stop or a close meanwhile cancels it.
-    const subscription = new Subscription(this, id, jsonrpc);
+    const subscription = new Subscription(this, id, jsonrpc, path, input);
     subscriptions.set(id, subscription);
     let result: unknown;
     try {
       result = await callTRPCProcedure({
-        router: appRouter,
+        router: this.sockets.options.router,
         path,
         getRawInput: async () => input,
         ctx: this.ctx,
         type: 'subscription',
-        signal: undefined,
+        signal: subscription.signal,
         batchIndex,
       });
     } catch (cause) {
@@ -400,95 +461,21 @@ class Connection implements Sink {
       if (!subscription.stopped) this.respondError(id, jsonrpc, cause, 'subscription', path, input);
       return;
     }
-    if (subscription.stopped) return;
-    if (!(result instanceof EventStream)) {
-      // Every subscription of this router is an event stream; another kind would need its own loop here.
-      this.forget(id, subscription);
-      const error = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} is not an event stream` });
-      this.respondError(id, jsonrpc, error, 'subscription', path, input);
+    if (isAttachable(result)) {
+      if (subscription.stopped) return;
+      this.respond({ id, jsonrpc, result: { type: 'started' } });
+      subscription.attach(result);
       return;
     }
-    this.respond({ id, jsonrpc, result: { type: 'started' } });
-    subscription.run(result);
-  }
-}
-
-/** One subscription's stream on its socket: frames its items with the subscription's id, as tRPC would. */
-class Subscription implements StreamOutlet {
-  stopped = false;
-  private live: LiveStream | undefined;
-
-  constructor(
-    private readonly connection: Connection,
-    private readonly id: RequestId,
-    private readonly jsonrpc: '2.0' | undefined,
-  ) {}
-
-  run(stream: EventStream): void {
-    this.connection.streamStarted();
-    this.live = stream.attach(this);
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.release(true);
-  }
-
-  /** Stops the stream, if attached, and tells the socket it carries one fewer. */
-  private release(watch: boolean): void {
-    const live = this.live;
-    if (!live) return;
-    this.live = undefined;
-    live.stop();
-    this.connection.streamEnded(watch);
-  }
-
-  send(trackedId: string, item: StreamItem): boolean {
-    const { socket, ctx, sockets } = this.connection;
-    // The socket is not waited on: a client that stopped reading would grow
-    // its buffer without bound. It is cut instead, and resumes from its
-    // cursor; nothing is lost (the log has it all).
-    if (socket.bufferedAmount > sockets.options.limitBytes) {
-      ctx.deps.log.warn({ userId: ctx.auth?.user.id }, 'stream cut: the client stopped reading');
-      socket.terminate();
-      return false;
+    if (!isAsyncIterable(result) && !isObservable(result)) {
+      this.forget(id, subscription);
+      const error = new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `Subscription ${path} did not return an observable or a AsyncGenerator`,
+      });
+      if (!subscription.stopped) this.respondError(id, jsonrpc, error, 'subscription', path, input);
+      return;
     }
-    if (socket.readyState !== OPEN) return true;
-    const frame = trackedWsFrame(this.id, this.jsonrpc, trackedId, item);
-    // Most of a fan-out's frames are the same buffer: written to the
-    // connection as it is, one write each, without `ws` building a header and
-    // corking for it (`bench:frames`: 1.16 times cheaper per socket, the rest
-    // is the kernel's; load/REPORT.md, tenth session). `ws` writes its own
-    // frames at once too, whole, so the order on the wire stays the order of
-    // the calls.
-    const { raw } = this.connection;
-    if (!raw) socket.send(frame.payload, TEXT);
-    else if (raw.writable) raw.write(frame.frame);
-    return true;
-  }
-
-  ended(end: StreamEnd): void {
-    this.connection.forget(this.id, this);
-    this.release(!end.sessionEnded);
-    if (end.error !== undefined) {
-      this.connection.respondError(
-        this.id,
-        this.jsonrpc,
-        toStreamError(end.error),
-        'subscription',
-        'events.stream',
-        undefined,
-      );
-    }
-    // As tRPC's adapter: a stream that ends, failed or not, is then `stopped` (ws-conformance.int.test.ts).
-    if (!end.sessionEnded) {
-      this.connection.respond({ id: this.id, jsonrpc: this.jsonrpc, result: { type: 'stopped' } });
-    }
-    if (end.sessionEnded) {
-      // Its session is over: the socket goes too (after what it holds), so
-      // nothing else rides on it. 4401 tells the client not to retry with it.
-      // Not at once: the socket's other streams are told in the same round.
-      setImmediate(closeEnded, this.connection.socket);
-    }
+    await subscription.iterate(result);
   }
 }

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedWsFrame, wsTextFrame } from '../src/wire';
+import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedWsFrame, wsTextFrame } from './wire';
 
 /** `ws`'s own frame parser (a client's: server frames are unmasked); @types/ws does not declare it. */
 const { Receiver } = createRequire(import.meta.url)('ws') as {

@@ -9,7 +9,10 @@
  * reconnect storm is thousands at once); behind a load balancer a user may
  * hold this many on each process, which still bounds them.
  */
-import { tooMany } from './errors';
+import { TRPCError } from '@trpc/server';
+
+/** Past a cap on what is held open at once: no wait helps until one of them closes, so no retry-after. */
+const tooMany = (message: string) => new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
 
 export const tooManyStreamsPerSocket = (cap: number) => tooMany(`At most ${cap} live streams per connection.`);
 export const tooManyConnectionsPerUser = (cap: number) =>

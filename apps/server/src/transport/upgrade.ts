@@ -1,29 +1,63 @@
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  appRouter,
   authenticate,
+  type Context,
   type Deps,
-  httpRefusal,
-  type SocketContext,
-  TrpcWebSockets,
-  tooManyConnectionsPerUser,
-  type UserStreams,
+  PresentedSession,
+  type Sink,
+  toStreamError,
 } from '@chat/api/server';
 import { WebSocketServer } from 'ws';
-import { clientAddress, TRPC_BATCH_MAX } from './app';
-import type { Config } from './config';
-import type { AppLogger } from './logger';
-import { isForeign } from './middleware/origin';
+import { clientAddress, TRPC_BATCH_MAX } from '../app';
+import type { Config } from '../config';
+import type { AppLogger } from '../logger';
+import { isForeign } from '../middleware/origin';
+import { httpRefusal } from './refusal';
+import { tooManyConnectionsPerUser, type UserStreams } from './stream-caps';
+import { type SessionListener, TrpcWebSockets } from './websocket';
 
-type Validated = SocketContext['auth'];
 const noCookies = () => {};
 
 /**
- * tRPC over WebSocket on the same Node server, at /trpc. The upgrade is
- * refused outright for a foreign Origin or without a valid session, so a
- * signed-out cookie never gets a socket, and (429) for a user who holds as
- * many live connections as `streams` allows. The protocol is served by
- * `TrpcWebSockets` (@chat/api's ws.ts says why it is not tRPC's adapter).
+ * A socket's watch of its own session's end while it carries no stream (the
+ * transport's `watchSession`): one more subscriber of its user at the hub,
+ * reading nothing but the `session.ended` of its session
+ * (docs/event-stream.md, "Sockets and their session").
+ */
+class SessionEndWatch implements Sink {
+  constructor(
+    private readonly hub: Deps['hub'],
+    private readonly userId: string,
+    private readonly sessionRef: string,
+    private readonly listener: SessionListener,
+  ) {
+    hub.subscribe(userId, this);
+  }
+
+  events(rows: Parameters<Sink['events']>[0]): void {
+    for (const { event } of rows) {
+      if (event.type === 'session.ended' && event.payload.sessionRef === this.sessionRef) {
+        this.listener.sessionEnded();
+        return;
+      }
+    }
+  }
+
+  ephemeral(): void {}
+
+  stop(): void {
+    this.hub.unsubscribe(this.userId, this);
+  }
+}
+
+/**
+ * tRPC over WebSocket on the same Node server, at /trpc: this server's
+ * wiring of the transport (websocket.ts says why it is not tRPC's adapter).
+ * The upgrade is refused outright for a foreign Origin or without a valid
+ * session, so a signed-out cookie never gets a socket, and (429) for a user
+ * who holds as many live connections as `streams` allows.
  */
 export function attachWebSocket(
   server: Server,
@@ -43,6 +77,10 @@ export function attachWebSocket(
     perMessageDeflate: false,
   });
   const sockets = new TrpcWebSockets({
+    router: appRouter,
+    log: deps.log,
+    streamError: toStreamError,
+    watchSession: (userId, sessionRef, listener) => new SessionEndWatch(deps.hub, userId, sessionRef, listener),
     limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
     ...keepAlive,
     maxBatchSize: TRPC_BATCH_MAX,
@@ -50,11 +88,10 @@ export function attachWebSocket(
     streams,
   });
 
-  /** The socket's context, built once: every call on it re-checks the session (`authedProcedure`). */
-  const contextOf = (req: IncomingMessage, auth: Validated): SocketContext => ({
+  /** The socket's context, built once: every call on it looks its session up again (trpc.ts). */
+  const contextOf = (req: IncomingMessage, sessionId: string): Context => ({
     deps,
-    auth,
-    sessionChecked: false,
+    session: new PresentedSession(deps, sessionId, 'socket'),
     meta: {
       transport: 'ws',
       userAgent: req.headers['user-agent'] ?? '',
@@ -72,7 +109,7 @@ export function attachWebSocket(
   };
   /** Refused with tRPC's error body, as an HTTP call would be (its client reads neither, a person or a proxy log can). */
   const refuseWith = (socket: Duplex, cause: unknown) => {
-    const { status, body } = httpRefusal(cause, { type: 'unknown' });
+    const { status, body } = httpRefusal(appRouter, toStreamError(cause), { type: 'unknown' });
     const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n`;
     const type = 'Content-Type: application/json\r\nCache-Control: no-store\r\n';
     socket.end(`${head}${type}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
@@ -99,9 +136,14 @@ export function attachWebSocket(
         if (!auth) return refuse(socket, '401 Unauthorized');
         // Checked in the turn that accepts it (`accept` counts it): no other upgrade comes between.
         if (!streams.hasRoom(auth.user.id)) return refuseWith(socket, tooManyConnectionsPerUser(streams.perUser));
-        const ctx = contextOf(req, auth);
-        const expectParams = url.searchParams.get('connectionParams') === '1';
-        wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, ctx, socket, expectParams));
+        const accepted = {
+          ctx: contextOf(req, auth.session.id),
+          userId: auth.user.id,
+          session: auth.session.ref,
+          raw: socket,
+          expectParams: url.searchParams.get('connectionParams') === '1',
+        };
+        wss.handleUpgrade(req, socket, head, (ws) => sockets.accept(ws, accepted));
       },
       (error: unknown) => {
         if (!deps.hub.outage.failed(error, 'WebSocket sign-in'))
