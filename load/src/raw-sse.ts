@@ -4,7 +4,7 @@
  * the raw WebSocket reader does (raw-stream.ts). Over SSE the typed client's
  * reader (the `eventsource` package and tRPC's link chain) cost the tool
  * 1.10 cores at scenario 4, three times the server it measured
- * (load/REPORT.md, eighth session).
+ * (load/README.md, "Connect").
  *
  * It speaks what `GET /trpc/events.stream` writes (tRPC's SSE framing): items
  * as `data` and `id`, and `connected`, `ping`, `serialized-error` and

@@ -6,7 +6,7 @@
  * rebuilding its dates: the tool needs a message's chat, seq and body, not
  * the objects. At scenario 1 the typed client's reader (tRPC's link chain,
  * superjson, copy-anything) cost the tool most of a core, on the same two
- * cores as the server it measures (load/REPORT.md, sixth session).
+ * cores as the server it measures (figures in load/README.md, "Connect").
  *
  * Like the typed reader in `stream.ts`, it keeps every repeated event (the
  * tool counts duplicates) and, when the socket closes or the server sends an

@@ -31,8 +31,8 @@ const dialect = new PgDialect();
  * A raw statement built once, its values given as `sql.placeholder(name)`,
  * then run with `values` as often as needed: building a large statement
  * through drizzle costs the server as much CPU as a round trip (the text
- * send: load/REPORT.md, fifth session). The database still prepares it
- * per connection (`preparing` in @chat/db).
+ * send: docs/database.md, "Statements built once"). The database still
+ * prepares it per connection (`preparing` in @chat/db).
  */
 export function prepareStatement(
   db: Database,
@@ -46,7 +46,7 @@ export function prepareStatement(
  * A value built once per database and kept while the database lives: a
  * drizzle query with `sql.placeholder`s, prepared with `.prepare(name)`, is
  * built once instead of on every call (drizzle's building was 9% of the
- * server's CPU at scenario 6: load/REPORT.md, seventh session).
+ * server's CPU at scenario 6: docs/database.md, "Statements built once").
  */
 export function perDatabase<D extends object, T>(build: (db: D) => T): (db: D) => T {
   const built = new WeakMap<D, T>();

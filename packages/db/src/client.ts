@@ -74,7 +74,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
  * as libpq does: `postgres://user@localhost/db?host=/var/run/postgresql`
  * connects to the Unix socket in that directory (its `.s.PGSQL.<port>`),
  * which costs each query less than TCP when PostgreSQL is on the same machine
- * (load/REPORT.md, seventh and eleventh sessions). postgres.js itself reads a
+ * (docs/database.md, "Over a Unix socket"). postgres.js itself reads a
  * socket only from its `host` option or `PGHOST`, and would send a URL's
  * `host` parameter to the server as a setting, which the server refuses.
  */
@@ -172,18 +172,19 @@ async function migrateOnce(url: string): Promise<void> {
  * drizzle runs every query it has not been given a name for as a one-off
  * (postgres.js `unsafe` with `prepare: false`), so PostgreSQL parses and
  * plans the same statements again on every call: for the one-statement send
- * that was 1.0 ms of the backend's CPU against 0.4 ms prepared (load/REPORT.md,
- * fourth session). Here parameterised queries are prepared once per
- * connection, keyed by their text (postgres.js's own cache; statements without
- * parameters still use the simple protocol).
+ * that was 1.0 ms of the backend's CPU against 0.4 ms prepared
+ * (docs/database.md, "Prepared once per connection"). Here parameterised
+ * queries are prepared once per connection, keyed by their text (postgres.js's
+ * own cache; statements without parameters still use the simple protocol).
  *
  * That cache keeps every text it prepared until postgres.js recycles the
  * connection (every 30–60 minutes), in this process and in the backend. A
  * query over a list (`in ($1, …, $n)`) has a new text for every length, so
  * preparing those left about 20 MiB of query text in the heap after five
- * reconnect storms of 2,000 streams (load/REPORT.md, sixth session). So only
- * texts with few parameters are prepared, and at most `PREPARED_TEXTS_MAX`
- * distinct ones per process; the rest run as one-offs, as drizzle would.
+ * reconnect storms of 2,000 streams (docs/database.md, same section). So
+ * only texts with few parameters are prepared, and at most
+ * `PREPARED_TEXTS_MAX` distinct ones per process; the rest run as one-offs,
+ * as drizzle would.
  */
 export const PREPARE_MAX_PARAMETERS = 64;
 export const PREPARED_TEXTS_MAX = 500;

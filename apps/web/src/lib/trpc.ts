@@ -4,9 +4,10 @@
  * - `api`: queries and mutations over HTTP (batched, same origin, the session
  *   cookie goes along by itself), but message sends each on their own: over
  *   the event stream's WebSocket while the stream is live on it (less work
- *   for the server and a quicker answer: at scenario 1, server CPU 0.42 ->
- *   0.33 cores and the send's p50 8 -> 4 ms, load/REPORT.md), else over HTTP. Either way a send whose answer is lost fails, and the
- *   outbox sends it again with the same id.
+ *   for the server and a quicker answer than an HTTP request:
+ *   docs/event-stream.md, "Sends over the stream's socket"), else over HTTP.
+ *   Either way a send whose answer is lost fails, and the outbox sends it
+ *   again with the same id.
  * - `openEventStream()`: the tab's single event stream (one per tab, never one
  *   per chat). WebSocket first; SSE when the WebSocket cannot open (it errors
  *   or closes before opening, or has not opened within 4 s) or keeps failing

@@ -36,8 +36,8 @@ export interface ClientOptions {
    * How `message.send` travels: over HTTP (the default), or over the client's
    * WebSocket (`ws`, with the `ws` transport only), which opens it if it is
    * not open yet. Over the socket a send costs the server about a third less
-   * and the client far less (load/REPORT.md, seventh and eighth sessions);
-   * the answer, the errors and the guarantees are the same.
+   * and the client far less, with no HTTP request per send (figures in
+   * docs/bots.md); the answer, the errors and the guarantees are the same.
    */
   sendOver?: 'http' | 'ws';
   /** A session cookie value to start with (`chat_session=...`), if any. */

@@ -71,8 +71,8 @@ export async function listProfileViewers(db: Executor, userId: string): Promise<
  * and the other side of their one-to-one chats. A subset of the viewers above,
  * on purpose: pushing every connect to all co-members of 300-member groups
  * cost 300 deliveries per connect and stalled the server when a thousand
- * people connected at once (load/REPORT.md). Group members' states are read on
- * demand (`presence.list`).
+ * people connected at once (docs/presence.md, "Who is told live"). Group
+ * members' states are read on demand (`presence.list`).
  */
 export async function listPresenceWatchers(db: Executor, userId: string): Promise<string[]> {
   return (await listPresenceWatchersOf(db, [userId])).get(userId) ?? [];

@@ -68,8 +68,9 @@ export interface Plan {
 
 /**
  * What each step costs, in microseconds, measured on the 10-million-message
- * corpus (load/REPORT.md, section "Search"; `pnpm shapes` and `pnpm explain`
- * in load/search). The walks read indexes by time that hold each row's chat
+ * corpus, so that the cheapest shape is chosen (docs/search.md, "Choosing the
+ * query shape"; `pnpm shapes` and `pnpm explain` in load/search measure them
+ * again). The walks read indexes by time that hold each row's chat
  * and short vector (migration 0006): a row is an index entry, tested without
  * visiting the table; the whole-table walk tests the words only on the
  * searcher's rows, the per-chat walk on every row it reads. Every shape then
