@@ -31,6 +31,7 @@ import { makeUser } from './clients';
 import { startTestServer, type TestServer } from './harness';
 import { makeDirect } from './people';
 import { type Difference, Driver, normalise, type ServerKind, startReferenceServer } from './ws-conformance';
+import { type GenericServer, startGenericOurs, startGenericReference } from './ws-conformance-router';
 
 const KEEPALIVE = { pingMs: 1_000, pongWaitMs: 500 };
 let t: TestServer;
@@ -296,5 +297,72 @@ describe('our WebSocket transport against tRPC applyWSSHandler', () => {
     expect(unseen).toEqual([]);
     // The script reached every step on both (a step that timed out differs above, unless both did).
     expect([...ref.values()].flat().filter((f) => f.startsWith('«timed out'))).toEqual([]);
+  });
+});
+
+/** A subscription call as wsLink sends it, on the generic router. */
+const subscribeTo = (id: string, path: string, value?: unknown, lastEventId?: string) => ({
+  id,
+  method: 'subscription',
+  params: { path, input: input(value), ...(lastEventId ? { lastEventId } : {}) },
+});
+
+/** The generic script: plain async generators, `tracked` ids, stops, failures, bad input. */
+async function genericScript(d: Driver): Promise<void> {
+  const a = await d.open('A');
+  await d.run('query', () => a.send(call(1, 'query', 'hello', { name: 'you' })), { A: 1 });
+  await d.run('a query that returns an iterable', () => a.send(call(2, 'query', 'iterableQuery')), { A: 1 });
+  await d.run('data, then stopped', () => a.send(subscribeTo('n1', 'numbers', { from: 1, count: 3 })), { A: 5 });
+  await d.run('input validation error', () => a.send(subscribeTo('n2', 'numbers', { from: 1, count: 99 })), {
+    A: 1,
+  });
+  await d.run('tracked items', () => a.send(subscribeTo('t1', 'tracked', { lastEventId: null })), { A: 4 });
+  await d.run('duplicate id', () => a.send(subscribeTo('t1', 'tracked', { lastEventId: null })), { A: 1 });
+  await d.run('stop', () => a.send(stop('t1')), { A: 1 });
+  await d.run('stop of an unknown id', () => a.send(stop('t7')), { A: 0 });
+  await d.run('resume after lastEventId', () => a.send(subscribeTo('t2', 'tracked', { lastEventId: null }, '1')), {
+    A: 3,
+  });
+  await d.run('stop the resumed', () => a.send(stop('t2')), { A: 1 });
+  await d.run('error thrown mid-stream', () => a.send(subscribeTo('f1', 'failing')), { A: 4 });
+  await d.run('plain Error thrown mid-stream', () => a.send(subscribeTo('c1', 'crashing')), { A: 4 });
+  await d.run('not an iterable', () => a.send(subscribeTo('x1', 'notIterable')), { A: 1 });
+  await d.run('unknown subscription', () => a.send(subscribeTo('u1', 'no.such')), { A: 1 });
+  a.close();
+  // A socket that closes under a stream: the stream's signal is aborted (checked in `ends`).
+  const b = await d.open('B');
+  await d.run('a stream on a socket that closes', () => b.send(subscribeTo('w1', 'tracked', { lastEventId: null })), {
+    B: 4,
+  });
+  b.close();
+  await d.settle(300);
+}
+
+describe('our WebSocket transport against tRPC applyWSSHandler, on a router of plain async generators', () => {
+  let ours: GenericServer;
+  let ref: GenericServer;
+  beforeAll(async () => {
+    ours = await startGenericOurs();
+    ref = await startGenericReference();
+  });
+  afterAll(async () => {
+    await ours?.close();
+    await ref?.close();
+  });
+
+  it('sends the frames tRPC sends, and aborts the same signals', async () => {
+    const run = async (server: ServerKind, url: string) => {
+      const driver = new Driver(server, url, '', []);
+      await genericScript(driver);
+      return normalise(driver.frames, {});
+    };
+    const theirs = await run('reference', ref.url);
+    const mine = await run('ours', ours.url);
+    if (process.env.CONFORMANCE_PRINT) console.log(JSON.stringify({ ref: [...theirs], ours: [...mine] }, null, 1));
+    expect(Object.fromEntries(mine)).toEqual(Object.fromEntries(theirs));
+    expect([...theirs.values()].flat().filter((f) => f.startsWith('«timed out'))).toEqual([]);
+    // Every `tracked` stream ended by its signal: two stops and a closed socket.
+    expect(ours.ctx.ends).toEqual(ref.ctx.ends);
+    expect(ref.ctx.ends).toEqual(['tracked: aborted', 'tracked: aborted', 'tracked: aborted']);
   });
 });

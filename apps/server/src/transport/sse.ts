@@ -32,7 +32,7 @@ import {
   TRPCError,
 } from '@trpc/server';
 import { getLastEventId } from '@trpc/server/unstable-core-do-not-import';
-import { type AttachableStream, type AttachedEnd, type AttachedStream, ATTACH, isAttachable } from './attach';
+import { ATTACH, type AttachableStream, type AttachedEnd, type AttachedStream, isAttachable } from './attach';
 import type { TransportLog } from './log';
 import { httpRefusal } from './refusal';
 import { tooManyConnectionsPerUser, type UserStreams } from './stream-caps';
@@ -160,7 +160,11 @@ const toError = (options: SseOptions<AnyRouter>, cause: unknown) =>
 
 /** A refusal before any stream: the status and tRPC's error body, as for any other call. */
 function refuse({ options, res, ctx }: Served, cause: unknown): void {
-  const refusal = httpRefusal(options.router, toError(options, cause), { path: options.path, type: 'subscription', ctx });
+  const refusal = httpRefusal(options.router, toError(options, cause), {
+    path: options.path,
+    type: 'subscription',
+    ctx,
+  });
   if (res.headersSent || res.destroyed) return;
   res.writeHead(refusal.status, {
     'content-type': 'application/json',

@@ -241,6 +241,9 @@ export class Subscription implements StreamOutlet {
   }
 
   private report(error: TRPCError): void {
-    this.host.log.error({ err: error.cause ?? error, path: this.path, userId: this.host.userId }, 'subscription failed');
+    this.host.log.error(
+      { err: error.cause ?? error, path: this.path, userId: this.host.userId },
+      'subscription failed',
+    );
   }
 }
