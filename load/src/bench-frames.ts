@@ -2,7 +2,7 @@
  * What one delivery costs to write: the same frame to every socket of a
  * 300-member fan-out, through `ws`'s `send` (a header built, the socket
  * corked, header and payload written, uncorked: one `writev` per socket)
- * against the server's own way (packages/api/src/ws.ts: the whole frame made
+ * against the server's own way (apps/server/src/transport/subscriptions.ts: the whole frame made
  * once by `wsTextFrame`, one `write` of it per socket). The sockets are real
  * WebSocket connections over loopback to a child process that reads every
  * frame, as the load tool does; both ways alternate in this process, so the

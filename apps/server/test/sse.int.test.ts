@@ -1,5 +1,5 @@
 /**
- * The event stream over SSE is served by our own route (@chat/api's sse.ts),
+ * The event stream over SSE is served by our own route (apps/server/src/transport/sse.ts),
  * straight to Node's response, in tRPC's framing: read here by hand, byte
  * for byte, for what `httpSubscriptionLink` relies on (the other SSE tests
  * use the link itself: stream.int.test.ts, session-expiry-stream, security).

@@ -1,7 +1,7 @@
 /**
  * Conformance of our WebSocket transport with tRPC's (issue 25).
  *
- * We serve tRPC's WebSocket protocol ourselves (@chat/api's ws.ts, wire.ts),
+ * We serve tRPC's WebSocket protocol ourselves (apps/server/src/transport/),
  * and `wsLink` reads it unchanged only as long as our frames are tRPC's. This
  * suite runs one client script, over raw sockets from outside, against two
  * servers on the same database, router and deps: ours, the real server as
@@ -22,7 +22,7 @@
  *
  * Found when written: after a stream that fails (a bad cursor, a stream that
  * fell behind), tRPC sends the error and then `stopped`; ours sent only the
- * error. ws.ts now sends both (`Subscription.ended`).
+ * error. Our transport now sends both (`Subscription.ended`).
  */
 import { authenticate } from '@chat/api/server';
 import superjson from 'superjson';

@@ -1,5 +1,5 @@
 /**
- * tRPC's WebSocket protocol as our server speaks it (@chat/api's ws.ts), by
+ * tRPC's WebSocket protocol as our server speaks it (apps/server/src/transport/websocket.ts), by
  * hand over a raw socket: what `wsLink` relies on, and what it does with
  * malformed or hostile messages. The typed client's own use of it is tested
  * everywhere else (stream, bot, security suites).
