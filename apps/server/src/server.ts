@@ -2,18 +2,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type Clock,
+  composeDeps,
   createBlobStore,
-  createLoginThrottle,
-  createRateLimits,
-  createSessionService,
   type Deps,
-  EventHub,
-  PresenceService,
+  type EventHub,
   pruneEvents,
   type RateLimitOverrides,
   removeUnattached,
   resolveRateLimits,
-  systemClock,
 } from '@chat/api/server';
 import { type DatabaseHandle, openDatabase } from '@chat/db';
 import { createAdaptorServer } from '@hono/node-server';
@@ -27,6 +23,8 @@ export interface RunningServer {
   url: string;
   port: number;
   deps: Deps;
+  /** The process's event hub (tests count the streams it holds). */
+  hub: EventHub;
   /** Each user's live connections (WebSockets and SSE streams) on this process, against STREAMS_PER_USER. */
   streams: UserStreams;
   /** Graceful: reconnect notice to sockets, finish in-flight requests, close the database. */
@@ -55,12 +53,6 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     { database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined },
     'database ready',
   );
-  const hub = new EventHub(database, log, options.safetyPollMs);
-  await hub.start();
-  const presence = new PresenceService(database, hub, log, {
-    offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_SECONDS * 1000,
-  });
-  await presence.start();
   const blobs = createBlobStore({
     dataDir: config.dataDir,
     s3: config.S3_BUCKET
@@ -74,25 +66,21 @@ export async function startServer(config: Config, log: AppLogger, options: Start
       : undefined,
   });
   log.info({ blobs: blobs.kind }, 'image store ready');
-  const clock = options.clock ?? systemClock;
-  const limits = createRateLimits(database.db, resolveRateLimits(config.RATE_LIMITS, options.rateLimits));
-  const deps: Deps = {
-    db: database.db,
-    withinDeadline: (work) => database.withinDeadline(work),
+  const services = await composeDeps({
+    database,
     blobs,
-    clock,
-    hub,
-    presence,
-    sessions: createSessionService(database.db, {
-      clock,
+    log,
+    clock: options.clock,
+    rateLimits: resolveRateLimits(config.RATE_LIMITS, options.rateLimits),
+    sessions: {
       secureCookies: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false,
       idleMs: config.SESSION_IDLE_DAYS * DAY_MS,
       absoluteMs: config.SESSION_MAX_DAYS * DAY_MS,
-    }),
-    limits,
-    loginThrottle: createLoginThrottle(limits),
-    log,
-  };
+    },
+    presence: { offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_SECONDS * 1000 },
+    safetyPollMs: options.safetyPollMs,
+  });
+  const { deps } = services;
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
 
   const streams = new UserStreams(config.STREAMS_PER_USER);
@@ -123,6 +111,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     url,
     port,
     deps,
+    hub: services.hub,
     streams,
     close() {
       closing ??= (async () => {
@@ -135,8 +124,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
         await stopped;
         clearTimeout(force);
         clearInterval(retention);
-        await presence.stop();
-        await hub.stop();
+        await services.stop();
         await database.close();
       })();
       return closing;

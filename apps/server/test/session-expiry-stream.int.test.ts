@@ -27,7 +27,7 @@ describe('a session that reaches its lifetime with streams open', () => {
     const ws = collectStream(alice.client);
     const sse = collectStream(overSse);
     await until(() => [ws, sse].every((c) => c.items.some((i) => i.type === 'stream.ready')), 'both streams');
-    const hub = t.server.deps.hub;
+    const hub = t.server.hub;
     expect(hub.subscriberCount).toBe(2);
 
     await until(() => hub.subscriberCount === 0, 'the streams to close', LIFETIME_MS + 6_000);

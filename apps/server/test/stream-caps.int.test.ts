@@ -42,7 +42,7 @@ const answered = (socket: RawSocket, id: number) =>
 
 describe('live streams per socket', () => {
   it('refuses subscriptions past the cap with TOO_MANY_REQUESTS; the server holds no more, the first ones and the socket keep working', async () => {
-    const hub = t.server.deps.hub;
+    const hub = t.server.hub;
     await until(() => hub.subscriberCount === 0, 'no streams open');
     const socket = await openSocket(t.url, cookieOf(alice.client));
     const asked = 1_000;

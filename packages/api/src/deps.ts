@@ -1,12 +1,5 @@
 import type { Database } from '@chat/db';
-import type { BlobStore } from './blobs';
-import type { Clock } from './clock';
-import type { SessionService } from './domain/auth/sessions';
-import type { LoginThrottle } from './domain/auth/throttle';
-import type { EventHub } from './domain/events/hub';
-import type { RateLimits } from './domain/limits/limiter';
-import type { PresenceService } from './domain/presence/service';
-import type { Logger } from './logger';
+import type { BlobStore, Clock, Hub, Logger, LoginThrottle, Presence, RateLimits, SessionService } from './ports';
 
 /** Everything domain functions may use, passed explicitly (never imported as singletons). */
 export interface Deps {
@@ -21,9 +14,9 @@ export interface Deps {
   /** Image bytes: a local directory or an S3 bucket. */
   blobs: BlobStore;
   /** Reads new events once per process and routes them; `announce()` after committing events. */
-  hub: EventHub;
+  hub: Hub;
   /** Who is online, and typing signals; ephemeral, across processes by NOTIFY. */
-  presence: PresenceService;
+  presence: Presence;
   sessions: SessionService;
   loginThrottle: LoginThrottle;
   /** Per-key rate limits shared by every process (counted in PostgreSQL). */

@@ -10,17 +10,17 @@
  * `tracked(id, item)` the procedure's type promises.
  */
 import { getTRPCErrorFromUnknown, type TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';
+import type { StreamActor } from './domain/events/poll';
+import type { StreamItem } from './domain/events/types';
+import { DomainError } from './errors';
 import {
   fellBehind,
   LiveStream,
   QUEUE_LIMIT,
-  type StreamActor,
   type StreamDeps,
   type StreamEnd,
   type StreamOutlet,
-} from './domain/events/stream';
-import type { StreamItem } from './domain/events/types';
-import { DomainError } from './errors';
+} from './realtime/live-stream';
 import { toTRPCError } from './trpc';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 

@@ -2,11 +2,11 @@
 
 export { type BlobStore, createBlobStore, LocalBlobStore, S3BlobStore } from './blobs';
 export { AdvancingClock, type Clock, systemClock } from './clock';
+export { type Composed, type ComposeOptions, composeDeps } from './compose';
 export { authenticate, type Context, type RequestMeta } from './context';
 export type { Deps } from './deps';
 export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';
 export { createLoginThrottle } from './domain/auth/throttle';
-export { EventHub } from './domain/events/hub';
 export { pruneEvents } from './domain/events/retention';
 export { createRateLimits, type RateLimits } from './domain/limits/limiter';
 export {
@@ -20,10 +20,13 @@ export {
 } from './domain/limits/rules';
 export { MAX_IMAGE_BYTES } from './domain/media/images';
 export { openImage, removeUnattached, storeUpload } from './domain/media/uploads';
-export { PresenceService } from './domain/presence/service';
 export { DomainError } from './errors';
 export { ATTACH, EventStream, toStreamError } from './event-stream';
 export type { Logger } from './logger';
+export type { Hub, OutageReport, Presence, Sink } from './ports';
+export { EventHub } from './realtime/hub';
+export { LiveStream, type StreamEnd, type StreamOutlet } from './realtime/live-stream';
+export { PresenceService } from './realtime/presence';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
 export { toTRPCError } from './trpc';

@@ -6,15 +6,9 @@ import { join } from 'node:path';
 import { contacts, users } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
 import { LocalBlobStore } from '../src/blobs';
-import { systemClock } from '../src/clock';
+import { composeDeps } from '../src/compose';
 import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/domain/auth/password';
-import { createSessionService } from '../src/domain/auth/sessions';
-import { createLoginThrottle } from '../src/domain/auth/throttle';
-import { EventHub } from '../src/domain/events/hub';
-import { createRateLimits } from '../src/domain/limits/limiter';
-import { resolveRateLimits } from '../src/domain/limits/rules';
-import { PresenceService } from '../src/domain/presence/service';
 import { silentLogger } from '../src/logger';
 
 export interface TestDeps extends Deps {
@@ -25,28 +19,20 @@ export interface TestDeps extends Deps {
 
 export async function makeDeps(): Promise<TestDeps> {
   const database = await openTestDatabase();
-  const hub = new EventHub(database, silentLogger);
-  await hub.start();
-  // Offline at once: these tests watch presence change, not the grace (apps/server/test/presence.int.test.ts does).
-  const presence = new PresenceService(database, hub, silentLogger, { offlineGraceMs: 0 });
-  await presence.start();
   const blobDir = mkdtempSync(join(tmpdir(), 'chat-blobs-'));
-  const limits = createRateLimits(database.db, resolveRateLimits());
-  return {
-    db: database.db,
-    withinDeadline: (work) => database.withinDeadline(work),
-    clock: systemClock,
+  const services = await composeDeps({
+    database,
     blobs: new LocalBlobStore(blobDir),
-    hub,
-    presence,
-    sessions: createSessionService(database.db, { secureCookies: false, clock: systemClock }),
-    limits,
-    loginThrottle: createLoginThrottle(limits),
     log: silentLogger,
+    sessions: { secureCookies: false },
+    // Offline at once: these tests watch presence change, not the grace (apps/server/test/presence.int.test.ts does).
+    presence: { offlineGraceMs: 0 },
+  });
+  return {
+    ...services.deps,
     databaseUrl: database.url,
     async close() {
-      await presence.stop();
-      await hub.stop();
+      await services.stop();
       await database.drop();
       rmSync(blobDir, { recursive: true, force: true });
     },

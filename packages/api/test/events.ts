@@ -1,5 +1,5 @@
 import type { Deps } from '../src/deps';
-import { LiveStream } from '../src/domain/events/stream';
+import { LiveStream } from '../src/realtime/live-stream';
 import type { StreamItem } from '../src/domain/events/types';
 
 export interface Recorder {

@@ -6,7 +6,8 @@
 import { openDatabase } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventHub, type Sink } from '../src/domain/events/hub';
+import type { Sink } from '../src/ports';
+import { EventHub } from '../src/realtime/hub';
 import { insertUserEvent } from '../src/domain/events/store';
 import { silentLogger } from '../src/logger';
 import { makeUser, type TestUser } from './deps';

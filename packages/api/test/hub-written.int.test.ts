@@ -7,7 +7,8 @@
 import { openTestDatabase } from '@chat/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventHub, type Sink } from '../src/domain/events/hub';
+import type { Sink } from '../src/ports';
+import { EventHub } from '../src/realtime/hub';
 import { insertUserEvent, readHead, type StoredEvent } from '../src/domain/events/store';
 import { silentLogger } from '../src/logger';
 import { rowsOf } from '../src/sql';

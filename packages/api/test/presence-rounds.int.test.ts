@@ -8,9 +8,10 @@ import { contacts, presence, serverProcesses, users } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventHub, type Sink } from '../src/domain/events/hub';
+import type { Sink } from '../src/ports';
+import { EventHub } from '../src/realtime/hub';
 import type { EphemeralItem } from '../src/domain/events/types';
-import { PresenceService } from '../src/domain/presence/service';
+import { PresenceService } from '../src/realtime/presence';
 import { silentLogger } from '../src/logger';
 import { makeDeps, makeUser, makeUsers, type TestDeps, type TestUser } from './deps';
 

@@ -4,7 +4,8 @@ import type { Deps } from '../../deps';
 import { notFound } from '../../errors';
 import { areContacts } from '../contacts/pair';
 import { insertUserEvent } from '../events/store';
-import { type ChatSummary, summariseChat } from './summary';
+import { summariseChat } from './summary';
+import type { ChatSummary } from './view';
 
 export const NO_DIRECT_CHAT = 'No chat with that user. You can chat with your contacts.';
 

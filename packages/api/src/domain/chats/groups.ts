@@ -5,7 +5,8 @@ import { conflict, invalid } from '../../errors';
 import { accessChat, accessGroup, accessOwnedGroup } from '../access/chats';
 import { insertChatEvent, insertUserEvent, insertUserEvents } from '../events/store';
 import { loadProfiles, type Profile } from '../profiles/summary';
-import { type ChatSummary, summariseChat } from './summary';
+import { summariseChat } from './summary';
+import type { ChatSummary } from './view';
 
 const tooMany = (room: number) =>
   conflict(

@@ -1,28 +1,10 @@
 import type { Chat, Executor } from '@chat/db';
 import { chatMembers, chats, messages } from '@chat/db';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import { type ChatReadState, readStates } from '../messages/receipts';
+import { readStates } from '../messages/receipts';
 import { loadMessageViews, type MessageView, messageColumns } from '../messages/view';
 import { loadProfiles, type Profile } from '../profiles/summary';
-
-/** A chat as one member sees it in their list. */
-export interface ChatSummary {
-  id: string;
-  kind: 'direct' | 'group';
-  /** Groups: the name. Direct chats: null (show the peer). */
-  name: string | null;
-  ownerId: string | null;
-  memberCount: number;
-  createdAt: Date;
-  lastActivityAt: Date;
-  /** Direct chats: the other person. */
-  peer: Profile | null;
-  /** The newest message's seq (0 when there is none). */
-  lastSeq: number;
-  lastMessage: MessageView | null;
-  /** The viewer's receipts and unread count in this chat. */
-  readState: ChatReadState;
-}
+import type { ChatReadState, ChatSummary } from './view';
 
 const NOTHING_READ: ChatReadState = { deliveredSeq: 0, readSeq: 0, unreadCount: 0 };
 

@@ -2,7 +2,7 @@
  * Every event a user's stream can carry, by type. Later issues add types here;
  * the stream, the hub and the client pick them up from this one map.
  */
-import type { ChatSummary } from '../chats/summary';
+import type { ChatSummary } from '../chats/view';
 import type { MessageView } from '../messages/view';
 import type { Profile } from '../profiles/summary';
 

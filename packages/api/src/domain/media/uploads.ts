@@ -1,40 +1,16 @@
 /** Uploading images into a chat, serving them to its members, and binding them to a message. */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { type Executor, type Upload, uploads } from '@chat/db';
-import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { type Executor, uploads } from '@chat/db';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Deps } from '../../deps';
-import { invalid } from '../../errors';
 import { accessChat } from '../access/chats';
 import { accessUpload } from '../access/uploads';
 import { checkMaySend } from '../access/writing';
+import { type AttachmentView, toAttachmentView } from '../messages/view';
 import { encodeImage } from './images';
 
 export { MAX_ATTACHMENTS } from '../messages/rules';
-
-export interface AttachmentView {
-  id: string;
-  contentType: string;
-  fileName: string;
-  bytes: number;
-  width: number;
-  height: number;
-  thumbWidth: number;
-  thumbHeight: number;
-}
-
-export function toAttachmentView(u: Upload): AttachmentView {
-  return {
-    id: u.id,
-    contentType: u.contentType,
-    fileName: u.fileName,
-    bytes: u.bytes,
-    width: u.width,
-    height: u.height,
-    thumbWidth: u.thumbWidth,
-    thumbHeight: u.thumbHeight,
-  };
-}
 
 const blobKeys = (id: string) => ({ full: `images/${id}`, thumb: `images/${id}.thumb.webp` });
 

@@ -7,7 +7,8 @@
  */
 import type { Deps } from '../../deps';
 import { accessMessage } from '../access/messages';
-import { type ChatSummary, summariseChat } from '../chats/summary';
+import { summariseChat } from '../chats/summary';
+import type { ChatSummary } from '../chats/view';
 
 export async function locateMessage(deps: Pick<Deps, 'db'>, actorId: string, messageId: string): Promise<ChatSummary> {
   const { chat } = await accessMessage(deps.db, actorId, messageId);

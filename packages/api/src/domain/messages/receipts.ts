@@ -7,16 +7,11 @@ import { chatMembers, chatReceipts, type Executor } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { accessChat } from '../access/chats';
+import type { ChatReadState } from '../chats/view';
 import { insertChatEvent } from '../events/store';
 
 /** Unread counts stop here; the UI shows "99+". */
 export const UNREAD_CAP = 100;
-
-export interface ChatReadState {
-  deliveredSeq: number;
-  readSeq: number;
-  unreadCount: number;
-}
 
 /** The viewer's receipts and unread count (others' messages after `readSeq`, capped) per chat. */
 export async function readStates(db: Executor, userId: string, chatIds: string[]): Promise<Map<string, ChatReadState>> {

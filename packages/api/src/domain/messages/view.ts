@@ -1,7 +1,31 @@
-import type { Executor, Message } from '@chat/db';
+import type { Executor, Message, Upload } from '@chat/db';
 import { messages, reactions, uploads } from '@chat/db';
 import { asc, type Column, inArray, type SQL, sql } from 'drizzle-orm';
-import { type AttachmentView, toAttachmentView } from '../media/uploads';
+
+/** An image of a message as members see it (its bytes are served by media/uploads.ts). */
+export interface AttachmentView {
+  id: string;
+  contentType: string;
+  fileName: string;
+  bytes: number;
+  width: number;
+  height: number;
+  thumbWidth: number;
+  thumbHeight: number;
+}
+
+export function toAttachmentView(u: Upload): AttachmentView {
+  return {
+    id: u.id,
+    contentType: u.contentType,
+    fileName: u.fileName,
+    bytes: u.bytes,
+    width: u.width,
+    height: u.height,
+    thumbWidth: u.thumbWidth,
+    thumbHeight: u.thumbHeight,
+  };
+}
 
 export interface ReactionView {
   emoji: string;

@@ -4,8 +4,8 @@
  * and sign-ins fail meanwhile: a cut or a stall is expected, and its retries
  * are not errors (docs/database-faults.md).
  */
-import type { Logger } from '../../logger';
-import { isDatabaseUnavailable } from '../../unavailable';
+import type { Logger } from '../logger';
+import { isDatabaseUnavailable } from '../unavailable';
 
 export class OutageLog {
   private since: number | undefined;

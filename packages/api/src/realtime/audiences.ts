@@ -2,7 +2,7 @@
  * Who a chat event goes to: the chat's members, kept by the hub between
  * events so that routing a message does not read the chat's members again
  * (at scenario 1 that read was a round trip of about 1.4 ms at p50 between
- * the commit and the first delivery, load/REPORT.md, tenth session).
+ * the commit and the first delivery: docs/event-stream.md, "The hub").
  *
  * Kept right by the log itself. Every change of a chat's members writes an
  * event in the same transaction (`chat.joined`, `chat.member_added`,
@@ -15,8 +15,8 @@
  * already see a change whose event comes later, as it did before).
  */
 import type { Database } from '@chat/db';
-import { readAudiences } from './store';
-import type { ChatEvent } from './types';
+import { readAudiences } from '../domain/events/store';
+import type { ChatEvent } from '../domain/events/types';
 
 /** Memberships kept at most (about 60 bytes each); the least recently routed chats go first. */
 const MEMBERSHIPS_KEPT = 200_000;

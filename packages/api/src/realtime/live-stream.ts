@@ -3,15 +3,13 @@
  * the process's hub, each exactly once and in id order (cursor.ts).
  */
 import type { Database } from '@chat/db';
-import type { Clock } from '../../clock';
-import { DomainError, unauthorized } from '../../errors';
-import { SessionWatch } from '../auth/expiry';
-import type { SessionService } from '../auth/sessions';
-import type { PresenceService } from '../presence/service';
-import { comparePositions, decodePosition, encodePosition, type Position } from './cursor';
-import type { EventHub, Sink } from './hub';
-import { openLog, readUserAfter, type StoredEvent } from './store';
-import type { EphemeralItem, StreamItem } from './types';
+import { comparePositions, encodePosition, type Position } from '../domain/events/cursor';
+import { openStream, type StreamActor } from '../domain/events/poll';
+import { readUserAfter, type StoredEvent } from '../domain/events/store';
+import type { EphemeralItem, StreamItem } from '../domain/events/types';
+import { DomainError } from '../errors';
+import type { Clock, Hub, Presence, SessionService, Sink } from '../ports';
+import { SessionWatch } from './session-watch';
 
 const BACKLOG_PAGE = 500;
 /** Events waiting for a stream: past this many, it ends as `fellBehind` and the client resumes later. */
@@ -21,30 +19,14 @@ export const QUEUE_LIMIT = 10_000;
 export const fellBehind = () =>
   new DomainError('unavailable', 'This connection fell too far behind; reconnecting will catch up.');
 
-export interface StreamActor {
-  userId: string;
-  sessionRef: string;
-  /**
-   * A session checked earlier (at its WebSocket's upgrade) and not looked up
-   * again for this stream: the stream's opening statement checks that it
-   * still exists (`openLog`), and refuses the stream if it does not.
-   */
-  uncheckedSessionId?: string;
-}
-
 export interface StreamDeps {
   db: Database;
   /** The backlog's reads wait no longer than the database's deadline (the stream then ends, and is resumed). */
   withinDeadline<T>(work: Promise<T>): Promise<T>;
-  hub: Pick<EventHub, 'subscribe' | 'unsubscribe'>;
-  presence: Pick<PresenceService, 'connect' | 'disconnect'>;
+  hub: Pick<Hub, 'subscribe' | 'unsubscribe'>;
+  presence: Pick<Presence, 'connect' | 'disconnect'>;
   sessions: Pick<SessionService, 'validate'>;
   clock: Clock;
-}
-
-export interface Positioned {
-  position: Position;
-  item: StreamItem;
 }
 
 type Entry = StoredEvent | { ephemeral: EphemeralItem };
@@ -68,27 +50,7 @@ export interface StreamOutlet {
   ended(end: StreamEnd): void;
 }
 
-export interface Start {
-  cursor: Position;
-  /** Sent first: `stream.ready` for a fresh start, `stream.resync` when the old cursor was pruned. */
-  control: 'stream.ready' | 'stream.resync' | null;
-}
-
 const isSessionGone = (error: unknown) => error instanceof DomainError && error.kind === 'unauthorized';
-
-/** Where a stream or a poll starts, after the given cursor or at the head (with a reason), and its first page. */
-async function open(
-  db: Database,
-  actor: StreamActor,
-  lastEventId: string | null | undefined,
-  limit: number,
-): Promise<{ start: Start; page: StoredEvent[] }> {
-  const cursor = lastEventId ? decodePosition(lastEventId) : null;
-  const opened = await openLog(db, actor.userId, cursor, limit, actor.uncheckedSessionId ?? null);
-  if (!opened.sessionFound) throw unauthorized();
-  const control = opened.resync ? 'stream.resync' : lastEventId ? null : 'stream.ready';
-  return { start: { cursor: opened.from, control }, page: opened.page };
-}
 
 /**
  * One open stream: registered with the hub, it sends the backlog after its
@@ -97,7 +59,8 @@ async function open(
  *
  * An idle stream is this object and its place in the hub: no generator, no
  * promise and no closure waits for the next event (an idle stream's memory
- * is what a server holding 20,000 of them is measured by, load/REPORT.md).
+ * is what a server holding 20,000 of them is measured by:
+ * docs/event-stream.md, "An idle stream").
  */
 export class LiveStream implements Sink {
   /** What the hub handed over while the backlog was read; undefined once live. */
@@ -163,7 +126,7 @@ export class LiveStream implements Sink {
 
   private async open(lastEventId: string | null | undefined): Promise<void> {
     const { db, withinDeadline } = this.deps;
-    const { start, page: first } = await withinDeadline(open(db, this.actor, lastEventId, BACKLOG_PAGE));
+    const { start, page: first } = await withinDeadline(openStream(db, this.actor, lastEventId, BACKLOG_PAGE));
     if (this.done) return;
     this.cursor = start.cursor;
     if (start.control && !this.send(start.cursor, { type: start.control })) return;
@@ -222,28 +185,4 @@ export class LiveStream implements Sink {
     this.expiry?.stop();
     if (end) this.outlet.ended(end);
   }
-}
-
-export interface PollPage {
-  items: Positioned[];
-  /** Where the next poll starts (the last item's position, or the start's). */
-  cursor: Position;
-}
-
-/**
- * The same stream, for clients that cannot hold one open: what is after the
- * cursor, one page at a time. Ephemeral items (presence, typing) are not
- * carried: they are not stored.
- */
-export async function pollEvents(
-  db: Database,
-  actor: StreamActor,
-  lastEventId: string | null | undefined,
-  limit: number,
-): Promise<PollPage> {
-  const { start, page: rows } = await open(db, actor, lastEventId, limit);
-  const items: Positioned[] = [];
-  if (start.control) items.push({ position: start.cursor, item: { type: start.control } });
-  for (const row of rows) items.push({ position: row.position, item: row.event });
-  return { items, cursor: rows.at(-1)?.position ?? start.cursor };
 }

@@ -2,7 +2,7 @@
 import type { Deps } from '../../deps';
 import { accessChat } from '../access/chats';
 import { listProfileViewers } from '../access/profiles';
-import type { PresenceState } from './service';
+import type { PresenceState } from './state';
 
 /** Online state of everyone the actor may see (contacts and co-members). */
 export async function listPresence(deps: Deps, actorId: string): Promise<PresenceState[]> {

@@ -7,10 +7,11 @@
  * the stream.
  *
  * One timer per open stream and no closure of its own: an idle stream's
- * memory is what a server with many of them is measured by (load/REPORT.md).
+ * memory is what a server with many of them is measured by
+ * (docs/event-stream.md, "An idle stream").
  */
-import type { Clock } from '../../clock';
-import type { SessionService } from './sessions';
+import type { Clock } from '../clock';
+import type { SessionService } from '../domain/auth/sessions';
 
 /** setTimeout's longest delay (about 24.8 days); a later end is checked again then. */
 const MAX_TIMER_MS = 2_147_483_647;

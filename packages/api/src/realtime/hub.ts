@@ -12,7 +12,7 @@
  *
  * A commit's NOTIFY is for the other processes, so a hub that has heard no
  * other for a while sends none: one round trip fewer per send for a server
- * that runs alone (load/REPORT.md, seventh session). Every hub says it is
+ * that runs alone (docs/event-stream.md, "The hub"). Every hub says it is
  * there every few seconds (the same NOTIFY), and after (re)connecting its
  * LISTEN a hub notifies until it has had time to hear the others. A process
  * that starts reads the log after it listens, so what a hub did not tell it
@@ -20,12 +20,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@chat/db';
-import type { Logger } from '../../logger';
+import type { Position } from '../domain/events/cursor';
+import { readAllAfter, readHead, type StoredEvent } from '../domain/events/store';
+import type { EphemeralItem } from '../domain/events/types';
+import type { Logger } from '../logger';
+import type { Hub, Sink } from '../ports';
 import { AudienceCache, membershipChanged } from './audiences';
-import type { Position } from './cursor';
 import { OutageLog } from './outage';
-import { readAllAfter, readHead, type StoredEvent } from './store';
-import type { EphemeralItem } from './types';
 
 export const EVENTS_CHANNEL = 'chat_events';
 const PAGE = 1000;
@@ -42,12 +43,6 @@ const PEER_SILENT_MS = 15_000;
  */
 const ECHO_MISSING_MS = 2 * PEER_BEAT_MS;
 
-/** A local stream: stored events in order, and ephemeral items (presence, typing) as they come. */
-export interface Sink {
-  events(rows: StoredEvent[]): void;
-  ephemeral(item: EphemeralItem): void;
-}
-
 export interface HubDatabase {
   db: Database;
   listen(channel: string, onNotify: (payload: string) => void, onReady: () => void): Promise<() => Promise<void>>;
@@ -58,17 +53,7 @@ export interface HubDatabase {
   relisten(): void;
 }
 
-/** What domain code calls after committing events. */
-export interface EventPublisher {
-  /**
-   * `written`: the events the commit wrote, in id order, as its statement
-   * read them back (a text send, or a batch of them). This process then need
-   * not read them from the log, when they are the very next events here.
-   */
-  announce(written?: StoredEvent | readonly StoredEvent[]): void;
-}
-
-export class EventHub implements EventPublisher {
+export class EventHub implements Hub {
   /** Sent as the NOTIFY payload: this hub's own notifications come back to it, and are not a reason to read again. */
   private readonly id = randomUUID();
   private readonly byUser = new Map<string, Set<Sink>>();

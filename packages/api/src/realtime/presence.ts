@@ -8,11 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { presence, serverProcesses, users } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Logger } from '../../logger';
-import { uuidArray } from '../../sql';
-import { listPresenceWatchersOf } from '../access/profiles';
-import type { EventHub, HubDatabase } from '../events/hub';
-import { readAudiences } from '../events/store';
+import { listPresenceWatchersOf } from '../domain/access/profiles';
+import { readAudiences } from '../domain/events/store';
+import type { PresenceState } from '../domain/presence/state';
+import type { Logger } from '../logger';
+import type { Presence } from '../ports';
+import { uuidArray } from '../sql';
+import type { EventHub, HubDatabase } from './hub';
 
 export const EPHEMERAL_CHANNEL = 'chat_ephemeral';
 const HEARTBEAT_MS = 10_000;
@@ -26,16 +28,10 @@ type Signal = { k: 'p'; u?: string; us?: string[] } | { k: 't'; c: string; u: st
 const IDS_PER_SIGNAL = 150;
 const WRITE_RETRY_MS = 1_000;
 
-export interface PresenceState {
-  userId: string;
-  online: boolean;
-  lastSeenAt: Date | null;
-}
-
 /**
  * User ids handled in rounds, one round at a time: ids added while a round
  * runs wait and go together in the next. A thousand people connecting at
- * once cost a few rounds, not a thousand (load/REPORT.md, fourth session).
+ * once cost a few rounds, not a thousand (docs/presence.md, "Written in rounds").
  */
 class Rounds {
   private readonly pending = new Set<string>();
@@ -78,7 +74,7 @@ export interface PresenceOptions {
   heartbeatMs?: number;
 }
 
-export class PresenceService {
+export class PresenceService implements Presence {
   readonly processId = randomUUID();
   private readonly local = new Map<string, number>();
   /** Users whose last stream here closed, with when: offline once their grace has passed, unless back. */
@@ -238,7 +234,7 @@ export class PresenceService {
    * parameter, however many: a process back from a sweep puts back every
    * local user's row at once. Built as a row of values each (drizzle's
    * `values`), 19,000 users cost about a second of the main thread
-   * (load/REPORT.md, eleventh session), and past 32,767 users the statement
+   * (docs/presence.md, "The heartbeat"), and past 32,767 users the statement
    * would pass PostgreSQL's limit of 65,535 parameters.
    */
   private async markOnline(userIds: readonly string[]): Promise<void> {
@@ -300,8 +296,8 @@ export class PresenceService {
    * with that (a cascade), and watchers were told its users left. The rows
    * come back, and so does the news. Presence rows go missing in no other way,
    * so a heartbeat that finds its process row in place writes nothing more
-   * (it used to put back every row each time, 19,000 at scenario 2's scale;
-   * load/REPORT.md, twelfth session, measured no latency difference).
+   * (it used to put back every row each time, 19,000 at scenario 2's scale,
+   * for no difference in latency: docs/presence.md, "The heartbeat").
    */
   private async comeBack(): Promise<void> {
     await this.database.db

@@ -1,0 +1,56 @@
+/**
+ * The services that domain functions use, as the domain names them: `Deps`
+ * (deps.ts) holds these interfaces, never the classes that implement them.
+ * The long-running ones live in realtime/; compose.ts builds them all, for
+ * the server and for the tests (docs/architecture.md).
+ */
+import type { StoredEvent } from './domain/events/store';
+import type { EphemeralItem } from './domain/events/types';
+import type { PresenceState } from './domain/presence/state';
+
+export type { BlobStore } from './blobs/store';
+export type { Clock } from './clock';
+export type { SessionService } from './domain/auth/sessions';
+export type { LoginThrottle } from './domain/auth/throttle';
+export type { RateLimits } from './domain/limits/limiter';
+export type { Logger } from './logger';
+
+/** A local stream: stored events in order, and ephemeral items (presence, typing) as they come. */
+export interface Sink {
+  events(rows: StoredEvent[]): void;
+  ephemeral(item: EphemeralItem): void;
+}
+
+/** This process's record of database outages: each logged once as it starts and once as it ends. */
+export interface OutageReport {
+  /** True when `error` is the database being away (the caller then logs nothing more); false for any other error. */
+  failed(error: unknown, what: string): boolean;
+  /** A round trip to the database worked. */
+  worked(): void;
+}
+
+/** The process's event hub: told after each commit that wrote events, it routes them to local streams. */
+export interface Hub {
+  /**
+   * After a commit that wrote events. `written`: the events it wrote, in id
+   * order, as its statement read them back (the hub need not read them again).
+   */
+  announce(written?: StoredEvent | readonly StoredEvent[]): void;
+  /** Registers a local stream of `userId`; call before reading its backlog, so nothing falls between. */
+  subscribe(userId: string, sink: Sink): void;
+  unsubscribe(userId: string, sink: Sink): void;
+  /** True when this process holds a stream of `userId`. */
+  hasLocal(userId: string): boolean;
+  readonly outage: OutageReport;
+}
+
+/** Who is online, and typing signals: ephemeral, shared across processes. */
+export interface Presence {
+  /** A stream of `userId` opened here; `disconnect` once when it closes. */
+  connect(userId: string): void;
+  disconnect(userId: string): void;
+  /** Online state and last-seen of the given users (the caller has checked who may see them). */
+  states(userIds: string[]): Promise<PresenceState[]>;
+  /** Tells the chat's other members that `userId` is typing in it. */
+  typing(userId: string, chatId: string): Promise<void>;
+}
