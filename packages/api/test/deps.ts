@@ -8,7 +8,7 @@ import { openTestDatabase } from '@chat/db/testing';
 import { LocalBlobStore } from '../src/blobs';
 import { composeDeps } from '../src/compose';
 import type { Deps } from '../src/deps';
-import { hashPassword } from '../src/domain/auth/password';
+import { hashPassword } from '../src/domain/auth/password-hash';
 import { silentLogger } from '../src/logger';
 
 export interface TestDeps extends Deps {

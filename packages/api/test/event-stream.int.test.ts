@@ -7,7 +7,7 @@
 import { isTrackedEnvelope } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Context, PresentedSession } from '../src/context';
-import { signOutSession } from '../src/domain/account/sessions';
+import { signOutSession } from '../src/domain/account/sign-out';
 import type { StreamItem } from '../src/domain/events/types';
 import { appRouter } from '../src/routers';
 import { makeDeps, makeUser, type TestDeps } from './deps';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { changePassword } from '../domain/account/password';
-import { endSessions, listSessions, signOutSession } from '../domain/account/sessions';
+import { changePassword } from '../domain/account/change-password';
+import { endSessions, listSessions, signOutSession } from '../domain/account/sign-out';
 import { changePasswordInput } from '../domain/auth/rules';
 import { authedProcedure, router } from '../trpc';
 

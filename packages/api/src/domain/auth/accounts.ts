@@ -3,8 +3,8 @@ import { users } from '@chat/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { conflict, unauthorized } from '../../errors';
-import { endSessions } from '../account/sessions';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
+import { endSessions } from '../account/sign-out';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hash';
 import type { LoginInput, RegisterInput } from './rules';
 import type { ActiveSession, SessionUser } from './sessions';
 

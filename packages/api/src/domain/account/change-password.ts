@@ -1,10 +1,11 @@
+/** Changing the password from the settings page. */
 import { users } from '@chat/db';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { invalid } from '../../errors';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword, verifyPassword } from '../auth/password-hash';
 import type { ValidatedSession } from '../auth/sessions';
-import { endSessions } from './sessions';
+import { endSessions } from './sign-out';
 
 export interface ChangePasswordInput {
   current: string;

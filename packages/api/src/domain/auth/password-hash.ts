@@ -1,3 +1,4 @@
+/** Password hashing (argon2id) for sign-up, sign-in and password changes. */
 import { hash, verify } from '@node-rs/argon2';
 
 /** `Algorithm.Argon2id`; the package exports it as a const enum, which isolated modules cannot read. */
