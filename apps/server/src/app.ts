@@ -2,14 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   appRouter,
-  authenticate,
   type Context,
   type Deps,
   DomainError,
   databaseUnavailable,
   isDatabaseUnavailable,
-  toTRPCError,
+  presentSession,
   toStreamError,
+  toTRPCError,
 } from '@chat/api/server';
 import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -51,12 +51,6 @@ export function clientAddress(
 
 export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
   const app = new Hono();
-  /** The request's session, for a tRPC context: thrown from there, only a tRPC error keeps its code (a lost database: 503). */
-  const sessionOf = (c: HonoContext) =>
-    deps.withinDeadline(authenticate(deps, c.req.header('cookie'))).catch((error: unknown) => {
-      const domain = isDatabaseUnavailable(error) ? databaseUnavailable() : error;
-      throw domain instanceof DomainError ? toTRPCError(domain) : domain;
-    });
   const callerOf = (c: HonoContext) => ({
     userAgent: c.req.header('user-agent') ?? '',
     ipAddress: clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY),
@@ -71,8 +65,11 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
     router: appRouter,
     path: 'events.stream',
     log: deps.log,
-    // The request's session, looked up once for it (the procedure already did).
-    userOf: async (ctx) => (await ctx.session?.check())?.user.id,
+    // The request's session, looked up once for it (a lookup the procedure made is not repeated), within the deadline.
+    userOf: async (ctx) => {
+      const session = ctx.session;
+      return session ? (await deps.withinDeadline(session.check()))?.user.id : undefined;
+    },
     streamError: toStreamError,
     limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
     streams,
@@ -86,8 +83,7 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
         headers: c.req.raw.headers,
         createContext: async (): Promise<Context> => ({
           deps,
-          auth: await sessionOf(c),
-          sessionChecked: true,
+          session: presentSession(deps, c.req.header('cookie'), 'request'),
           meta: { transport: 'sse', ...callerOf(c) },
           setCookie: () => {},
         }),
@@ -133,20 +129,13 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
       router: appRouter,
       maxBatchSize: TRPC_BATCH_MAX,
       createContext: async (opts, c): Promise<Context> => {
-        const request = {
+        // Looked up by the procedure itself, if it needs a signed-in caller (trpc.ts, authedProcedure).
+        return {
           deps,
+          session: presentSession(deps, c.req.header('cookie'), 'request'),
           meta: { transport: 'http' as const, ...callerOf(c) },
           setCookie: (value: string) => opts.resHeaders.append('set-cookie', value),
         };
-        // A request of one send, by a session this process validated within
-        // the last minute: the send's statement checks it (sendProcedure).
-        const [only, ...more] = opts.info.calls;
-        if (only?.path === 'message.send' && more.length === 0) {
-          const id = deps.sessions.readCookie(c.req.header('cookie'));
-          const recent = id ? deps.sessions.recent(id) : null;
-          if (recent) return { ...request, auth: recent, sessionChecked: false };
-        }
-        return { ...request, auth: await sessionOf(c), sessionChecked: true };
       },
       // A refusal for too many requests says when to come back, as HTTP does.
       responseMeta: ({ errors }) => {

@@ -3,7 +3,7 @@
 export { type BlobStore, createBlobStore, LocalBlobStore, S3BlobStore } from './blobs';
 export { AdvancingClock, type Clock, systemClock } from './clock';
 export { type Composed, type ComposeOptions, composeDeps } from './compose';
-export { authenticate, type Context, type RequestMeta } from './context';
+export { authenticate, type Context, PresentedSession, presentSession, type RequestMeta } from './context';
 export type { Deps } from './deps';
 export { createSessionService, SESSION_COOKIE } from './domain/auth/sessions';
 export { createLoginThrottle } from './domain/auth/throttle';
