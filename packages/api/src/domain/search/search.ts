@@ -8,6 +8,7 @@
  */
 import type { Executor } from '@chat/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { type Clock, systemClock } from '../../clock';
 import type { Deps } from '../../deps';
 import { uuidArray } from '../../sql';
 import { decodeCursor, encodeCursor, type RelevantCursor } from './cursor';
@@ -75,8 +76,8 @@ export const RELEVANCE_WINDOW = 200;
 const UTC_TEXT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 const utcText = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', ${UTC_TEXT})`);
 
-function nowText(): string {
-  return new Date().toISOString().replace('Z', '000Z');
+function nowText(clock: Clock): string {
+  return clock.now().toISOString().replace('Z', '000Z');
 }
 
 interface Prepared {
@@ -156,7 +157,8 @@ function relevantQuery(p: Prepared, plan: Plan, limit: number, asOf: string, cur
 }
 
 export async function searchMessages(
-  deps: Pick<Deps, 'db'>,
+  /** Without a clock (the search benchmarks), the system's. */
+  deps: Pick<Deps, 'db'> & { clock?: Clock },
   actorId: string,
   input: SearchInput,
   options: SearchOptions = {},
@@ -180,7 +182,7 @@ export async function searchMessages(
     },
   };
   const relevant = input.order === 'relevant';
-  const asOf = cursor?.order === 'relevant' ? cursor.asOf : nowText();
+  const asOf = cursor?.order === 'relevant' ? cursor.asOf : nowText(deps.clock ?? systemClock);
   // One read-only transaction: the estimates and the query see the same settings (and snapshot).
   const rows: RawHit[] = await deps.db.transaction(
     async (tx) => {
