@@ -8,11 +8,11 @@
 import { openDatabase } from '@chat/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembers, createGroup, leaveGroup, removeMember } from '../src/domain/chats/groups';
-import { AudienceCache } from '../src/realtime/audiences';
-import { EventHub } from '../src/realtime/hub';
 import type { StreamItem } from '../src/domain/events/types';
 import { sendMessage } from '../src/domain/messages/send';
 import { silentLogger } from '../src/logger';
+import { AudienceCache } from '../src/realtime/audiences';
+import { EventHub } from '../src/realtime/hub';
 import { makeContacts, makeDeps, makeUsers, type TestDeps } from './deps';
 import { type Recorder, recordStream } from './events';
 

@@ -1,6 +1,6 @@
 import type { Deps } from '../src/deps';
-import { LiveStream } from '../src/realtime/live-stream';
 import type { StreamItem } from '../src/domain/events/types';
+import { LiveStream } from '../src/realtime/live-stream';
 
 export interface Recorder {
   items: StreamItem[];

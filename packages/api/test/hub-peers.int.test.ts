@@ -6,10 +6,10 @@
 import { openDatabase } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sink } from '../src/ports';
-import { EventHub } from '../src/realtime/hub';
 import { insertUserEvent } from '../src/domain/events/store';
 import { silentLogger } from '../src/logger';
+import type { Sink } from '../src/ports';
+import { EventHub } from '../src/realtime/hub';
 import { makeUser, type TestUser } from './deps';
 
 const onPostgres = process.env.TEST_DB === 'postgres';

@@ -7,10 +7,10 @@
 import { openTestDatabase } from '@chat/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sink } from '../src/ports';
-import { EventHub } from '../src/realtime/hub';
 import { insertUserEvent, readHead, type StoredEvent } from '../src/domain/events/store';
 import { silentLogger } from '../src/logger';
+import type { Sink } from '../src/ports';
+import { EventHub } from '../src/realtime/hub';
 import { rowsOf } from '../src/sql';
 import { makeUser, type TestUser } from './deps';
 

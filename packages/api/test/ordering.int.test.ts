@@ -9,8 +9,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePosition } from '../src/domain/events/cursor';
-import { insertUserEvent, readHead } from '../src/domain/events/store';
 import { pollEvents } from '../src/domain/events/poll';
+import { insertUserEvent, readHead } from '../src/domain/events/store';
 import { makeDeps, makeUser, type TestDeps, type TestUser } from './deps';
 import { recordStream } from './events';
 

@@ -8,11 +8,11 @@ import { contacts, presence, serverProcesses, users } from '@chat/db';
 import { openTestDatabase } from '@chat/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EphemeralItem } from '../src/domain/events/types';
+import { silentLogger } from '../src/logger';
 import type { Sink } from '../src/ports';
 import { EventHub } from '../src/realtime/hub';
-import type { EphemeralItem } from '../src/domain/events/types';
 import { PresenceService } from '../src/realtime/presence';
-import { silentLogger } from '../src/logger';
 import { makeDeps, makeUser, makeUsers, type TestDeps, type TestUser } from './deps';
 
 let deps: TestDeps;
