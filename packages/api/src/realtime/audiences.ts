@@ -7,7 +7,7 @@
  * Kept right by the log itself. Every change of a chat's members writes an
  * event in the same transaction (`chat.joined`, `chat.member_added`,
  * `chat.member_removed`, `chat.left`), and every hub routes every event in
- * id order, which is commit order (cursor.ts). The hub forgets a chat's
+ * id order, which is commit order (domain/events/cursor.ts). The hub forgets a chat's
  * members when it routes such an event, before it routes the events after
  * it; the next event of that chat reads them again. So an event goes to the
  * members as of a read made after every membership change before it in the

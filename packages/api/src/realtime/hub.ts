@@ -166,7 +166,7 @@ export class EventHub implements Hub {
 
   /** Hands an ephemeral item to this process's streams of the given users. */
   deliverEphemeral(userIds: Iterable<string>, item: EphemeralItem): void {
-    // The same object goes to every stream: serialised once (wire.ts).
+    // The same object goes to every stream: serialised once (apps/server/src/transport/wire.ts).
     for (const userId of userIds) {
       for (const sink of this.byUser.get(userId) ?? []) {
         try {
@@ -236,7 +236,7 @@ export class EventHub implements Hub {
   /**
    * Reads and routes what is new. `written` (from `announce`) stands in for
    * the read when it is the run of events right after what this hub has
-   * routed or holds: ids are handed out in commit order (cursor.ts), so no
+   * routed or holds: ids are handed out in commit order (domain/events/cursor.ts), so no
    * other event can lie between, and whatever committed after it wakes the
    * hub again (its writer's NOTIFY, or its `announce`). Runs handed over
    * while a read or a fan-out is going on are held and routed after it, still
@@ -332,7 +332,7 @@ export class EventHub implements Hub {
     const audiences = await this.database.withinDeadline(this.audiences.read(this.database.db, chatIds));
     const batches = new Map<Sink, StoredEvent[]>();
     for (const row of rows) {
-      // The same object goes to every member's stream: serialised once (wire.ts).
+      // The same object goes to every member's stream: serialised once (apps/server/src/transport/wire.ts).
       const audience = row.userId ? [row.userId] : row.event.chatId ? (audiences.get(row.event.chatId) ?? []) : [];
       for (const userId of audience) {
         const sinks = this.byUser.get(userId);

@@ -1,6 +1,6 @@
 /**
  * One user's live stream: the backlog after a cursor, then live events from
- * the process's hub, each exactly once and in id order (cursor.ts).
+ * the process's hub, each exactly once and in id order (domain/events/cursor.ts).
  */
 import type { Database } from '@chat/db';
 import { comparePositions, encodePosition, type Position } from '../domain/events/cursor';
