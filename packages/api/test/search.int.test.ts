@@ -69,7 +69,8 @@ async function sendWithImage(from: TestUser, chatId: string, body: string): Prom
     })
     .returning({ id: uploads.id });
   if (!upload) throw new Error('upload');
-  return (await sendMessage(deps, { userId: from.id }, { id: randomUUID(), chatId, body, attachmentIds: [upload.id] })).id;
+  return (await sendMessage(deps, { userId: from.id }, { id: randomUUID(), chatId, body, attachmentIds: [upload.id] }))
+    .id;
 }
 
 function search(user: TestUser, q: string, more: Partial<SearchInput> = {}, shape?: Shape): Promise<SearchPage> {

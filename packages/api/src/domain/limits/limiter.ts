@@ -108,6 +108,8 @@ export function createRateLimits(db: Database, rules: RateLimitRules): RateLimit
       return limiter(name).getKey(key);
     },
     counterValues(name) {
+      // The library's own clock (real time), not deps.clock: the statement
+      // and `consume` count in the same rows, so their windows must agree.
       const at = Date.now();
       return {
         limitNow: new Date(at).toISOString(),
