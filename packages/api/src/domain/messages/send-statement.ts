@@ -55,7 +55,8 @@ const columnList = sql.join(
   sql`, `,
 );
 
-function build(deps: Deps): SQL {
+/** The statement as drizzle SQL, its values placeholders (`sends`, `limitPoints`, the counter's): for `runSendStatement`, and for reading its plan. */
+export function sendStatementSql(deps: Deps): SQL {
   const member = isMemberCondition(sql`s.actor`, sql`s.chat_id`);
   return sql`with given as materialized (
     select * from jsonb_to_recordset(${P.sends}::jsonb)
@@ -69,8 +70,10 @@ function build(deps: Deps): SQL {
       or exists (select 1 from ${sessions} x where x.id = s.session and x.user_id = s.actor)),
   counted as materialized (${deps.limits.counters(sql`select distinct limit_key, n from input`)}),
   locked as materialized (
+    -- The membership test as a scalar subquery, so it runs per send on its index; as a semi-join
+    -- the planner may hash the whole chat_members table for one send.
     select c.id, c.kind, c.direct_key, c.last_seq from ${chats} c
-    where c.id in (select s.chat_id from input s where ${member})
+    where c.id in (select s.chat_id from input s where (select ${member}))
     order by c.id
     for update of c),
   member as materialized (
@@ -137,7 +140,8 @@ select g.ord, s.ord is not null as signed_in,
   ev.id as event_id, ev.created_at as event_at, ev.payload
 from given g left join input s on s.ord = g.ord left join counted c on c.key = s.limit_key
   left join ev on ev.message_id = g.id
-  left join ${messages} e on e.id = g.id and ev.id is null
+  -- By its key, row by row: a join the planner may hash would read the whole messages table.
+  left join lateral (select m.id, m.sender_id, m.chat_id, m.body from ${messages} m where m.id = g.id and ev.id is null offset 0) e on true
 order by g.ord`;
 }
 
@@ -152,7 +156,7 @@ const statements = new WeakMap<Deps['db'], ReturnType<typeof prepareStatement>>(
 export async function runSendStatement(deps: Deps, sends: readonly SendRow[]): Promise<SendVerdict[]> {
   let statement = statements.get(deps.db);
   if (!statement) {
-    statement = prepareStatement(deps.db, build(deps));
+    statement = prepareStatement(deps.db, sendStatementSql(deps));
     statements.set(deps.db, statement);
   }
   const { limitPoints, limitNow, limitNext } = deps.limits.counterValues('message.send');
