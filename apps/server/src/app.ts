@@ -108,8 +108,9 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
   app.use('/trpc/*', sameOrigin);
   app.use('/api/*', sameOrigin);
   // What the API answers is the signed-in user's: never stored by a cache
-  // (images set their own short private caching in routes/media.ts).
-  app.use('/trpc/*', noStore);
+  // (images set their own short private caching in routes/media.ts), and
+  // passed on by proxies as it is and at once, a held poll's answer too.
+  app.use('/trpc/*', noStoreNoBuffering);
   // Far above any valid call (a message is at most 4,000 characters), far
   // below what would hurt: a batch of every procedure's largest input fits.
   app.use(
@@ -157,6 +158,17 @@ export const TRPC_BATCH_MAX = 50;
 async function noStore(c: HonoContext, next: Next): Promise<void> {
   await next();
   c.header('cache-control', 'no-store');
+}
+
+/**
+ * The SSE stream's own headers (transport/sse.ts) for every tRPC answer:
+ * nginx and other proxies that honour them neither buffer nor transform a
+ * held poll's answer (docs/event-stream.md, "Long-polling").
+ */
+async function noStoreNoBuffering(c: HonoContext, next: Next): Promise<void> {
+  await next();
+  c.header('cache-control', 'no-store, no-transform');
+  c.header('x-accel-buffering', 'no');
 }
 
 /** The built SPA: files as they are, and index.html for every client route. */

@@ -68,6 +68,12 @@ const schema = z
      */
     STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(32),
     /**
+     * Long polls (`events.poll` with `waitMs`) one user may have in progress
+     * at once on one server process: a tab holds one; ten tabs, with room for
+     * polls a proxy keeps open after their client gave up on them.
+     */
+    WAITING_POLLS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(16),
+    /**
      * A user whose last stream closed is shown offline only if none has come
      * back after this long (0: at once), so a reconnect shows nobody offline.
      */

@@ -6,6 +6,7 @@ import {
   createBlobStore,
   type Deps,
   type EventHub,
+  type LongPollService,
   pruneEvents,
   type RateLimitOverrides,
   removeUnattached,
@@ -27,6 +28,8 @@ export interface RunningServer {
   hub: EventHub;
   /** Each user's live connections (WebSockets and SSE streams) on this process, against STREAMS_PER_USER. */
   streams: UserStreams;
+  /** The process's held polls and their mailboxes (tests count its log reads). */
+  longPolls: LongPollService;
   /** Graceful: reconnect notice to sockets, finish in-flight requests, close the database. */
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     },
     presence: { offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_SECONDS * 1000 },
     safetyPollMs: options.safetyPollMs,
+    waitingPollsPerUser: config.WAITING_POLLS_PER_USER,
   });
   const { deps } = services;
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
@@ -113,9 +117,12 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     deps,
     hub: services.hub,
     streams,
+    longPolls: services.longPolls,
     close() {
       closing ??= (async () => {
         draining = true;
+        // Held polls are answered now (they would hold the close up to 25 s); their clients ask the next server.
+        services.longPolls.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await ws.close();
         server.closeIdleConnections();

@@ -13,6 +13,7 @@ import { createRateLimits } from './domain/limits/limiter';
 import { type RateLimitRules, resolveRateLimits } from './domain/limits/rules';
 import type { Logger } from './logger';
 import { EventHub, type HubDatabase } from './realtime/hub';
+import { LongPollService } from './realtime/long-poll';
 import { type PresenceOptions, PresenceService } from './realtime/presence';
 
 export interface ComposeOptions {
@@ -28,6 +29,8 @@ export interface ComposeOptions {
   presence: PresenceOptions;
   /** The hub's fallback poll (ms); tests lengthen it. */
   safetyPollMs?: number;
+  /** Long polls one user may have in progress at once on this process (16 by default). */
+  waitingPollsPerUser?: number;
 }
 
 /** What `composeDeps` built: `deps` for the domain, and the concrete services for whoever runs them. */
@@ -35,7 +38,8 @@ export interface Composed {
   deps: Deps;
   hub: EventHub;
   presence: PresenceService;
-  /** Stops presence, then the hub; the database is the caller's to close. */
+  longPolls: LongPollService;
+  /** Answers held polls, stops presence, then the hub; the database is the caller's to close. */
   stop(): Promise<void>;
 }
 
@@ -47,6 +51,10 @@ export async function composeDeps(options: ComposeOptions): Promise<Composed> {
   await hub.start();
   const presence = new PresenceService(database, hub, log, options.presence);
   await presence.start();
+  const longPolls = new LongPollService(
+    { db: database.db, withinDeadline: (work) => database.withinDeadline(work), hub, presence, clock },
+    { perUser: options.waitingPollsPerUser ?? 16 },
+  );
   const limits = createRateLimits(database.db, options.rateLimits ?? resolveRateLimits());
   const deps: Deps = {
     db: database.db,
@@ -55,6 +63,7 @@ export async function composeDeps(options: ComposeOptions): Promise<Composed> {
     blobs: options.blobs,
     hub,
     presence,
+    longPolls,
     sessions: createSessionService(database.db, { ...options.sessions, clock }),
     limits,
     loginThrottle: createLoginThrottle(limits),
@@ -64,7 +73,9 @@ export async function composeDeps(options: ComposeOptions): Promise<Composed> {
     deps,
     hub,
     presence,
+    longPolls,
     async stop() {
+      longPolls.stop();
       await presence.stop();
       await hub.stop();
     },

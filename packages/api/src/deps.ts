@@ -1,5 +1,15 @@
 import type { Database } from '@chat/db';
-import type { BlobStore, Clock, Hub, Logger, LoginThrottle, Presence, RateLimits, SessionService } from './ports';
+import type {
+  BlobStore,
+  Clock,
+  Hub,
+  Logger,
+  LoginThrottle,
+  LongPolls,
+  Presence,
+  RateLimits,
+  SessionService,
+} from './ports';
 
 /** Everything domain functions may use, passed explicitly (never imported as singletons). */
 export interface Deps {
@@ -17,6 +27,8 @@ export interface Deps {
   hub: Hub;
   /** Who is online, and typing signals; ephemeral, across processes by NOTIFY. */
   presence: Presence;
+  /** Held polls (`events.poll` with `waitMs`), answered from the mailboxes the hub fills. */
+  longPolls: LongPolls;
   sessions: SessionService;
   loginThrottle: LoginThrottle;
   /** Per-key rate limits shared by every process (counted in PostgreSQL). */

@@ -4,6 +4,7 @@
  * The long-running ones live in realtime/; compose.ts builds them all, for
  * the server and for the tests (docs/architecture.md).
  */
+import type { PollPage, StreamActor } from './domain/events/poll';
 import type { StoredEvent } from './domain/events/store';
 import type { EphemeralItem } from './domain/events/types';
 import type { PresenceState } from './domain/presence/state';
@@ -53,4 +54,26 @@ export interface Presence {
   states(userIds: string[]): Promise<PresenceState[]>;
   /** Tells the chat's other members that `userId` is typing in it. */
   typing(userId: string, chatId: string): Promise<void>;
+}
+
+/** One long poll (`events.poll` with `waitMs`): who asks, from where, and for how long it may be held. */
+export interface LongPollRequest {
+  actor: Pick<StreamActor, 'userId' | 'sessionRef'>;
+  /** The caller's session: its log reads check that it still exists, and a poll is held no longer than it lasts. */
+  session: { id: string; expiresAt: Date };
+  lastEventId: string | null | undefined;
+  limit: number;
+  /** Held at most this long (ms, above 0) while there is nothing for the user. */
+  waitMs: number;
+  /** The request's: aborted when the client goes away, which ends the wait. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Long-polling: a poll held until there is something for the user, answered
+ * from what the hub routes to a mailbox, not by a query per poll
+ * (realtime/long-poll.ts; docs/event-stream.md, "Long-polling").
+ */
+export interface LongPolls {
+  poll(request: LongPollRequest): Promise<PollPage>;
 }

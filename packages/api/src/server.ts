@@ -23,9 +23,10 @@ export { openImage, removeUnattached, storeUpload } from './domain/media/uploads
 export { DomainError } from './errors';
 export { ATTACH, EventStream, toStreamError } from './event-stream';
 export type { Logger } from './logger';
-export type { Hub, OutageReport, Presence, Sink } from './ports';
+export type { Hub, LongPollRequest, LongPolls, OutageReport, Presence, Sink } from './ports';
 export { EventHub } from './realtime/hub';
 export { LiveStream, type StreamEnd, type StreamOutlet } from './realtime/live-stream';
+export { LongPollService, MAILBOX_KEEP_MS } from './realtime/long-poll';
 export { PresenceService } from './realtime/presence';
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';

@@ -26,6 +26,13 @@ export function toTRPCError(error: DomainError): TRPCError {
 export interface ProcedureMeta {
   /** Its own statement checks that the caller's session still exists (`authedProcedure`). */
   checksSession?: boolean;
+  /**
+   * It may wait on purpose (a long poll held until there are events): the
+   * database's deadline is not put around the whole call, which would cut the
+   * wait as a stalled database; the session lookup and the procedure's own
+   * reads are each within it (docs/event-stream.md, "Long-polling").
+   */
+  holds?: boolean;
 }
 
 const t = initTRPC
@@ -93,8 +100,8 @@ const noNul = t.middleware(async ({ getRawInput, next }) => {
  * database holds its packets instead of refusing them. A send past it may
  * still commit; its retry with the same id finds it (docs/database-faults.md).
  */
-const deadline = t.middleware(({ ctx, type, next }) =>
-  type === 'subscription' ? next() : ctx.deps.withinDeadline(next()),
+const deadline = t.middleware(({ ctx, type, meta, next }) =>
+  type === 'subscription' || meta?.holds ? next() : ctx.deps.withinDeadline(next()),
 );
 
 export const publicProcedure = t.procedure.use(domainErrors).use(noNul).use(deadline);
@@ -125,7 +132,8 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, meta, next }) =
   const presented = ctx.session;
   if (!presented) throw pleaseSignIn();
   const recent = meta?.checksSession ? ctx.deps.sessions.recent(presented.id) : null;
-  const found = recent ?? (await presented.check());
+  // Outside the deadline middleware (`meta.holds`), the lookup is put within it here.
+  const found = recent ?? (await (meta?.holds ? ctx.deps.withinDeadline(presented.check()) : presented.check()));
   if (!found) throw pleaseSignIn();
   const actor: Actor = { ...found, verified: recent === null };
   return next({ ctx: { ...ctx, actor } });

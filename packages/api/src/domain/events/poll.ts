@@ -63,7 +63,12 @@ export async function pollEvents(
   lastEventId: string | null | undefined,
   limit: number,
 ): Promise<PollPage> {
-  const { start, page: rows } = await openStream(db, actor, lastEventId, limit);
+  const { start, page } = await openStream(db, actor, lastEventId, limit);
+  return toPollPage(start, page);
+}
+
+/** A page as a poll answers it: the start's reason (if any), then the events, and where the next poll starts. */
+export function toPollPage(start: Start, rows: readonly StoredEvent[]): PollPage {
   const items: Positioned[] = [];
   if (start.control) items.push({ position: start.cursor, item: { type: start.control } });
   for (const row of rows) items.push({ position: row.position, item: row.event });
