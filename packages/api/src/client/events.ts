@@ -1,93 +1,102 @@
 /**
- * The user's event stream for scripts and bots, over any of the three
- * transports, resumed from the last id after every reconnect, with stored
- * events handed over once each (duplicates dropped by id).
+ * The user's event stream for scripts and bots, on the transport chosen by
+ * itself as the web app's is (transport-choice.ts; docs/event-stream.md,
+ * "Choosing a transport"), or on the one the client was created with. It is
+ * resumed from the last id after every reconnect and every change of
+ * transport, with stored events handed over once each (repeats dropped by id).
  */
 import type { TRPCClient } from '@trpc/client';
 import type { StreamItem } from '../domain/events/types';
 import type { AppRouter } from '../routers';
+import { openStreamAttempt, type StreamSetup, subscribe, type TransportAttempt } from './stream-attempts';
+import {
+  type StreamStatus,
+  type StreamTransport,
+  type Timing,
+  type TransportChoice,
+  TransportChooser,
+} from './transport-choice';
 
-export type EventTransport = 'ws' | 'sse' | 'poll';
+export type EventTransport = StreamTransport;
 
 export interface EventsOptions {
   /** Resume after this id (from an earlier run); null starts at the newest event. */
   lastEventId?: string | null;
-  /** How often `poll` asks when there was nothing new (ms). */
+  /** Polling only: a pause after each answer before asking again (ms; default none, as long polls are held). */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /** Each change of transport or of liveness, and why (see `StreamStatus`). */
+  onStatus?: (status: StreamStatus) => void;
+  /**
+   * After the server ended or refused the stream: whether to go on. Default:
+   * yes, unless the session is gone or the request is refused
+   * (UNAUTHORIZED, FORBIDDEN, BAD_REQUEST).
+   */
+  shouldResume?: (error: unknown) => Promise<boolean>;
+  /** Deadlines and intervals of the choice (tests shorten them). */
+  timing?: Partial<Timing>;
 }
 
 export interface EventSubscription {
   /** The id to resume from: pass it as `lastEventId` next time. */
   readonly lastEventId: string | null;
+  /** The transport in use, whether it is live, and why. */
+  status(): StreamStatus;
   stop(): void;
 }
 
 type Handler = (item: StreamItem, id: string) => void;
 
+const STOPPING_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST']);
+
+const codeOf = (error: unknown): string | undefined => {
+  const data = typeof error === 'object' && error !== null ? (error as { data?: { code?: unknown } }).data : undefined;
+  return typeof data?.code === 'string' ? data.code : undefined;
+};
+
+const isStaleCursor = (error: unknown): boolean => {
+  const data = typeof error === 'object' && error !== null ? (error as { data?: { field?: unknown } }).data : undefined;
+  return data?.field === 'lastEventId';
+};
+
+/**
+ * Follows the stream. `choice` is 'auto', or the transport the client was
+ * created with; a forced WebSocket or SSE stream runs on `api`'s own link
+ * (so `sendOver: 'ws'` shares its socket).
+ */
 export function subscribeEvents(
   api: TRPCClient<AppRouter>,
-  transport: EventTransport,
+  choice: TransportChoice,
+  setup: StreamSetup,
   onItem: Handler,
   options: EventsOptions = {},
 ): EventSubscription {
-  let lastEventId = options.lastEventId ?? null;
-  let stopped = false;
-  const seen = new Set<number>();
-  const seenOrder: number[] = [];
-  const hand = (id: string, item: StreamItem) => {
-    lastEventId = id;
-    if ('id' in item && typeof item.id === 'number') {
-      if (seen.has(item.id)) return;
-      seen.add(item.id);
-      seenOrder.push(item.id);
-      if (seenOrder.length > 50_000) seen.delete(seenOrder.shift() as number);
-    }
-    onItem(item, id);
-  };
-
-  if (transport !== 'poll') {
-    const sub = api.events.stream.subscribe(
-      { lastEventId },
-      {
-        onData: (tracked) => hand(tracked.id, tracked.data),
-        onError: (error) => options.onError?.(error),
-      },
-    );
-    return {
-      get lastEventId() {
-        return lastEventId;
-      },
-      stop: () => {
-        stopped = true;
-        sub.unsubscribe();
-      },
-    };
-  }
-
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const interval = options.pollIntervalMs ?? 2_000;
-  const poll = async () => {
-    if (stopped) return;
-    let full = false;
-    try {
-      const page = await api.events.poll.query({ lastEventId });
-      for (const { id, data } of page.items) hand(id, data);
-      lastEventId = page.cursor;
-      full = page.items.length >= 500;
-    } catch (error) {
-      options.onError?.(error);
-    }
-    if (!stopped) timer = setTimeout(poll, full ? 0 : interval);
-  };
-  void poll();
+  const streams = options.pollIntervalMs === undefined ? setup : { ...setup, pollPauseMs: options.pollIntervalMs };
+  const chooser = new TransportChooser<StreamItem, TransportAttempt>({
+    choice,
+    lastEventId: options.lastEventId ?? null,
+    open: (transport, lastEventId, hooks) =>
+      choice !== 'auto' && transport !== 'poll'
+        ? { stop: subscribe(api.events.stream, lastEventId, hooks) }
+        : openStreamAttempt(streams, transport, lastEventId, hooks),
+    onItem,
+    onStatus: (status) => options.onStatus?.(status),
+    eventIdOf: (item) => ('id' in item && typeof item.id === 'number' ? item.id : undefined),
+    isReady: (item) => item.type === 'stream.ready' || item.type === 'stream.resync',
+    shouldResume:
+      options.shouldResume ?? (async (error) => isStaleCursor(error) || !STOPPING_CODES.has(codeOf(error) ?? '')),
+    isStaleCursor,
+    // The server does not know our position: the stream goes on from now, and the caller hears it must reload.
+    onStaleCursor: () => onItem({ type: 'stream.resync' }, ''),
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.timing ? { timing: options.timing } : {}),
+  });
+  chooser.start();
   return {
     get lastEventId() {
-      return lastEventId;
+      return chooser.cursor;
     },
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
+    status: () => chooser.status(),
+    stop: () => chooser.close(),
   };
 }

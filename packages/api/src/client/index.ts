@@ -7,6 +7,7 @@ import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
@@ -17,8 +18,10 @@ import superjson from 'superjson';
 import WebSocket from 'ws';
 import type { AppRouter } from '../routers';
 import { type EventSubscription, type EventsOptions, type EventTransport, subscribeEvents } from './events';
+import type { StreamSetup } from './stream-attempts';
 
 export type { EventSubscription, EventsOptions, EventTransport } from './events';
+export type { StreamStatus, TransportReason } from './transport-choice';
 
 import type { StreamItem } from '../domain/events/types';
 
@@ -30,8 +33,18 @@ export type Transport = EventTransport;
 export interface ClientOptions {
   /** The server's base URL, e.g. http://localhost:3000 */
   url: string;
-  /** How the event stream travels (WebSocket, SSE or polling); queries and mutations use HTTP (but see `sendOver`). */
+  /**
+   * Forces the event stream's transport (WebSocket, SSE or long-polling),
+   * for troubleshooting; without it `events()` chooses by itself and moves
+   * down and back up as the network allows (docs/event-stream.md, "Choosing
+   * a transport"). Also how `api`'s own subscriptions travel (WebSocket
+   * unless `sse`). Queries and mutations use HTTP (but see `sendOver`).
+   */
   transport?: Transport;
+  /** The WebSocket's URL, when not `url`'s (`ws://host/trpc`): a deployment routing it elsewhere, or a test's dead end. */
+  wsUrl?: string;
+  /** Where SSE streams are asked for, when not at `url` (`http://host/trpc`). */
+  sseUrl?: string;
   /**
    * How `message.send` travels: over HTTP (the default), or over the client's
    * WebSocket (`ws`, with the `ws` transport only), which opens it if it is
@@ -56,9 +69,10 @@ export interface ChatClient {
   /** The current `name=value` session cookie, or null. */
   cookie(): string | null;
   /**
-   * Follows the user's event stream over the client's transport: each stored
-   * event once, in order, resumed after reconnects. Returns a handle with the
-   * id to resume from next time.
+   * Follows the user's event stream, on the best transport that works here
+   * (or the one forced by `transport`): each stored event once, in order,
+   * resumed after reconnects and changes of transport. Returns a handle with
+   * the id to resume from next time and the transport in use.
    */
   events(onItem: (item: StreamItem, id: string) => void, options?: EventsOptions): EventSubscription;
   /** Closes the WebSocket, if one was opened. */
@@ -107,25 +121,26 @@ export function createChatClient(options: ClientOptions): ChatClient {
   const jarFetch = withJar((input, init) => fetch(input, init));
   const callFetch = options.fetch ? withJar(options.fetch) : jarFetch;
   const sseFetch = readRefusals(jarFetch);
+  const wsUrl = options.wsUrl ?? `${base.replace(/^http/, 'ws')}/trpc`;
+  const sseLink = () =>
+    httpSubscriptionLink<AppRouter, typeof EventSource>({
+      url: options.sseUrl ?? `${base}/trpc`,
+      transformer: superjson,
+      EventSource,
+      eventSourceOptions: () => ({ fetch: sseFetch }),
+    });
+  // The WebSocket class is given the cookie at each (re)connection.
+  class CookieWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers: headers() });
+    }
+  }
 
   let wsClient: ReturnType<typeof createWSClient> | undefined;
   const socketLink = () => {
-    if (options.transport === 'sse') {
-      return httpSubscriptionLink({
-        url: `${base}/trpc`,
-        transformer: superjson,
-        EventSource,
-        eventSourceOptions: () => ({ fetch: sseFetch }),
-      });
-    }
-    // The WebSocket class is given the cookie at each (re)connection.
-    class CookieWebSocket extends WebSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols, { headers: headers() });
-      }
-    }
+    if (options.transport === 'sse') return sseLink();
     wsClient = createWSClient({
-      url: `${base.replace(/^http/, 'ws')}/trpc`,
+      url: wsUrl,
       WebSocket: CookieWebSocket as unknown as typeof globalThis.WebSocket,
       // Connect at the first subscription, after sign-in has set the cookie.
       lazy: { enabled: true, closeMs: 5_000 },
@@ -139,16 +154,27 @@ export function createChatClient(options: ClientOptions): ChatClient {
       splitLink({
         condition: (op) => op.type === 'subscription' || (sendOverSocket && op.path === 'message.send'),
         true: socketLink(),
-        // The server takes at most 50 calls per batch.
-        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: callFetch, maxItems: 50 }),
+        false: splitLink({
+          // A long poll is held by the server until there is something: never in a batch it would delay.
+          condition: (op) => op.path === 'events.poll',
+          true: httpLink({ url: `${base}/trpc`, transformer: superjson, fetch: callFetch }),
+          // The server takes at most 50 calls per batch.
+          false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, fetch: callFetch, maxItems: 50 }),
+        }),
       }),
     ],
   });
 
+  const streams: StreamSetup = {
+    webSocket: { url: wsUrl, WebSocket: CookieWebSocket as unknown as typeof globalThis.WebSocket },
+    sseLink,
+    poll: (input, signal) => api.events.poll.query(input, { signal }),
+  };
+
   return {
     api,
     cookie: () => jar.value,
-    events: (onItem, eventOptions) => subscribeEvents(api, options.transport ?? 'ws', onItem, eventOptions),
+    events: (onItem, eventOptions) => subscribeEvents(api, options.transport ?? 'auto', streams, onItem, eventOptions),
     close: () => wsClient?.close(),
   };
 }
