@@ -1,7 +1,9 @@
 /**
- * Which transport the event stream may use. `?transport=ws|sse|poll` forces
- * one and is remembered in localStorage; `?transport=auto` forgets it.
- * No network here: `trpc.ts` reads the choice when it opens the stream.
+ * Which transport the event stream may use. By default ('auto') it chooses
+ * and changes by itself; `?transport=ws|sse|poll` forces one, for
+ * troubleshooting, and is remembered in localStorage; `?transport=auto`
+ * forgets it. No network here: `trpc.ts` reads the choice when it opens the
+ * stream.
  */
 export type TransportMode = 'auto' | 'ws' | 'sse' | 'poll';
 
@@ -37,7 +39,7 @@ export function rememberTransportChoice(search: string = window.location.search)
   }
 }
 
-/** The forced mode, or 'auto' (WebSocket first, SSE when it cannot connect). */
+/** The forced mode, or 'auto' (WebSocket first, then SSE, then long-polling, and back up: docs/event-stream.md). */
 export function transportMode(): TransportMode {
   if (chosenAtStart) return chosenAtStart;
   let stored: string | null = null;

@@ -7,18 +7,26 @@
  *   for the server and a quicker answer than an HTTP request:
  *   docs/event-stream.md, "Sends over the stream's socket"), else over HTTP.
  *   Either way a send whose answer is lost fails, and the outbox sends it
- *   again with the same id.
+ *   again with the same id. Long polls go alone too: the server holds them.
  * - `openEventStream()`: the tab's single event stream (one per tab, never one
- *   per chat). WebSocket first; SSE when the WebSocket cannot open (it errors
- *   or closes before opening, or has not opened within 4 s) or keeps failing
- *   to reconnect; polling `events.poll` when `?transport=poll` asks for it
- *   (see transport-mode.ts). The tracked id of the last item is kept, so every
- *   reconnection, on any transport, resumes where the last one stopped. While
- *   the browser says it is offline the stream is closed, and it reopens at
- *   once when the network is back.
- * - `transportState()`: what the stream is using now, for the indicator.
+ *   per chat), on the transport chosen by itself (`TransportChooser`, shared
+ *   with the typed client): WebSocket first, SSE when the WebSocket cannot
+ *   connect or carries nothing, long-polling when SSE cannot connect or is
+ *   buffered, and back up when the better one works again, the cursor moving
+ *   across (docs/event-stream.md, "Choosing a transport"). `?transport=`
+ *   forces one, for troubleshooting (transport-mode.ts). While the browser
+ *   says it is offline the stream is closed; it reopens at once when the
+ *   network is back or the page is shown again.
+ * - `transportState()`, `transportStatus()`: what the stream uses now and why, for the indicator.
  */
 import type { AppRouter, StreamItem } from '@chat/api';
+import {
+  openStreamAttempt,
+  type StreamStatus,
+  type StreamTransport,
+  type TransportAttempt,
+  TransportChooser,
+} from '@chat/api/client/streams';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -31,10 +39,8 @@ import {
 } from '@trpc/client';
 import { createSignal } from 'solid-js';
 import superjson from 'superjson';
-import { type AttemptEvents, pollEvents, subscribeOverSse, subscribeOverWebSocket, TRPC_PATH } from './stream-attempts';
+import { browserStreamSetup, TRPC_PATH } from './stream-attempts';
 import { type TransportMode, transportMode } from './transport-mode';
-
-const RETRY_MAX_MS = 30_000;
 
 /** The link of the WebSocket the stream is live on, or null (no stream, another transport, reconnecting). */
 let liveSocketLink: TRPCLink<AppRouter> | null = null;
@@ -61,8 +67,13 @@ export const api = createTRPCClient<AppRouter>({
       // A send goes alone: its fate (and its retry) is its own, never a batch's.
       condition: (op) => op.path === 'message.send',
       true: sendLink,
-      // The server takes at most 50 calls per batch.
-      false: httpBatchLink({ url: TRPC_PATH, transformer: superjson, maxItems: 50 }),
+      false: splitLink({
+        // A long poll is held by the server until there is something (up to 25 s): never in a batch it would delay.
+        condition: (op) => op.path === 'events.poll',
+        true: httpLink({ url: TRPC_PATH, transformer: superjson }),
+        // The server takes at most 50 calls per batch.
+        false: httpBatchLink({ url: TRPC_PATH, transformer: superjson, maxItems: 50 }),
+      }),
     }),
   ],
 });
@@ -74,7 +85,10 @@ export const isApiError = (error: unknown): error is ApiError => isTRPCClientErr
 
 export type TransportState = 'connecting' | 'websocket' | 'sse' | 'polling' | 'offline';
 
-const [streamState, setStreamState] = createSignal<TransportState>('offline');
+const LIVE_STATE: Record<StreamTransport, TransportState> = { ws: 'websocket', sse: 'sse', poll: 'polling' };
+
+/** The stream's transport, whether it is live, and why that one; null while no stream is open. */
+const [streamStatus, setStreamStatus] = createSignal<StreamStatus | null>(null);
 const [online, setOnline] = createSignal(typeof navigator === 'undefined' ? true : navigator.onLine);
 if (typeof window !== 'undefined') {
   window.addEventListener('online', () => setOnline(true));
@@ -82,7 +96,14 @@ if (typeof window !== 'undefined') {
 }
 
 /** What the event stream uses now. A browser that knows it has no network is 'offline'. */
-export const transportState = (): TransportState => (online() ? streamState() : 'offline');
+export const transportState = (): TransportState => {
+  const status = streamStatus();
+  if (!online() || !status) return 'offline';
+  return status.live ? LIVE_STATE[status.transport] : 'connecting';
+};
+
+/** The transport in use or being connected, and why it is that one (for the indicator). */
+export { streamStatus as transportStatus };
 
 /** Whether events arrive now (over any transport). */
 export const isConnected = (state: TransportState = transportState()): boolean =>
@@ -108,18 +129,6 @@ export interface StreamHandlers {
   shouldResume(): Promise<boolean>;
 }
 
-type Kind = 'ws' | 'sse' | 'poll';
-
-/** One attempt at the stream: how to stop it, and (WebSocket) the link that sends on its socket. */
-interface Attempt {
-  stop(): void;
-  socket?: TRPCLink<AppRouter>;
-}
-
-const LIVE_STATE: Record<Kind, TransportState> = { ws: 'websocket', sse: 'sse', poll: 'polling' };
-
-const pollQuery = (lastEventId: string | null) => api.events.poll.query({ lastEventId });
-
 /**
  * Opens the tab's event stream and keeps it going until the returned function
  * is called or `shouldResume` says to stop.
@@ -127,115 +136,45 @@ const pollQuery = (lastEventId: string | null) => api.events.poll.query({ lastEv
 export function openEventStream(handlers: StreamHandlers): () => void {
   const mode = transportMode();
   setActiveMode(mode);
-
-  let lastEventId: string | null = null;
-  let attempt: Attempt | null = null;
-  let kindInUse: Kind = mode === 'sse' ? 'sse' : mode === 'poll' ? 'poll' : 'ws';
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let failuresInARow = 0;
-  let closed = false;
-
-  const stopAttempt = () => {
-    const current = attempt;
-    attempt = null;
-    if (current?.socket && liveSocketLink === current.socket) liveSocketLink = null;
-    current?.stop();
-  };
+  const setup = browserStreamSetup((input, signal) => api.events.poll.query(input, { signal }));
+  const chooser = new TransportChooser<StreamItem, TransportAttempt>({
+    choice: mode,
+    open: (transport, lastEventId, hooks) => openStreamAttempt(setup, transport, lastEventId, hooks),
+    onItem: (item, id) => handlers.onItem(item, id),
+    onStatus(status, attempt) {
+      // Before the state, whose watchers may send at once (the outbox's resend).
+      liveSocketLink = status.live && status.transport === 'ws' ? (attempt?.socket ?? null) : null;
+      setStreamStatus(status);
+    },
+    eventIdOf: (item) => ('id' in item && typeof item.id === 'number' ? item.id : undefined),
+    isReady: (item) => item.type === 'stream.ready' || item.type === 'stream.resync',
+    shouldResume: () => handlers.shouldResume(),
+    // The server no longer knows our position: the chooser starts from now, and the stores reload.
+    isStaleCursor: (error) => isApiError(error) && error.data?.field === 'lastEventId',
+    onStaleCursor: () => handlers.onItem({ type: 'stream.resync' }, ''),
+  });
 
   /** The browser lost its network: nothing can arrive, so stop (a WebSocket may otherwise linger half-dead). */
-  const pause = () => {
-    clearTimeout(retryTimer);
-    stopAttempt();
-    setStreamState('connecting');
+  const pause = () => chooser.pause();
+  /** The network is back or changed, or the page is shown again (after sleep): reconnect and try the best at once. */
+  const changed = () => {
+    if (navigator.onLine) chooser.networkChanged();
   };
-  /** The network is back: resume at once, from the last id. */
-  const resume = () => {
-    if (closed) return;
-    failuresInARow = 0;
-    begin(kindInUse);
+  const shown = () => {
+    if (document.visibilityState === 'visible') changed();
   };
   window.addEventListener('offline', pause);
-  window.addEventListener('online', resume);
+  window.addEventListener('online', changed);
+  document.addEventListener('visibilitychange', shown);
+  if (navigator.onLine) chooser.start();
+  else chooser.pause(); // `online` starts it
 
-  const close = () => {
-    closed = true;
+  return () => {
     window.removeEventListener('offline', pause);
-    window.removeEventListener('online', resume);
-    clearTimeout(retryTimer);
-    stopAttempt();
-    setStreamState('offline');
+    window.removeEventListener('online', changed);
+    document.removeEventListener('visibilitychange', shown);
+    chooser.close();
+    liveSocketLink = null;
+    setStreamStatus(null);
   };
-
-  /** Asks at once whether to go on (a signed-out user stops here), then reconnects after a back-off. */
-  const resumeLater = async (kind: Kind) => {
-    stopAttempt();
-    clearTimeout(retryTimer);
-    setStreamState('connecting');
-    const delayMs = Math.min(1_000 * 2 ** failuresInARow++, RETRY_MAX_MS);
-    const resume = await handlers.shouldResume().catch(() => true);
-    if (closed) return;
-    if (!resume) return close();
-    retryTimer = setTimeout(() => begin(kind), delayMs);
-  };
-
-  const begin = (kind: Kind) => {
-    stopAttempt();
-    clearTimeout(retryTimer);
-    if (closed) return;
-    kindInUse = kind;
-    setStreamState('connecting');
-    if (!navigator.onLine) return; // `online` starts it again
-    const self: Attempt = { stop: () => {} };
-    attempt = self;
-    const isCurrent = () => attempt === self && !closed;
-    const events: AttemptEvents = {
-      data(id, item) {
-        if (!isCurrent()) return;
-        lastEventId = id;
-        failuresInARow = 0;
-        handlers.onItem(item, id);
-      },
-      live() {
-        if (!isCurrent()) return;
-        // Before the state, whose watchers may send at once (the outbox's resend).
-        liveSocketLink = self.socket ?? null;
-        setStreamState(LIVE_STATE[kind]);
-        // A poll that was answered is a working connection.
-        if (kind === 'poll') failuresInARow = 0;
-      },
-      reconnecting() {
-        if (!isCurrent()) return;
-        setStreamState('connecting');
-        // Sends go over HTTP until the socket is back.
-        liveSocketLink = null;
-      },
-      failed(error) {
-        if (!isCurrent()) return;
-        const data = isApiError(error) ? error.data : undefined;
-        if (data?.field === 'lastEventId') {
-          // The server no longer knows our position: start from now, and let the stores reload.
-          lastEventId = null;
-          handlers.onItem({ type: 'stream.resync' }, '');
-        }
-        void resumeLater(kind);
-      },
-      ended() {
-        if (isCurrent()) void resumeLater(kind);
-      },
-      unusable() {
-        if (!isCurrent()) return;
-        if (mode === 'auto') begin('sse');
-        else void resumeLater('ws');
-      },
-    };
-    if (kind === 'ws') {
-      const ws = subscribeOverWebSocket(lastEventId, events);
-      self.stop = ws.stop;
-      self.socket = ws.link;
-    } else if (kind === 'sse') self.stop = subscribeOverSse(lastEventId, events);
-    else self.stop = pollEvents(pollQuery, lastEventId, events);
-  };
-
-  begin(kindInUse);
-  return close;
 }
