@@ -154,6 +154,20 @@ describe('a held poll', () => {
     expect(logReads()).toBe(reads);
   });
 
+  it("a busy session's answer waits a moment for what follows closely, and brings it too", async () => {
+    let cursor = await settledHead(bob);
+    // Busy: answered with something just now.
+    const first = poll(bob, { lastEventId: cursor, waitMs: 5_000 });
+    await sleep(100);
+    await send(alice, direct, 'one');
+    cursor = (await first).cursor;
+    const held = poll(bob, { lastEventId: cursor, waitMs: 5_000 });
+    await sleep(100);
+    const two = await send(alice, direct, 'two');
+    const three = await send(alice, direct, 'three');
+    expect(createdIds(await held)).toEqual([two.id, three.id]);
+  });
+
   it('the same cursor asked again (an answer lost on the way) gets the same events again', async () => {
     const cursor = await settledHead(bob);
     const sent = await send(alice, direct, 'say it twice');

@@ -35,6 +35,14 @@ const MAILBOX_ROWS = 10_000;
 const PENDING_EPHEMERAL = 100;
 /** How often kept events and idle mailboxes are looked over. */
 const SWEEP_MS = 10_000;
+/**
+ * A session answered with something this recently is busy: its next answer
+ * waits this long after the first item comes, so that what follows closely
+ * goes in the same answer (one request instead of several). A quiet session's
+ * first item goes at once (docs/event-stream.md, "Long-polling").
+ */
+export const BUSY_MS = 1_000;
+export const LINGER_MS = 50;
 
 export interface LongPollDeps {
   db: Database;
@@ -77,6 +85,8 @@ interface SessionPolls {
   /** The id of its `session.ended`: its polls get what led up to it, then UNAUTHORIZED. */
   endedAt: number | undefined;
   lastPollAt: number;
+  /** When a poll of it was last answered with items (Date.now()). */
+  answeredAt: number;
 }
 
 /** Keeps ephemeral items for the session's next poll: worth little late, the oldest go past the cap. */
@@ -135,10 +145,26 @@ class Mailbox implements Sink {
   session(id: string, ref: string): SessionPolls {
     let session = this.sessions.get(id);
     if (!session) {
-      session = { ref, waiters: new Set(), pending: [], checked: false, endedAt: undefined, lastPollAt: Date.now() };
+      const now = Date.now();
+      session = {
+        ref,
+        waiters: new Set(),
+        pending: [],
+        checked: false,
+        endedAt: undefined,
+        lastPollAt: now,
+        answeredAt: 0,
+      };
       this.sessions.set(id, session);
     }
     return session;
+  }
+
+  /** True when there is something for the waiting poll (what `collect` would answer is not empty). */
+  hasFor(waiter: Waiter, session: SessionPolls): boolean {
+    return (
+      waiter.ephemeral.length > 0 || session.pending.length > 0 || this.firstAfter(waiter.cursor.id) < this.rows.length
+    );
   }
 
   /** True when every event of the user after `cursor` is here. */
@@ -268,6 +294,19 @@ function pause(waiter: Waiter, ms: number, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** Waits `ms`, or less if `signal` aborts; what comes meanwhile joins the answer. */
+function linger(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** This process's long polls: one mailbox per polling user, and the cap on each user's polls. */
 export class LongPollService implements LongPolls {
   private readonly mailboxes = new Map<string, Mailbox>();
@@ -346,6 +385,7 @@ export class LongPollService implements LongPolls {
     if (at === null || !session.checked || !box.holdsAfter(at)) {
       const page = await this.read(box, request);
       session.checked = true;
+      if (page.items.length > 0) session.answeredAt = Date.now();
       if (page.items.length > 0 || !box.holdsAfter(page.cursor)) return page;
       at = page.cursor;
     }
@@ -355,13 +395,24 @@ export class LongPollService implements LongPolls {
     const waiter: Waiter = { cursor: at, ephemeral: [], wake: undefined };
     session.waiters.add(waiter);
     try {
+      let lingered = false;
       for (;;) {
         if (session.endedAt !== undefined && waiter.cursor.id >= session.endedAt) throw unauthorized();
-        const answer = box.collect(waiter, session, request.limit);
-        // Null: the mailbox dropped what followed the cursor; the next poll reads the log.
-        if (!answer) return { items: [], cursor: waiter.cursor };
+        // The mailbox dropped what followed the cursor: the next poll reads the log.
+        if (!box.holdsAfter(waiter.cursor)) return { items: [], cursor: waiter.cursor };
         const wait = until - Date.now();
-        if (answer.items.length > 0 || wait <= 0 || request.signal?.aborted || this.stopped) return answer;
+        const done = wait <= 0 || request.signal?.aborted || this.stopped;
+        if (box.hasFor(waiter, session)) {
+          if (!lingered && !done && Date.now() - session.answeredAt < BUSY_MS) {
+            lingered = true;
+            await linger(Math.min(LINGER_MS, wait), request.signal);
+            continue;
+          }
+          const answer = box.collect(waiter, session, request.limit) ?? { items: [], cursor: waiter.cursor };
+          if (answer.items.length > 0) session.answeredAt = Date.now();
+          return answer;
+        }
+        if (done) return { items: [], cursor: waiter.cursor };
         await pause(waiter, wait, request.signal);
       }
     } finally {
