@@ -145,13 +145,17 @@ describe('messaging through lost connections', () => {
     expect(httpSends).toBe(0);
 
     // Stored, but the socket closes before its answer: the outbox does not
-    // know, and sends it again (same id) once the stream is back.
+    // know until the stream is back, and then learns it from the stream or
+    // by sending it again (same id).
     loseNextAnswer = true;
     await send(a, 'answer lost with the socket');
     await expectTexts(b, ['over the socket', 'answer lost with the socket']);
     await expect.poll(() => status(a, 'answer lost with the socket'), { timeout: 30_000 }).toBe('stored');
     expect(loseNextAnswer).toBe(false);
-    expect(socketSends + httpSends).toBeGreaterThanOrEqual(3);
+    // Sent again, unless the resumed stream said first that it was stored: it
+    // counts as live only once caught up (docs/event-stream.md, "Choosing a
+    // transport"), and the event settles the outbox entry.
+    expect(socketSends + httpSends).toBeGreaterThanOrEqual(2);
     await a.waitForTimeout(1_000);
     const both = ['over the socket', 'answer lost with the socket'];
     expect(await texts(b)).toEqual(both);
