@@ -50,17 +50,35 @@ export type SendVerdict =
 
 const P = { sends: sql.placeholder('sends'), limitPoints: sql.placeholder('limitPoints') };
 
+/** One send's values, for the statement's one-send form. */
+const one = (name: keyof SendRow) => sql.placeholder(`one_${name}`);
+
+/**
+ * Where the statement reads its sends: a JSON array of `SendRow`s, or one
+ * send's values as a row of its own. The rest of the statement is the same
+ * text. With one row the planner knows it is one, and reads each table by
+ * its key; `jsonb_to_recordset` is planned as a hundred rows, which made it
+ * hash whole tables for a lone send (docs/send-path.md, step 4).
+ */
+type Source = 'list' | 'one';
+
+const sources: Record<Source, SQL> = {
+  list: sql`select * from jsonb_to_recordset(${P.sends}::jsonb)
+      as s(ord int, id uuid, chat_id uuid, actor uuid, body text, limit_key text, session text, images uuid[])`,
+  one: sql`select ${one('ord')}::int as ord, ${one('id')}::uuid as id, ${one('chat_id')}::uuid as chat_id,
+      ${one('actor')}::uuid as actor, ${one('body')}::text as body, ${one('limit_key')}::text as limit_key,
+      ${one('session')}::text as session, ${one('images')}::uuid[] as images`,
+};
+
 const columnList = sql.join(
   Object.values(messageColumns).map((c) => sql.identifier(c.name)),
   sql`, `,
 );
 
-/** The statement as drizzle SQL, its values placeholders (`sends`, `limitPoints`, the counter's): for `runSendStatement`, and for reading its plan. */
-export function sendStatementSql(deps: Deps): SQL {
+/** The statement as drizzle SQL, its values placeholders: for `runSendStatement`, and for reading its plan. */
+export function sendStatementSql(deps: Deps, source: Source = 'list'): SQL {
   const member = isMemberCondition(sql`s.actor`, sql`s.chat_id`);
-  return sql`with given as materialized (
-    select * from jsonb_to_recordset(${P.sends}::jsonb)
-      as s(ord int, id uuid, chat_id uuid, actor uuid, body text, limit_key text, session text, images uuid[])),
+  return sql`with given as materialized (${sources[source]}),
   input as materialized (
     -- The sends whose session exists or was checked by the caller; each the sender's rank-th of n here.
     select s.*, row_number() over (partition by s.limit_key order by s.ord)::int as rank,
@@ -145,8 +163,11 @@ from given g left join input s on s.ord = g.ord left join counted c on c.key = s
 order by g.ord`;
 }
 
-/** The statement, built once per database (`prepareStatement`): drizzle's building costs as much as a round trip. */
-const statements = new WeakMap<Deps['db'], ReturnType<typeof prepareStatement>>();
+/** The statements, built once per database (`prepareStatement`): drizzle's building costs as much as a round trip. */
+const statements = new WeakMap<Deps['db'], Record<Source, ReturnType<typeof prepareStatement>>>();
+
+/** A PostgreSQL array literal of uuids (they come validated from the procedure's input). */
+const uuidArrayLiteral = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 /**
  * Runs the statement for `sends` (distinct message ids and upload ids) and
@@ -154,13 +175,31 @@ const statements = new WeakMap<Deps['db'], ReturnType<typeof prepareStatement>>(
  * it commits or nothing of it does.
  */
 export async function runSendStatement(deps: Deps, sends: readonly SendRow[]): Promise<SendVerdict[]> {
-  let statement = statements.get(deps.db);
-  if (!statement) {
-    statement = prepareStatement(deps.db, sendStatementSql(deps));
-    statements.set(deps.db, statement);
+  let built = statements.get(deps.db);
+  if (!built) {
+    built = {
+      list: prepareStatement(deps.db, sendStatementSql(deps, 'list')),
+      one: prepareStatement(deps.db, sendStatementSql(deps, 'one')),
+    };
+    statements.set(deps.db, built);
   }
   const { limitPoints, limitNow, limitNext } = deps.limits.counterValues('message.send');
-  const rows = await statement({ limitPoints, limitNow, limitNext, sends: JSON.stringify(sends) });
+  const counter = { limitPoints, limitNow, limitNext };
+  const [only] = sends;
+  const rows =
+    only && sends.length === 1
+      ? await built.one({
+          ...counter,
+          one_ord: only.ord,
+          one_id: only.id,
+          one_chat_id: only.chat_id,
+          one_actor: only.actor,
+          one_body: only.body,
+          one_limit_key: only.limit_key,
+          one_session: only.session,
+          one_images: uuidArrayLiteral(only.images),
+        })
+      : await built.list({ ...counter, sends: JSON.stringify(sends) });
   if (rows.length !== sends.length) throw new Error(`a list of ${sends.length} sends returned ${rows.length} rows`);
   return rows.map((row): SendVerdict => {
     if (row.signed_in === false) return { kind: 'signed_out' };
