@@ -5,11 +5,8 @@ import {
   type Context,
   type Deps,
   DomainError,
-  databaseUnavailable,
-  isDatabaseUnavailable,
   presentSession,
   toStreamError,
-  toTRPCError,
 } from '@chat/api/server';
 import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
