@@ -1,0 +1,164 @@
+/**
+ * The built app in Chromium behind a real nginx set up as restrictive
+ * corporate proxies are (apps/server/test/proxy.ts): one that refuses
+ * WebSocket upgrades, one that also buffers whole responses. With no flag the
+ * app picks SSE behind the first and long-polling behind the second, and two
+ * people chat both ways, with receipts and typing, nothing lost or repeated
+ * (in each list and on the wire). Moving between transports: proxy-moves.e2e.test.ts.
+ * docs/event-stream.md, "Behind a proxy".
+ */
+import { startTestServer, type TestServer } from '@chat/server/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser';
+import { befriend, composer, expectTexts, finish, messageRow, openChatWith, type Person, send, texts } from './people';
+import {
+  expectTransportKind,
+  expectWireOnce,
+  type ProxyMode,
+  personBehind,
+  reasonOf,
+  startProxy,
+  type TestProxy,
+  transportHistory,
+  transportOf,
+} from './proxy';
+
+let server: TestServer;
+let browser: Browser;
+const proxies: TestProxy[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const proxy of proxies) await proxy.stop();
+  await server?.stop();
+});
+
+async function proxyFor(upstream: TestServer, mode: ProxyMode): Promise<TestProxy> {
+  const proxy = await startProxy(upstream.url, mode);
+  proxies.push(proxy);
+  return proxy;
+}
+
+const behind = (proxy: TestProxy, path = '/') => personBehind(browser, proxy.url, path);
+
+/**
+ * Two people chat both ways: typing seen each way; ten messages each, first
+ * turn by turn and then both at once; each side's list ends exactly the same,
+ * every message once; each side's last message reaches "Read".
+ */
+async function chatBothWays(alice: Person, bob: Person): Promise<string[]> {
+  const a = alice.page;
+  const b = bob.page;
+  await openChatWith(alice, bob);
+  await openChatWith(bob, alice);
+
+  await composer(b).fill('Hi');
+  await a
+    .getByTestId('typing')
+    .filter({ hasText: `${bob.user.displayName} is typing…` })
+    .waitFor();
+  await composer(b).fill('');
+  await composer(a).fill('Hey');
+  await b
+    .getByTestId('typing')
+    .filter({ hasText: `${alice.user.displayName} is typing…` })
+    .waitFor();
+  await composer(a).fill('');
+
+  const sent: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    await send(a, `alice ${i}`);
+    sent.push(`alice ${i}`);
+    await messageRow(b, `alice ${i}`).waitFor();
+    await send(b, `bob ${i}`);
+    sent.push(`bob ${i}`);
+    await messageRow(a, `bob ${i}`).waitFor();
+  }
+  await expectTexts(a, sent);
+  await expectTexts(b, sent);
+
+  // Both at once: the order is the server's, the same on both sides.
+  for (let i = 5; i < 10; i++) {
+    await send(a, `alice ${i}`);
+    await send(b, `bob ${i}`);
+    sent.push(`alice ${i}`, `bob ${i}`);
+  }
+  await expect.poll(async () => (await texts(a)).length, { timeout: 30_000 }).toBe(sent.length);
+  await expect.poll(async () => (await texts(b)).length, { timeout: 30_000 }).toBe(sent.length);
+  const seenByA = await texts(a);
+  expect(await texts(b)).toEqual(seenByA);
+  expect([...seenByA].sort()).toEqual([...sent].sort());
+
+  await messageRow(a, 'alice 9').getByRole('img', { name: 'Read' }).waitFor({ timeout: 30_000 });
+  await messageRow(b, 'bob 9').getByRole('img', { name: 'Read' }).waitFor({ timeout: 30_000 });
+  return sent;
+}
+
+describe('behind a proxy that refuses WebSockets', () => {
+  it('chats both ways over SSE, with receipts and typing, nothing lost or repeated', async () => {
+    const proxy = await proxyFor(server, 'no-websocket');
+    const alice = await behind(proxy);
+    const bob = await behind(proxy);
+    await expectTransportKind(alice.page, 'sse');
+    await expectTransportKind(bob.page, 'sse');
+    await befriend(alice, bob);
+
+    const sent = await chatBothWays(alice, bob);
+
+    expect(await transportOf(alice.page)).toBe('sse');
+    expect(await transportOf(bob.page)).toBe('sse');
+    // The indicator says why: the WebSocket did not work here.
+    expect(await reasonOf(alice.page)).toMatch(/^websocket-/);
+    expect(await transportHistory(alice.page)).not.toContain('ws');
+    expect(
+      proxy.accessLog().filter((line) => line.startsWith('403 GET /trpc upgrade=websocket')).length,
+    ).toBeGreaterThan(0);
+    expect(proxy.accessLog().filter((line) => line.startsWith('101 '))).toEqual([]);
+    expectWireOnce(
+      alice.wire,
+      sent.filter((text) => text.startsWith('bob')),
+    );
+    expectWireOnce(
+      bob.wire,
+      sent.filter((text) => text.startsWith('alice')),
+    );
+    await finish(alice, bob);
+  }, 120_000);
+});
+
+describe('behind a proxy that refuses WebSockets and buffers whole responses', () => {
+  it('ends on long-polling without any flag, and chats both ways with receipts and typing', async () => {
+    const proxy = await proxyFor(server, 'buffered');
+    const alice = await behind(proxy);
+    const bob = await behind(proxy);
+    await expectTransportKind(alice.page, 'poll');
+    await expectTransportKind(bob.page, 'poll');
+    expect(new URL(alice.page.url()).searchParams.get('transport')).toBeNull();
+    await befriend(alice, bob);
+
+    const sent = await chatBothWays(alice, bob);
+
+    expect(await transportOf(alice.page)).toBe('poll');
+    expect(await transportOf(bob.page)).toBe('poll');
+    expect(await reasonOf(alice.page)).toMatch(/^sse-/);
+    expect(await transportHistory(alice.page)).not.toContain('ws');
+    expect(proxy.accessLog().some((line) => /^200 GET \/trpc\/[^ ]*events\.poll/.test(line))).toBe(true);
+    expectWireOnce(
+      alice.wire,
+      sent.filter((text) => text.startsWith('bob')),
+    );
+    expectWireOnce(
+      bob.wire,
+      sent.filter((text) => text.startsWith('alice')),
+    );
+    // Buffered, the SSE stream never delivered anything.
+    expect(alice.wire.filter((d) => d.via !== 'poll')).toEqual([]);
+    await finish(alice, bob);
+  }, 150_000);
+});
