@@ -9,6 +9,7 @@ import { isMessageCreated, type StreamItem } from '../k6/lib/frames';
 import { decodeSentAt, now } from './body';
 import { createHttpFetch } from './http-fetch';
 import type { Ledger, LedgerReport } from './ledger';
+import { followRawPoll } from './raw-poll';
 import { followRawSse } from './raw-sse';
 import { followRaw } from './raw-stream';
 import type { AgentShare, ShareUser, StartResult, StormResult } from './share';
@@ -160,7 +161,9 @@ export class Connections {
     const onItem = (item: StreamItem) => this.receive(conn, item);
     const options = {
       lastEventId,
+      pollWaitMs: this.share.pollWaitMs,
       pollIntervalMs: this.share.pollIntervalMs,
+      onLive: () => this.live(conn),
       onError: (kind: string, example: string) => {
         // Not live until its stream says ready again (a resumed stream does, after its backlog).
         conn.ready = false;
@@ -173,7 +176,9 @@ export class Connections {
         ? followRaw(this.urlFor(conn.index), conn.client.cookie(), onItem, options)
         : raw && this.share.transport === 'sse'
           ? followRawSse(this.urlFor(conn.index), conn.client.cookie(), onItem, options)
-          : followEvents(conn.client, this.share.transport, onItem, options);
+          : raw && this.share.transport === 'poll'
+            ? followRawPoll(this.urlFor(conn.index), conn.client.cookie(), onItem, options)
+            : followEvents(conn.client, this.share.transport, onItem, options);
   }
 
   private receive(conn: Connection, item: StreamItem): void {
@@ -183,10 +188,15 @@ export class Connections {
       this.ledger.recordDelivery(conn.index, m.chatId, m.seq, sentAt === undefined ? undefined : now() - sentAt);
     } else if (item.type === 'stream.ready' || item.type === 'stream.resync') {
       if (item.type === 'stream.resync') this.ledger.recordError('stream:resync');
-      if (!conn.ready) {
-        conn.ready = true;
-        conn.markReady();
-      }
+      this.live(conn);
+    }
+  }
+
+  /** The connection is caught up: its stream said so, or a poll brought everything waiting. */
+  private live(conn: Connection): void {
+    if (!conn.ready) {
+      conn.ready = true;
+      conn.markReady();
     }
   }
 

@@ -28,6 +28,14 @@ describe('options', () => {
     expect(parseOptions(['--fetch', 'global']).fetch).toBe('global');
   });
 
+  it('long-polls over poll (longpoll is the same), held 25 s unless --poll-wait says otherwise', () => {
+    expect(parseOptions(['--transport', 'poll'])).toMatchObject({ transport: 'poll', 'poll-wait': 25_000 });
+    expect(parseOptions(['--transport', 'longpoll']).transport).toBe('poll');
+    expect(parseOptions(['--transport', 'poll', '--poll-wait', '0'])['poll-wait']).toBe(0);
+    expect(() => parseOptions(['--poll-wait', '30000'])).toThrow(/--poll-wait: must be at most 25000/);
+    expect(() => parseOptions(['--poll-wait', '-1'])).toThrow(/--poll-wait/);
+  });
+
   it('sends everything one-to-one without groups, and into groups when there are some', () => {
     expect(parseOptions([])['direct-share']).toBe(1);
     expect(parseOptions(['--groups', '2x10'])['direct-share']).toBe(0);
@@ -64,6 +72,8 @@ describe('options', () => {
       '--ramp-up',
       '--transport',
       '--reader',
+      '--poll-wait',
+      '--poll-interval',
       '--fetch',
       '--seed',
       '--workers',

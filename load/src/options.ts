@@ -32,11 +32,15 @@ const spec = {
   'ramp-up': { type: 'string', default: '10', help: 'seconds over which connections open (sending starts after)' },
   settle: { type: 'string', default: '5', help: 'seconds to wait after the last stream is live, before sending' },
   grace: { type: 'string', default: '10', help: 'seconds to wait after sending for deliveries still owed' },
-  transport: { type: 'string', default: 'ws', help: 'event stream transport: ws, sse or poll' },
+  transport: {
+    type: 'string',
+    default: 'ws',
+    help: 'event stream transport: ws, sse or poll (long-polling, as the app falls back to; longpoll is the same)',
+  },
   reader: {
     type: 'string',
     default: 'raw',
-    help: 'with --transport ws or sse: read frames or events with one JSON.parse each (raw) or through the typed client (typed)',
+    help: 'read frames, events or poll answers with one JSON.parse each (raw) or through the typed client (typed)',
   },
   'send-over': {
     type: 'string',
@@ -48,7 +52,16 @@ const spec = {
     default: 'lean',
     help: 'under the typed client’s calls: keep-alive node:http (lean) or Node’s fetch (global)',
   },
-  'poll-interval': { type: 'string', default: '1000', help: 'ms between polls with --transport poll' },
+  'poll-wait': {
+    type: 'string',
+    default: '25000',
+    help: 'with --transport poll: ms the server may hold each poll (at most 25000, as the app asks); 0 short-polls every --poll-interval',
+  },
+  'poll-interval': {
+    type: 'string',
+    default: '1000',
+    help: 'with --transport poll and --poll-wait 0: ms between polls',
+  },
   'body-size': { type: 'string', default: '120', help: 'characters per message' },
   seed: { type: 'string', default: 'api', help: 'create the population through the public API (api) or SQL (db)' },
   sessions: {
@@ -105,10 +118,11 @@ const schema = z
     'ramp-up': seconds,
     settle: seconds,
     grace: seconds,
-    transport: z.enum(['ws', 'sse', 'poll']),
+    transport: z.enum(['ws', 'sse', 'poll', 'longpoll']).transform((v) => (v === 'longpoll' ? 'poll' : v)),
     reader: z.enum(['raw', 'typed']),
     'send-over': z.enum(['http', 'ws']),
     fetch: z.enum(['lean', 'global']),
+    'poll-wait': count(0).max(25_000, 'must be at most 25000 (the server holds a poll at most 25 s)'),
     'poll-interval': count(10),
     'body-size': count(16).max(4000, 'must be at most 4000'),
     seed: z.enum(['api', 'db']),

@@ -24,6 +24,8 @@ export interface AgentShare {
   sendOver: 'http' | 'ws';
   /** The fetch under the typed client's calls: keep-alive `node:http` (lean) or Node's own (global). */
   fetch: 'lean' | 'global';
+  /** How long the server may hold each poll (long-polling); 0: a poll every `pollIntervalMs`. */
+  pollWaitMs: number;
   pollIntervalMs: number;
   connectionsPerUser: number;
   rampUpMs: number;

@@ -24,6 +24,7 @@ export function makeShares(
     reader: options.reader,
     sendOver: options['send-over'],
     fetch: options.fetch,
+    pollWaitMs: options['poll-wait'],
     pollIntervalMs: options['poll-interval'],
     connectionsPerUser: options.connections,
     rampUpMs: options['ramp-up'] * 1000,

@@ -8,8 +8,12 @@ import type { ChatClient, StreamItem, Transport } from '@chat/api/client';
 
 export interface FollowOptions {
   lastEventId: string | null;
+  /** Over `poll`: how long the server may hold each poll (long-polling); 0 polls every `pollIntervalMs`. */
+  pollWaitMs: number;
   pollIntervalMs: number;
   onError: (kind: string, example: string) => void;
+  /** Over `poll`: an answer brought everything waiting (a poll resumed from a cursor brings no `stream.ready`). */
+  onLive?: () => void;
 }
 
 export interface Follower {
@@ -65,21 +69,32 @@ export function followEvents(
     unsubscribe = () => sub.unsubscribe();
   };
 
-  const poll = async () => {
+  // Long-polling as the typed client does (docs/event-stream.md, "Long-polling"): the first poll answered
+  // at once, each next one held by the server and asked again as soon as it is answered.
+  const abort = new AbortController();
+  const poll = async (first: boolean) => {
     if (stopped) return;
-    let full = false;
+    let next = options.pollIntervalMs;
+    let answered = false;
     try {
-      const page = await client.api.events.poll.query({ lastEventId, limit: POLL_PAGE });
+      const waitMs = first ? 0 : options.pollWaitMs;
+      const input = waitMs > 0 ? { lastEventId, limit: POLL_PAGE, waitMs } : { lastEventId, limit: POLL_PAGE };
+      const page = await client.api.events.poll.query(input, { signal: abort.signal });
+      if (stopped) return;
       for (const { data } of page.items) onItem(data);
       lastEventId = page.cursor;
-      full = page.items.length >= POLL_PAGE;
+      answered = true;
+      const full = page.items.length >= POLL_PAGE;
+      if (!full) options.onLive?.();
+      if (full || options.pollWaitMs > 0) next = 0;
     } catch (error) {
+      if (stopped) return;
       options.onError(`poll:${errorKind(error)}`, String(error));
     }
-    if (!stopped) timer = setTimeout(poll, full ? 0 : options.pollIntervalMs);
+    timer = setTimeout(() => void poll(!answered), next);
   };
 
-  if (transport === 'poll') void poll();
+  if (transport === 'poll') void poll(true);
   else subscribe();
   return {
     get lastEventId() {
@@ -88,6 +103,7 @@ export function followEvents(
     stop() {
       stopped = true;
       clearTimeout(timer);
+      abort.abort();
       unsubscribe();
     },
   };

@@ -18,6 +18,7 @@ export function summaryJson(r: RunResult) {
     population: r.population,
     transport: r.options.transport,
     reader: r.options.reader,
+    ...(r.options.transport === 'poll' ? { pollWaitMs: r.options['poll-wait'] } : {}),
     sendOver: r.options['send-over'],
     fetch: r.options.fetch,
     rate: r.options.rate,
@@ -64,7 +65,7 @@ export function summaryText(r: RunResult): string {
   const u = r.usage;
   const lines = [
     '',
-    `== load: ${o.users} users x ${o.connections} connection(s) over ${o.transport}${o.transport === 'ws' ? ` (${o.reader} reader)` : ''}, ${o.rate} msg/s for ${s.toFixed(1)} s (${o['send-over'] === 'ws' ? 'sends over the WebSocket' : `${o.fetch} fetch`})`,
+    `== load: ${o.users} users x ${o.connections} connection(s) over ${o.transport === 'poll' ? (o['poll-wait'] > 0 ? `long-polling (held up to ${o['poll-wait']} ms)` : `polling (every ${o['poll-interval']} ms)`) : o.transport} (${o.reader} reader), ${o.rate} msg/s for ${s.toFixed(1)} s (${o['send-over'] === 'ws' ? 'sends over the WebSocket' : `${o.fetch} fetch`})`,
     `population   ${r.population}`,
     `streams      ${n(r.connections.ready)}/${n(r.connections.connections)} live after ${(r.connections.rampMs / 1000).toFixed(1)} s, ${n(r.liveAtEnd)} when sending ended`,
     `messages     sent ${n(t.sent)}  stored ${n(t.stored)} (${(t.stored / s).toFixed(1)}/s)  unacknowledged ${n(t.sent - t.stored)}`,

@@ -100,6 +100,13 @@ describe('load tool', () => {
     expectCleanRun(result, 12);
   });
 
+  it.each(['raw', 'typed'] as const)('long-polls (%s reader), with the same books', async (reader) => {
+    // Held 2 s rather than 25: a run's end must not wait on polls the server is still holding.
+    const result = await runLoad(shortRun({ transport: 'poll', reader, 'poll-wait': 2000, users: 6 }), quiet);
+    expect(result.options).toMatchObject({ transport: 'poll', reader, 'poll-wait': 2000 });
+    expectCleanRun(result, 12);
+  });
+
   it('sends as mutations on each sender’s own WebSocket, with the same books', async () => {
     const result = await runLoad(shortRun({ 'send-over': 'ws', users: 6 }), quiet);
     expect(result.options).toMatchObject({ 'send-over': 'ws', reader: 'raw' });
