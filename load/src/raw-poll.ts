@@ -41,8 +41,12 @@ export function followRawPoll(
   let lastEventId = options.lastEventId;
   let current: ClientRequest | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const base = url.replace(/\/$/, '');
-  const tls = base.startsWith('https:');
+  // Parsed once: a busy connection polls many times a second.
+  const target = new URL(`${url.replace(/\/$/, '')}/trpc/events.poll`);
+  const tls = target.protocol === 'https:';
+  // node:http wants an IPv6 host without the URL's brackets.
+  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const where = { hostname, port: target.port, path: `${target.pathname}?input=` };
   // One socket, kept alive: the next poll waits for it rather than opening another.
   const agent = tls ? new TlsAgent({ keepAlive: true, maxSockets: 1 }) : new Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { accept: 'application/json', ...(cookie ? { cookie } : {}) };
@@ -91,8 +95,8 @@ export function followRawPoll(
     timer = undefined;
     const waitMs = first ? 0 : options.pollWaitMs;
     const input = waitMs > 0 ? { lastEventId, limit: POLL_PAGE, waitMs } : { lastEventId, limit: POLL_PAGE };
-    const target = new URL(`${base}/trpc/events.poll?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-    const req = (tls ? requestTls : request)(target, { agent, headers, timeout: waitMs + ANSWER_SLACK_MS });
+    const path = where.path + encodeURIComponent(JSON.stringify({ json: input }));
+    const req = (tls ? requestTls : request)({ ...where, path, agent, headers, timeout: waitMs + ANSWER_SLACK_MS });
     current = req;
     // A request already replaced (answered, or dropped) may still report on its way out: not this poll's failure.
     const fail = (kind: string, example: string) => {
