@@ -1,13 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  appRouter,
-  type Context,
-  type Deps,
-  DomainError,
-  presentSession,
-  toStreamError,
-} from '@chat/api/server';
+import { appRouter, type Context, type Deps, DomainError, presentSession, toStreamError } from '@chat/api/server';
 import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
