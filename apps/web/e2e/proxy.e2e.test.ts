@@ -8,7 +8,7 @@
  * docs/event-stream.md, "Behind a proxy".
  */
 import { startTestServer, type TestServer } from '@chat/server/testing';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
 import { befriend, composer, expectTexts, finish, messageRow, openChatWith, type Person, send, texts } from './people';
@@ -46,6 +46,17 @@ async function proxyFor(upstream: TestServer, mode: ProxyMode): Promise<TestProx
 }
 
 const behind = (proxy: TestProxy, path = '/') => personBehind(browser, proxy.url, path);
+
+/** Waits until the sender's own message shows "Read"; says what it shows instead when it does not. */
+async function expectRead(page: Page, text: string): Promise<void> {
+  const row = messageRow(page, text);
+  try {
+    await row.getByRole('img', { name: 'Read' }).waitFor({ timeout: 30_000 });
+  } catch {
+    const marks = await row.getByRole('img').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    throw new Error(`"${text}" never showed Read on its sender's side: it shows ${JSON.stringify(marks)}`);
+  }
+}
 
 /**
  * Two people chat both ways: typing seen each way; ten messages each, first
@@ -95,8 +106,8 @@ async function chatBothWays(alice: Person, bob: Person): Promise<string[]> {
   expect(await texts(b)).toEqual(seenByA);
   expect([...seenByA].sort()).toEqual([...sent].sort());
 
-  await messageRow(a, 'alice 9').getByRole('img', { name: 'Read' }).waitFor({ timeout: 30_000 });
-  await messageRow(b, 'bob 9').getByRole('img', { name: 'Read' }).waitFor({ timeout: 30_000 });
+  await expectRead(a, 'alice 9');
+  await expectRead(b, 'bob 9');
   return sent;
 }
 
