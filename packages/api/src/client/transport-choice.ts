@@ -257,6 +257,9 @@ export class TransportChooser<Item, A extends StreamAttempt = StreamAttempt> {
         if (!mine()) return;
         if (run === this.probe) return this.probeFailed(run, 'failed');
         run.connected = false;
+        // Its reconnection gets the same deadline as a first connection: one that stays
+        // silent (a buffering proxy after a server restart) moves down instead of waiting forever.
+        this.arm(run, this.timing.connectMs);
         if (!run.live) return;
         run.live = false;
         this.report();
