@@ -35,15 +35,21 @@ function isUnavailableState(code: string): boolean {
   return code.startsWith('08') || UNAVAILABLE_STATES.has(code);
 }
 
-/** True when `error` (or what it wraps: drizzle wraps the driver's error as `cause`) is a lost database. */
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** The `code`s of `error` and of what it wraps (drizzle wraps the driver's error as `cause`), outermost first. */
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
   let e: unknown = error;
   for (let depth = 0; depth < 6 && typeof e === 'object' && e !== null; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || isUnavailableState(code))) return true;
+    if (typeof code === 'string') codes.push(code);
     e = (e as { cause?: unknown }).cause;
   }
-  return false;
+  return codes;
+}
+
+/** True when `error` (or what it wraps) is a lost database. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return errorCodes(error).some((code) => CONNECTION_CODES.has(code) || isUnavailableState(code));
 }
 
 export const DATABASE_RETRY_SECONDS = 2;

@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import { Batcher } from '../../batcher';
 import type { Deps } from '../../deps';
 import { conflict, DomainError, forbidden, invalid, notFound, unauthorized } from '../../errors';
+import { errorCodes } from '../../unavailable';
 import { CHAT_NOT_FOUND } from '../access/chats';
 import { NOT_CONTACTS } from '../access/writing';
 import { EMPTY_MESSAGE, MAX_ATTACHMENTS } from './rules';
@@ -150,7 +151,7 @@ async function storeBatch(deps: Deps, batch: readonly SendRow[]): Promise<SendVe
   } catch (error) {
     const [only] = numbered;
     if (only && numbered.length === 1) {
-      if (codeOf(error) !== UNIQUE_VIOLATION) throw error;
+      if (!errorCodes(error).includes(UNIQUE_VIOLATION)) throw error;
       verdicts = await runSendStatement(deps, numbered);
     } else {
       verdicts = [];
@@ -162,13 +163,6 @@ async function storeBatch(deps: Deps, batch: readonly SendRow[]): Promise<SendVe
   const events = verdicts.flatMap((v) => (v.kind === 'created' ? [v.event] : []));
   if (events.length > 0) deps.hub.announce(events);
   return verdicts;
-}
-
-function codeOf(error: unknown): unknown {
-  for (let e: unknown = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
-    if ('code' in e && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }
 
 /** One batcher per server process's deps (several deps on one database are several: correct, only fewer batches). */
