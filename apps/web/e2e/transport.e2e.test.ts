@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { startTestServer, type TestServer } from '@chat/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, maybeScreenshot, newContext, watchPage } from './browser';
+import { launchBrowser, maybeScreenshotWidths, newContext, watchPage } from './browser';
 import { expectTransport, freshUsername, mutateViaApi, registerViaApi } from './helpers';
 
 let server: TestServer;
@@ -172,7 +172,7 @@ describe('the event stream transport', () => {
     await expectTransport(page, 'Polling');
     await page.getByText('Your network blocks live connections.').waitFor();
     expect(await transportOf(page)).toBe('poll');
-    await maybeScreenshot(page, 'transport-poll');
+    await maybeScreenshotWidths(page, 'transport-poll');
     expect(problems.uncaught).toEqual([]);
     await context.close();
   });
@@ -191,7 +191,7 @@ describe('the event stream transport', () => {
     page.on('load', () => loads++);
     await page.goto('/');
     await expectTransport(page, sseHeld ? 'Polling' : 'SSE');
-    await maybeScreenshot(page, sseHeld ? 'transport-poll-before-up' : 'transport-sse');
+    await maybeScreenshotWidths(page, sseHeld ? 'transport-poll-before-up' : 'transport-sse');
 
     await page.evaluate(() => {
       (window as unknown as { __letWebSocketsThrough?: boolean }).__letWebSocketsThrough = true;
@@ -200,7 +200,7 @@ describe('the event stream transport', () => {
     await expectTransport(page, 'Live (WebSocket)');
     expect(await transportOf(page)).toBe('ws');
     await expect(page.getByTestId('transport-why').count()).resolves.toBe(0);
-    await maybeScreenshot(page, 'transport-ws');
+    await maybeScreenshotWidths(page, 'transport-ws');
     expect(loads).toBe(1);
     expect(problems.uncaught).toEqual([]);
     await context.close();
