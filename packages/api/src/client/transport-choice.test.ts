@@ -243,6 +243,21 @@ describe('moving back up', () => {
     expect(t.live()).toEqual(['ws']);
   });
 
+  it('an empty poll answer from before an event the better one carried does not take the cursor back', async () => {
+    const t = onPolling();
+    t.timers.advance(5_000);
+    const probe = t.open('ws');
+    probe.hooks.connected();
+    probe.hooks.item('11', { type: 'message.created', id: 11 });
+    t.poll.hooks.cursor('10');
+    expect(t.chooser.cursor).toBe('11');
+    probe.hooks.unusable();
+    t.poll.hooks.failed(new Error('502'));
+    await flush();
+    t.timers.advance(0);
+    expect(t.open('poll').lastEventId).toBe('11');
+  });
+
   it('keeps the old transport when the better one fails, and tries again later', () => {
     const t = onPolling();
     t.timers.advance(5_000);
@@ -330,6 +345,32 @@ describe('a server restart', () => {
     expect(t.live()).toEqual(['poll']);
     again.hooks.connected();
     expect(t.live()).toEqual(['poll', 'ws']);
+  });
+
+  it('from polling, an SSE try held since an older cursor and let through by the restart does not take the cursor back', async () => {
+    // A buffering proxy holds the SSE try (from cursor 10) while polls carry event 11; the stopping
+    // server cuts the stream, and the proxy lets through what it held: ready at 10, then 11 again.
+    const t = onPolling();
+    t.timers.advance(5_000);
+    t.open('ws').hooks.unusable();
+    const sse = t.open('sse');
+    expect(sse.lastEventId).toBe('10');
+    t.poll.hooks.item('11', { type: 'message.created', id: 11 });
+    t.poll.hooks.cursor('11');
+    t.poll.hooks.failed(new Error('502'));
+    await flush();
+    t.timers.advance(0);
+    expect(t.open('poll').lastEventId).toBe('11');
+    t.goLive(sse, '10');
+    sse.hooks.item('10', { type: 'typing' });
+    sse.hooks.item('11', { type: 'message.created', id: 11 });
+    expect(t.chooser.status()).toMatchObject({ transport: 'sse', live: true });
+    expect(t.chooser.cursor).toBe('11');
+    // Its stream drops and stays silent behind the proxy: back to polling, from 11, not 10.
+    sse.hooks.reconnecting();
+    t.timers.advance(connectMs);
+    expect(t.open('poll').lastEventId).toBe('11');
+    expect(t.items.map(({ item }) => item.id ?? item.type)).toEqual([11, 'stream.ready', 'typing']);
   });
 
   it('backs off while the server stays down', async () => {

@@ -131,6 +131,12 @@ interface Run<A> {
   live: boolean;
   /** It was live once: losing it then is more likely a server restarting than a network that blocks it. */
   wasLive: boolean;
+  /**
+   * The highest stored event id it has reached: what the chooser had handed
+   * over when it opened (it starts from that cursor), then each event it
+   * carries, new or a repeat.
+   */
+  reached: number;
   /** The connect or first-item deadline. */
   watchdog: unknown;
 }
@@ -154,6 +160,8 @@ export class TransportChooser<Item, A extends StreamAttempt = StreamAttempt> {
   private recovering = false;
   private closed = false;
   private readonly seen = new Set<number>();
+  /** The highest stored event id handed over: the cursor never goes back behind it. */
+  private reached = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ChooserOptions<Item, A>) {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
@@ -228,6 +236,7 @@ export class TransportChooser<Item, A extends StreamAttempt = StreamAttempt> {
       connected: false,
       live: false,
       wasLive: false,
+      reached: this.reached,
       watchdog: undefined,
     };
     if (slot === 'current') this.current = run;
@@ -251,7 +260,7 @@ export class TransportChooser<Item, A extends StreamAttempt = StreamAttempt> {
         this.deliver(run, id, item);
       },
       cursor: (id) => {
-        if (run === this.current) this.lastEventId = id;
+        if (run === this.current && this.caughtUp(run)) this.lastEventId = id;
       },
       reconnecting: () => {
         if (!mine()) return;
@@ -319,6 +328,7 @@ export class TransportChooser<Item, A extends StreamAttempt = StreamAttempt> {
       // Presence, typing and the stream's own items come from the stream in use only.
       if (run !== this.current) return;
     } else {
+      run.reached = Math.max(run.reached, eventId);
       if (this.seen.has(eventId)) return;
       this.seen.add(eventId);
       if (this.seen.size > SEEN_MEMORY) {
@@ -326,8 +336,19 @@ export class TransportChooser<Item, A extends StreamAttempt = StreamAttempt> {
         if (!oldest.done) this.seen.delete(oldest.value);
       }
     }
-    this.lastEventId = id;
+    // The cursor moves only with a stream that has caught up with what was handed over: one that
+    // started from an older cursor (a better transport tried from it, promoted while the old one
+    // carried more) would otherwise take it back, and the next attempt would fetch those events again.
+    if (this.caughtUp(run)) {
+      this.lastEventId = id;
+      this.reached = run.reached;
+    }
     this.options.onItem(item, id);
+  }
+
+  /** Whether `run` has reached every stored event handed over (its ids are then at or past the cursor). */
+  private caughtUp(run: Run<A>): boolean {
+    return run.reached >= this.reached;
   }
 
   /** The attempt cannot work here: the next transport down, or (forced, or already polling) a retry. */
