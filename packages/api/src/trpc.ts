@@ -65,14 +65,6 @@ const t = initTRPC
     },
   });
 
-/** Domain errors become tRPC errors with the same message, a lost database a retryable one; nothing else leaks. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
-  if (!result.ok && isDatabaseUnavailable(result.error.cause)) throw toTRPCError(databaseUnavailable());
-  return result;
-});
-
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** True when a string anywhere in `value` holds U+0000 (arrays and objects walked, 8 levels at most). */
@@ -83,28 +75,37 @@ function holdsNul(value: unknown, depth = 0): boolean {
 }
 
 /**
- * PostgreSQL's text cannot hold U+0000: a NUL anywhere in an input would fail
- * deep in a query as a 500. Refused here, for every procedure, before
- * anything reads the input (found by the fuzzing suite).
+ * Every procedure's guard, one middleware (each level of tRPC's middleware
+ * chain costs a call its own copies of the options: docs/send-path.md, step 1):
+ *
+ * - PostgreSQL's text cannot hold U+0000: a NUL anywhere in an input would
+ *   fail deep in a query as a 500, so it is refused here, before anything
+ *   reads the input (found by the fuzzing suite).
+ * - A query or mutation waits for the database at most its deadline, then
+ *   answers SERVICE_UNAVAILABLE as for a cut, even when the database holds
+ *   its packets instead of refusing them. A send past it may still commit;
+ *   its retry with the same id finds it (docs/database-faults.md).
+ * - Domain errors become tRPC errors with the same message, a lost database
+ *   a retryable one; nothing else leaks.
  */
-const noNul = t.middleware(async ({ getRawInput, next }) => {
+const guard = t.middleware(async ({ ctx, type, meta, getRawInput, next }) => {
   if (holdsNul(await getRawInput())) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'Text cannot contain the NUL character (U+0000).' });
   }
-  return next();
+  let result: Awaited<ReturnType<typeof next>>;
+  try {
+    result = type === 'subscription' || meta?.holds ? await next() : await ctx.deps.withinDeadline(next());
+  } catch (error) {
+    // The deadline passed (the chain itself settles as a result, never throws).
+    if (isDatabaseUnavailable(error)) throw toTRPCError(databaseUnavailable());
+    throw error;
+  }
+  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) throw toTRPCError(databaseUnavailable());
+  return result;
 });
 
-/**
- * A query or mutation waits for the database at most its deadline, then
- * answers SERVICE_UNAVAILABLE as for a cut (domainErrors), even when the
- * database holds its packets instead of refusing them. A send past it may
- * still commit; its retry with the same id finds it (docs/database-faults.md).
- */
-const deadline = t.middleware(({ ctx, type, meta, next }) =>
-  type === 'subscription' || meta?.holds ? next() : ctx.deps.withinDeadline(next()),
-);
-
-export const publicProcedure = t.procedure.use(domainErrors).use(noNul).use(deadline);
+export const publicProcedure = t.procedure.use(guard);
 
 const pleaseSignIn = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
 
@@ -136,7 +137,8 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, meta, next }) =
   const found = recent ?? (await (meta?.holds ? ctx.deps.withinDeadline(presented.check()) : presented.check()));
   if (!found) throw pleaseSignIn();
   const actor: Actor = { ...found, verified: recent === null };
-  return next({ ctx: { ...ctx, actor } });
+  // tRPC merges it into the context.
+  return next({ ctx: { actor } });
 });
 
 /** The sender of a send by `actor`: a session not looked up in this call is checked by the send's statement. */

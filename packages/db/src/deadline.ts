@@ -125,12 +125,21 @@ export class Sockets {
  * commits after its caller was told to retry is found by its id on the retry.
  */
 export function within<T>(work: Promise<T>, ms: number, onMiss: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const missed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  // One promise and one timer per call (every query and mutation goes through here), not a race of two.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
       onMiss();
       reject(new DatabaseDeadlineError(ms));
     }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([work, missed]).finally(() => clearTimeout(timer));
 }

@@ -58,36 +58,36 @@ function malformed(input: SendInput): DomainError | null {
  * Sends each input: its stored message, or the error that says why not
  * (nothing of that send written). One send's refusal never affects another.
  */
-export async function sendMessages(
+export function sendMessages(
   deps: Deps,
   sender: Sender,
   inputs: readonly SendInput[],
 ): Promise<(MessageView | DomainError)[]> {
-  return Promise.all(
-    inputs.map(async (input) => {
-      const bad = malformed(input);
-      if (bad) return bad;
-      const row: SendRow = {
-        ord: 0,
-        id: input.id,
-        chat_id: input.chatId,
-        actor: sender.userId,
-        body: input.body,
-        limit_key: deps.limits.limitKey('message.send', sender.userId),
-        session: sender.uncheckedSessionId ?? null,
-        images: input.attachmentIds ?? [],
-      };
-      return judge(deps, sender, input, await queueOf(deps).submit(row));
-    }),
-  );
+  return Promise.all(inputs.map((input) => sendOne(deps, sender, input)));
 }
 
 /** `sendMessages` for one message: its view, or its refusal thrown. */
 export async function sendMessage(deps: Deps, sender: Sender, input: SendInput): Promise<MessageView> {
-  const [outcome] = await sendMessages(deps, sender, [input]);
-  if (!outcome) throw new Error('one send in, no outcome out');
+  const outcome = await sendOne(deps, sender, input);
   if (outcome instanceof DomainError) throw outcome;
   return outcome;
+}
+
+/** One input of `sendMessages`, in the batch of whatever else arrives meanwhile. */
+async function sendOne(deps: Deps, sender: Sender, input: SendInput): Promise<MessageView | DomainError> {
+  const bad = malformed(input);
+  if (bad) return bad;
+  const row: SendRow = {
+    ord: 0,
+    id: input.id,
+    chat_id: input.chatId,
+    actor: sender.userId,
+    body: input.body,
+    limit_key: deps.limits.limitKey('message.send', sender.userId),
+    session: sender.uncheckedSessionId ?? null,
+    images: input.attachmentIds ?? [],
+  };
+  return judge(deps, sender, input, await queueOf(deps).submit(row));
 }
 
 /** The answer to one send, from what the statement found; a retry's is its stored message. */
