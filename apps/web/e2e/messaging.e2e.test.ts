@@ -144,6 +144,69 @@ describe('messaging in the browser', () => {
     await finish(alice, bob);
   });
 
+  it('keeps following the newest message when more lands between its own scroll and that scroll being reported', async () => {
+    // Issue 26, on any transport: the list scrolls itself to the bottom when content grows below,
+    // and the browser reports that scroll a frame later. A message added in between (two of one
+    // stream batch, or one just after one's own send) made that report look like the person
+    // scrolling up: the list stopped following, and a chat not at its bottom is not marked read.
+    const alice = await newPerson();
+    const bob = await newPerson();
+    await befriend(alice, bob);
+    const chat = await mutateViaApi<{ id: string }>(alice.context, 'chats.direct', { username: bob.user.username });
+    for (let i = 1; i <= 30; i++) {
+      await mutateViaApi(alice.context, 'message.send', { id: randomUUID(), chatId: chat.id, body: `earlier ${i}` });
+    }
+    await openChatWith(alice, bob);
+    await openChatWith(bob, alice);
+    const b = bob.page;
+    await messageRow(b, 'earlier 30').waitFor();
+    const timeline = b.getByTestId('timeline');
+    const fromBottom = () => timeline.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    expect(await timeline.evaluate((el) => el.scrollHeight > el.clientHeight + 300)).toBe(true);
+    // It opened at the first unread: Bob scrolls down to the newest, as a reader does.
+    await timeline.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect.poll(fromBottom).toBeLessThanOrEqual(32);
+    await messageRow(alice.page, 'earlier 30').getByRole('img', { name: 'Read' }).waitFor();
+
+    // Something grows below: the list scrolls itself down; before that scroll is reported, more
+    // grows below (placeholders standing in for messages, taken away afterwards).
+    const left = await timeline.evaluate(async (el) => {
+      const list = el.querySelector('ol.messages');
+      if (!list) throw new Error('no message list');
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      const placeholder = (height: number) => {
+        const item = document.createElement('li');
+        item.style.height = `${height}px`;
+        return item;
+      };
+      const first = placeholder(120);
+      const second = placeholder(150);
+      // Called after the list's own observer in the frame that sees `first`: the list has just
+      // scrolled itself down; `second` comes before the next frame reports that scroll.
+      const after = new ResizeObserver(() => {
+        after.disconnect();
+        setTimeout(() => list.append(second), 0);
+      });
+      after.observe(list);
+      list.append(first);
+      for (let i = 0; i < 5; i++) await frame();
+      const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+      first.remove();
+      second.remove();
+      return distance;
+    });
+    expect(left).toBeLessThanOrEqual(32);
+
+    // Still following: the next message is on screen at the bottom, and marked read.
+    await send(alice.page, 'after the race');
+    await messageRow(b, 'after the race').waitFor();
+    await expect.poll(fromBottom).toBeLessThanOrEqual(32);
+    await messageRow(alice.page, 'after the race').getByRole('img', { name: 'Read' }).waitFor({ timeout: 10_000 });
+    await finish(alice, bob);
+  });
+
   it('shows senders and "Read by N" in a group, and pages back through a long history', async () => {
     const alice = await newPerson();
     const bob = await newPerson();

@@ -6,9 +6,8 @@
  * list (see messages.css): it would correct a second time.
  */
 import { createSignal, onCleanup, onMount } from 'solid-js';
+import { BOTTOM_SLACK_PX, placedAt, scrolledTo } from '../../lib/bottom-follow';
 
-/** Within this of the bottom counts as "at the bottom". */
-const BOTTOM_SLACK_PX = 32;
 /** Nearer than this to an end asks for the next page there. */
 const PAGE_AHEAD_PX = 400;
 
@@ -21,27 +20,29 @@ export interface ChatScrollOptions {
 
 export function useChatScroll(options: ChatScrollOptions) {
   const [fromBottom, setFromBottom] = createSignal(0);
-  /** Follows the bottom as content grows. */
-  let stuck = true;
+  /** Whether it follows the bottom as content grows (lib/bottom-follow.ts). */
+  let follow = placedAt(0, 0);
 
   const distance = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight;
-
-  const onScroll = () => {
-    const el = options.scroller();
-    if (!el) return;
-    const d = distance(el);
-    stuck = d <= BOTTOM_SLACK_PX;
-    setFromBottom(Math.max(0, d));
-    if (el.scrollTop < PAGE_AHEAD_PX) options.onNearTop();
-    if (d < PAGE_AHEAD_PX) options.onNearBottom();
-  };
 
   const toBottom = () => {
     const el = options.scroller();
     if (!el) return;
     el.scrollTop = el.scrollHeight;
-    stuck = true;
+    follow = placedAt(el.scrollTop, 0);
     setFromBottom(0);
+  };
+
+  const onScroll = () => {
+    const el = options.scroller();
+    if (!el) return;
+    const d = distance(el);
+    follow = scrolledTo(follow, el.scrollTop, d);
+    // Still following, but content came below since its own scroll: on to the new bottom.
+    if (follow.following && d > BOTTOM_SLACK_PX) toBottom();
+    else setFromBottom(Math.max(0, d));
+    if (el.scrollTop < PAGE_AHEAD_PX) options.onNearTop();
+    if (distance(el) < PAGE_AHEAD_PX) options.onNearBottom();
   };
 
   onMount(() => {
@@ -50,7 +51,7 @@ export function useChatScroll(options: ChatScrollOptions) {
     if (!el || !content) return;
     el.addEventListener('scroll', onScroll, { passive: true });
     const observer = new ResizeObserver(() => {
-      if (stuck) toBottom();
+      if (follow.following) toBottom();
       else setFromBottom(Math.max(0, distance(el)));
     });
     observer.observe(el);
@@ -72,7 +73,9 @@ export function useChatScroll(options: ChatScrollOptions) {
       if (!el) return change();
       const before = el.scrollHeight - el.scrollTop;
       await change();
-      if (!stuck) el.scrollTop = el.scrollHeight - before;
+      if (follow.following) return;
+      el.scrollTop = el.scrollHeight - before;
+      follow = placedAt(el.scrollTop, distance(el));
     },
     /** Shows `element` in the middle (a permalink's target) or at the top (the "New messages" line). */
     reveal(element: Element, where: 'center' | 'start'): void {
@@ -82,7 +85,7 @@ export function useChatScroll(options: ChatScrollOptions) {
       const view = el.getBoundingClientRect();
       const offset = where === 'center' ? (view.height - box.height) / 2 : 8;
       el.scrollTop += box.top - view.top - offset;
-      stuck = distance(el) <= BOTTOM_SLACK_PX;
+      follow = placedAt(el.scrollTop, distance(el));
       setFromBottom(Math.max(0, distance(el)));
     },
     /** Whether the content is too short to scroll (then no scrolling will ask for more). */
