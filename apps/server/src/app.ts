@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { appRouter, type Context, type Deps, DomainError, presentSession, toStreamError } from '@chat/api/server';
-import type { HttpBindings } from '@hono/node-server';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -9,9 +10,10 @@ import { trpcServer } from '@hono/trpc-server';
 import { Hono, type Context as HonoContext, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config';
-import { refuseCrossSite } from './middleware/origin';
+import { isForeign, refuseCrossSite } from './middleware/origin';
 import { securityHeaders } from './middleware/security-headers';
 import { mountMedia } from './routes/media';
+import { type HttpQueryRoute, httpQueryRoute } from './transport/poll';
 import { type SseOptions, serveSubscriptionOverSse } from './transport/sse';
 import type { UserStreams } from './transport/stream-caps';
 
@@ -21,6 +23,36 @@ export interface AppOptions {
   /** Each user's live connections on this process; an SSE stream counts while it is open. */
   streams: UserStreams;
   ping(): Promise<void>;
+}
+
+/** What the app's tRPC context needs of an HTTP request. */
+interface HttpCaller {
+  cookie: string | undefined;
+  userAgent: string | undefined;
+  forwardedFor: string | undefined;
+  socketAddress: string | undefined;
+}
+
+/** The tRPC context of a call over HTTP (the adapter's and the poll route's). */
+function httpContext(deps: Deps, trustProxy: boolean, caller: HttpCaller, setCookie: (value: string) => void): Context {
+  // Looked up by the procedure itself, if it needs a signed-in caller (trpc.ts, authedProcedure).
+  return {
+    deps,
+    session: presentSession(deps, caller.cookie, 'request'),
+    meta: {
+      transport: 'http' as const,
+      userAgent: caller.userAgent ?? '',
+      ipAddress: clientAddress(caller.forwardedFor, caller.socketAddress, trustProxy),
+    },
+    setCookie,
+  };
+}
+
+/** A refusal for too many requests says when to come back, as HTTP does: the longest wait of `errors`. */
+function retryAfter(errors: readonly { cause?: unknown }[]): Record<string, string> | undefined {
+  const waits = errors.map((e) => (e.cause instanceof DomainError ? (e.cause.retryAfterSeconds ?? 0) : 0));
+  const wait = Math.max(0, ...waits);
+  return wait > 0 ? { 'retry-after': String(wait) } : undefined;
 }
 
 export function clientAddress(
@@ -119,20 +151,21 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
       endpoint: '/trpc',
       router: appRouter,
       maxBatchSize: TRPC_BATCH_MAX,
-      createContext: async (opts, c): Promise<Context> => {
-        // Looked up by the procedure itself, if it needs a signed-in caller (trpc.ts, authedProcedure).
-        return {
+      createContext: async (opts, c): Promise<Context> =>
+        httpContext(
           deps,
-          session: presentSession(deps, c.req.header('cookie'), 'request'),
-          meta: { transport: 'http' as const, ...callerOf(c) },
-          setCookie: (value: string) => opts.resHeaders.append('set-cookie', value),
-        };
-      },
-      // A refusal for too many requests says when to come back, as HTTP does.
+          config.TRUST_PROXY,
+          {
+            cookie: c.req.header('cookie'),
+            userAgent: c.req.header('user-agent'),
+            forwardedFor: c.req.header('x-forwarded-for'),
+            socketAddress: getConnInfo(c).remote.address,
+          },
+          (value: string) => opts.resHeaders.append('set-cookie', value),
+        ),
       responseMeta: ({ errors }) => {
-        const waits = errors.map((e) => (e.cause instanceof DomainError ? (e.cause.retryAfterSeconds ?? 0) : 0));
-        const wait = Math.max(0, ...waits);
-        return wait > 0 ? { headers: { 'retry-after': String(wait) } } : {};
+        const headers = retryAfter(errors);
+        return headers ? { headers } : {};
       },
     }),
   );
@@ -157,9 +190,86 @@ async function noStore(c: HonoContext, next: Next): Promise<void> {
  */
 async function noStoreNoBuffering(c: HonoContext, next: Next): Promise<void> {
   await next();
-  c.header('cache-control', 'no-store, no-transform');
-  c.header('x-accel-buffering', 'no');
+  for (const [name, value] of Object.entries(NO_STORE_NO_BUFFERING)) c.header(name, value);
 }
+
+const NO_STORE_NO_BUFFERING = { 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' } as const;
+
+/**
+ * The headers the app's middleware puts on a tRPC answer (security,
+ * caching), read once from that middleware itself, for the answers written
+ * past it (the poll route).
+ */
+async function apiAnswerHeaders(config: AppOptions['config']): Promise<Record<string, string>> {
+  const probe = new Hono();
+  probe.use('*', securityHeaders({ https: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false }));
+  probe.use('*', noStoreNoBuffering);
+  probe.get('*', (c) => c.body(null, 204));
+  const answer = await probe.request('/');
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
+
+export interface ListenerOptions extends AppOptions {
+  /** False: `events.poll` is answered by tRPC's adapter too, as every other call (the conformance test compares). */
+  pollRoute?: boolean;
+}
+
+/**
+ * The server's request listener: the app (createApp), with the long poll's
+ * answer written by our own route in front of it (transport/poll.ts says
+ * why; docs/event-stream.md, "Long-polling"). A poll the route does not take
+ * (a batch, a foreign Origin, anything unusual) goes to the app's tRPC
+ * adapter, which answers it the same way, only slower.
+ */
+export async function createRequestListener(
+  options: ListenerOptions,
+): Promise<{ listener: RequestListener; pollRoute: HttpQueryRoute | undefined }> {
+  const { deps, config } = options;
+  const app = getRequestListener(createApp(options).fetch);
+  if (options.pollRoute === false) return { listener: app, pollRoute: undefined };
+  const policy = { publicOrigin: config.PUBLIC_ORIGIN };
+  const poll = httpQueryRoute({
+    router: appRouter,
+    path: 'events.poll',
+    pathname: '/trpc/events.poll',
+    headers: await apiAnswerHeaders(config),
+    errorHeaders: (error) => retryAfter([error]),
+    // The check every /trpc request gets (refuseCrossSite); a request it refuses goes on to it.
+    admits: (req: IncomingMessage) =>
+      !isForeign(policy, {
+        origin: req.headers.origin,
+        host: req.headers.host,
+        secFetchSite: header(req, 'sec-fetch-site'),
+      }),
+    createContext: (req, setCookie) =>
+      httpContext(
+        deps,
+        config.TRUST_PROXY,
+        {
+          cookie: req.headers.cookie,
+          userAgent: req.headers['user-agent'],
+          forwardedFor: header(req, 'x-forwarded-for'),
+          socketAddress: req.socket.remoteAddress,
+        },
+        setCookie,
+      ),
+    log: deps.log,
+  });
+  const listener: RequestListener = (req, res) => {
+    if (!poll.take(req, res)) void app(req, res);
+  };
+  return { listener, pollRoute: poll };
+}
+
+/** A request header as one string (Node gives an array for a few repeated ones). */
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
 
 /** The built SPA: files as they are, and index.html for every client route. */
 function mountSpa(app: Hono, webDist: string): void {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type Clock,
@@ -13,8 +13,7 @@ import {
   resolveRateLimits,
 } from '@chat/api/server';
 import { type DatabaseHandle, openDatabase } from '@chat/db';
-import { createAdaptorServer } from '@hono/node-server';
-import { createApp } from './app';
+import { createRequestListener } from './app';
 import type { Config } from './config';
 import type { AppLogger } from './logger';
 import { UserStreams } from './transport/stream-caps';
@@ -30,6 +29,8 @@ export interface RunningServer {
   streams: UserStreams;
   /** The process's held polls and their mailboxes (tests count its log reads). */
   longPolls: LongPollService;
+  /** Polls answered by our own route rather than tRPC's adapter (tests check that clients' polls take it). */
+  pollRouteAnswers(): number;
   /** Graceful: reconnect notice to sockets, finish in-flight requests, close the database. */
   close(): Promise<void>;
 }
@@ -88,8 +89,13 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
 
   const streams = new UserStreams(config.STREAMS_PER_USER);
-  const app = createApp({ deps, config, streams, ping: healthProbe(database) });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const { listener, pollRoute } = await createRequestListener({
+    deps,
+    config,
+    streams,
+    ping: healthProbe(database),
+  });
+  const server = createServer(listener);
   // Once stopping, every answer closes its connection: a client that keeps a
   // connection busy would otherwise be served on it until the 2 s cut below.
   let draining = false;
@@ -118,6 +124,7 @@ export async function startServer(config: Config, log: AppLogger, options: Start
     hub: services.hub,
     streams,
     longPolls: services.longPolls,
+    pollRouteAnswers: () => pollRoute?.taken ?? 0,
     close() {
       closing ??= (async () => {
         draining = true;

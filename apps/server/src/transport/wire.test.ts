@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedWsFrame, wsTextFrame } from './wire';
+import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedPageText, trackedWsFrame, wsTextFrame } from './wire';
 
 /** `ws`'s own frame parser (a client's: server frames are unmasked); @types/ws does not declare it. */
 const { Receiver } = createRequire(import.meta.url)('ws') as {
@@ -143,6 +143,59 @@ describe('SSE events written past tRPC (sseDataEvent)', () => {
     for (const { id, item } of items.slice(0, 100)) sseDataEvent(id, item); // half of them kept already
     const ours = `event: connected\ndata: {}\n\n\n${items.map(({ id, item }) => sseDataEvent(id, item)).join('')}event: return\ndata: \n\n\n`;
     expect(ours).toBe(await trpcSse(items));
+  });
+});
+
+describe("trackedPageText: a poll's answer joined from its items' kept text", () => {
+  const page = (items: object[], first = 100) => ({
+    items: items.map((data, i) => ({ id: String(first + i), data })),
+    cursor: String(first + items.length),
+  });
+
+  it('is byte for byte what superjson and JSON.stringify write, the first time and from the cache', () => {
+    const shared = Array.from({ length: 60 }, (_, i) => randomValue(5_000 + i));
+    const pages = [
+      page([]),
+      page([{ type: 'stream.ready' }]),
+      page([{ type: 'typing', payload: { chatId: 'c' } }, randomValue(1)]),
+      ...Array.from({ length: 40 }, (_, n) =>
+        page(
+          Array.from({ length: 1 + (n % 7) }, (_, i) => shared[(n * 3 + i) % shared.length] as object),
+          n,
+        ),
+      ),
+    ];
+    for (const value of [...pages, ...pages]) {
+      expect(trackedPageText(value)).toBe(JSON.stringify(superjson.serialize(value)));
+    }
+  });
+
+  it('keeps references within an item, and dates anywhere, as superjson records them', () => {
+    const when = new Date(0);
+    const inner = { a: 1 };
+    const value = page([{ plain: true }, { first: inner, second: inner, when, again: when }, { at: new Date(5) }]);
+    const expected = JSON.stringify(superjson.serialize(value));
+    expect(expected).toContain('"items.1.data.first":["items.1.data.second"]');
+    expect(trackedPageText(value)).toBe(expected);
+    const parsed = JSON.parse(trackedPageText(value) as string);
+    expect(superjson.deserialize(parsed)).toEqual(value);
+  });
+
+  it('declines anything that is not such a page', () => {
+    const declined = [
+      null,
+      'text',
+      [],
+      { items: [], cursor: 1 },
+      { cursor: '1', items: [] },
+      { items: [], cursor: '1', more: true },
+      { items: [{ data: {}, id: '1' }], cursor: '1' },
+      { items: [{ id: 1, data: {} }], cursor: '1' },
+      { items: [{ id: '1', data: new Date(0) }], cursor: '1' },
+      { items: [{ id: '1', data: [1] }], cursor: '1' },
+      new Map(),
+    ];
+    for (const value of declined) expect(trackedPageText(value)).toBeNull();
   });
 });
 

@@ -33,6 +33,20 @@ interface Cached {
    */
   frame?: WsFrame & { subscriptionId: string | number; jsonrpc: unknown; trackedId: string };
   sseEvent?: { trackedId: string; bytes: Buffer };
+  /** The meta's entries as JSON text after a path prefix (a poll answer's), made when first asked for. */
+  pageMeta?: PageMeta;
+}
+
+/**
+ * An item's superjson meta as pieces of JSON text, each path cut after its
+ * opening quote: `"<prefix>` joined to a piece is the prefixed path's JSON
+ * text (superjson's paths escape dots and backslashes; JSON escapes the rest).
+ */
+interface PageMeta {
+  /** `values`: each path's rest and its annotation as JSON text. */
+  values: [path: string, annotation: string][];
+  /** `referentialEqualities`: each path's rest and the rests of the paths equal to it. */
+  equalities: [path: string, others: string[]][];
 }
 
 const cache = new WeakMap<object, Cached>();
@@ -79,6 +93,76 @@ function envelopeText(trackedId: string, item: object): string {
   if (!entry.envelopeSafe) return JSON.stringify(superjson.serialize({ id: trackedId, data: item }));
   const meta = entry.envelopeMeta === null ? '' : `,"meta":${entry.envelopeMeta}`;
   return `{"json":{"id":${JSON.stringify(trackedId)},"data":${entry.jsonText}}${meta}}`;
+}
+
+/** `"path"` as JSON text without its opening quote. */
+const pathRest = (path: string) => JSON.stringify(path).slice(1);
+
+function pageMeta(entry: Cached): PageMeta {
+  if (entry.pageMeta) return entry.pageMeta;
+  const meta = entry.result.meta;
+  const values = Object.entries((meta?.values ?? {}) as Record<string, unknown>).map(
+    ([path, annotation]): [string, string] => [pathRest(path), JSON.stringify(annotation)],
+  );
+  const equalities = Object.entries((meta?.referentialEqualities ?? {}) as Record<string, string[]>).map(
+    ([path, others]): [string, string[]] => [pathRest(path), others.map(pathRest)],
+  );
+  entry.pageMeta = { values, equalities };
+  return entry.pageMeta;
+}
+
+/** An object superjson walks as a plain one. */
+function isPlain(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A plain object whose keys are exactly `keys`, in that order. */
+function hasKeys(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  if (!isPlain(value)) return false;
+  let n = 0;
+  for (const key in value) if (key !== keys[n++]) return false;
+  return n === keys.length;
+}
+
+const PAGE_KEYS = ['items', 'cursor'] as const;
+const ITEM_KEYS = ['id', 'data'] as const;
+
+/**
+ * superjson's output, as JSON text, for a page of tracked items,
+ * `{ items: [{ id, data }, …], cursor }` (a poll's answer), joined from each
+ * item's kept text: each item serialised once, whoever receives it, as for
+ * the streams. Null for any other value (serialise that as it is). An object
+ * shared between two items is not recorded as one object (superjson's
+ * `referentialEqualities` across items): the client reads equal copies.
+ */
+export function trackedPageText(page: unknown): string | null {
+  if (!hasKeys(page, PAGE_KEYS) || typeof page.cursor !== 'string' || !Array.isArray(page.items)) return null;
+  const items = page.items as unknown[];
+  let json = '';
+  let values = '';
+  let equalities = '';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!hasKeys(item, ITEM_KEYS) || typeof item.id !== 'string' || !isPlain(item.data)) return null;
+    const entry = cached(item.data);
+    if (!entry.envelopeSafe) return null;
+    json += `${i === 0 ? '' : ','}{"id":${JSON.stringify(item.id)},"data":${entry.jsonText}}`;
+    if (entry.envelopeMeta === null) continue;
+    const prefix = `"items.${i}.data.`;
+    const meta = pageMeta(entry);
+    for (const [path, annotation] of meta.values) values += `${values ? ',' : ''}${prefix}${path}:${annotation}`;
+    for (const [path, others] of meta.equalities) {
+      const list = others.map((other) => prefix + other).join(',');
+      equalities += `${equalities ? ',' : ''}${prefix}${path}:[${list}]`;
+    }
+  }
+  const parts: string[] = [];
+  if (values) parts.push(`"values":{${values}}`);
+  if (equalities) parts.push(`"referentialEqualities":{${equalities}}`);
+  const meta = parts.length > 0 ? `,"meta":{${parts.join(',')},"v":1}` : '';
+  return `{"json":{"items":[${json}],"cursor":${JSON.stringify(page.cursor)}}${meta}}`;
 }
 
 /**
