@@ -141,6 +141,7 @@ describe('the event stream transport', () => {
       if (request.url().includes('events.poll')) polls.push(decodeURIComponent(request.url()));
     });
 
+    const routeBefore = server.server.pollRouteAnswers();
     await page.goto('/?transport=poll');
     await expectTransport(page, 'Polling');
     await page.getByText('Forced with').waitFor();
@@ -152,6 +153,8 @@ describe('the event stream transport', () => {
     const before = polls.length;
     await mutateViaApi(context, 'contacts.request', { username: (await registerOther()).username });
     await expect.poll(() => polls.length, { timeout: 5_000 }).toBeGreaterThan(before);
+    // Every one of them answered by the server's own poll route, none left to tRPC's adapter.
+    await expect.poll(() => server.server.pollRouteAnswers() - routeBefore, { timeout: 5_000 }).toBe(polls.length);
     expect(sockets).toEqual([]);
     expect(streams).toEqual([]);
 
