@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, type ProcedureType, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context';
@@ -74,9 +74,29 @@ function holdsNul(value: unknown, depth = 0): boolean {
   return Object.entries(value).some(([key, v]) => key.includes('\u0000') || holdsNul(v, depth + 1));
 }
 
+/** What the guard reads of a call. */
+interface Guarded {
+  ctx: Context;
+  type: ProcedureType;
+  meta: ProcedureMeta | undefined;
+  getRawInput: () => Promise<unknown>;
+}
+
+/** A middleware's result: the rest of the chain, settled. */
+type ChainResult = { ok: true } | { ok: false; error: TRPCError };
+
+/** A domain error or a lost database as the tRPC error the caller gets; anything else as it is. */
+function asCallError(cause: unknown): unknown {
+  if (cause instanceof DomainError) return toTRPCError(cause);
+  if (isDatabaseUnavailable(cause)) return toTRPCError(databaseUnavailable());
+  return cause;
+}
+
 /**
- * Every procedure's guard, one middleware (each level of tRPC's middleware
- * chain costs a call its own copies of the options: docs/send-path.md, step 1):
+ * Every procedure's guard, run as the first and only middleware of
+ * `publicProcedure` and, with the session rule inside it, of
+ * `authedProcedure` (each level of tRPC's middleware chain copies the call's
+ * options and context again: docs/send-path.md, step 1):
  *
  * - PostgreSQL's text cannot hold U+0000: a NUL anywhere in an input would
  *   fail deep in a query as a 500, so it is refused here, before anything
@@ -88,24 +108,26 @@ function holdsNul(value: unknown, depth = 0): boolean {
  * - Domain errors become tRPC errors with the same message, a lost database
  *   a retryable one; nothing else leaks.
  */
-const guard = t.middleware(async ({ ctx, type, meta, getRawInput, next }) => {
-  if (holdsNul(await getRawInput())) {
+async function guard<R extends ChainResult>(call: Guarded, rest: () => Promise<R>): Promise<R> {
+  if (holdsNul(await call.getRawInput())) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'Text cannot contain the NUL character (U+0000).' });
   }
-  let result: Awaited<ReturnType<typeof next>>;
+  let result: R;
   try {
-    result = type === 'subscription' || meta?.holds ? await next() : await ctx.deps.withinDeadline(next());
+    result =
+      call.type === 'subscription' || call.meta?.holds ? await rest() : await call.ctx.deps.withinDeadline(rest());
   } catch (error) {
-    // The deadline passed (the chain itself settles as a result, never throws).
-    if (isDatabaseUnavailable(error)) throw toTRPCError(databaseUnavailable());
-    throw error;
+    // The session rule's refusal or lookup failure, or the deadline passed (the chain itself settles as a result).
+    throw asCallError(error);
   }
-  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
-  if (!result.ok && isDatabaseUnavailable(result.error.cause)) throw toTRPCError(databaseUnavailable());
+  if (!result.ok) {
+    const mapped = asCallError(result.error.cause);
+    if (mapped !== result.error.cause) throw mapped;
+  }
   return result;
-});
+}
 
-export const publicProcedure = t.procedure.use(guard);
+export const publicProcedure = t.procedure.use((opts) => guard(opts, () => opts.next()));
 
 const pleaseSignIn = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
 
@@ -129,17 +151,20 @@ export type Actor = ValidatedSession & {
  * minute (`SessionService.recent`) and saves a round trip
  * (docs/security.md, "Sessions"; docs/send-path.md).
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, meta, next }) => {
-  const presented = ctx.session;
-  if (!presented) throw pleaseSignIn();
-  const recent = meta?.checksSession ? ctx.deps.sessions.recent(presented.id) : null;
-  // Outside the deadline middleware (`meta.holds`), the lookup is put within it here.
-  const found = recent ?? (await (meta?.holds ? ctx.deps.withinDeadline(presented.check()) : presented.check()));
-  if (!found) throw pleaseSignIn();
-  const actor: Actor = { ...found, verified: recent === null };
-  // tRPC merges it into the context.
-  return next({ ctx: { actor } });
-});
+export const authedProcedure = t.procedure.use((opts) =>
+  guard(opts, async () => {
+    const { ctx, meta } = opts;
+    const presented = ctx.session;
+    if (!presented) throw pleaseSignIn();
+    const recent = meta?.checksSession ? ctx.deps.sessions.recent(presented.id) : null;
+    // Outside the deadline (`meta.holds`), the lookup is put within it here.
+    const found = recent ?? (await (meta?.holds ? ctx.deps.withinDeadline(presented.check()) : presented.check()));
+    if (!found) throw pleaseSignIn();
+    const actor: Actor = { ...found, verified: recent === null };
+    // tRPC merges it into the context.
+    return opts.next({ ctx: { actor } });
+  }),
+);
 
 /** The sender of a send by `actor`: a session not looked up in this call is checked by the send's statement. */
 export const senderOf = (actor: Actor): Sender => ({
@@ -156,7 +181,7 @@ export const limit = (name: RateLimitName) =>
   t.middleware(async ({ ctx, next }) => {
     const key = 'actor' in ctx ? (ctx.actor as Actor).user.id : undefined;
     if (!key) throw pleaseSignIn();
-    // A refusal (DomainError rate_limited) becomes TOO_MANY_REQUESTS in domainErrors.
+    // A refusal (DomainError rate_limited) becomes TOO_MANY_REQUESTS in the guard.
     await ctx.deps.limits.consume(name, key);
     return next();
   });
