@@ -10,20 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_TIMING } from '@chat/api/client/streams';
 import { startTestServer, type TestServer } from '@chat/server/testing';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { mutateViaApi } from './helpers';
 import { befriend, expectTexts, finish, heading, messageRow, openChatWith, send, texts } from './people';
-import {
-  expectTransportKind,
-  expectWireOnce,
-  type ProxyMode,
-  personBehind,
-  startProxy,
-  type TestProxy,
-  transportOf,
-} from './proxy';
+import { expectTransportKind, expectWireOnce, personBehind, proxiedSuite, transportOf } from './proxy';
 
 /**
  * How soon after the tab lands on SSE it must be back on WebSocket once the
@@ -33,26 +24,8 @@ import {
  */
 const UPWARD_WITHIN_MS = (DEFAULT_TIMING.probeMs[0] ?? 5_000) + 4_000;
 
-let server: TestServer;
-let browser: Browser;
-const proxies: TestProxy[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  for (const proxy of proxies) await proxy.stop();
-  await server?.stop();
-});
-
-async function proxyFor(upstream: TestServer, mode: ProxyMode): Promise<TestProxy> {
-  const proxy = await startProxy(upstream.url, mode);
-  proxies.push(proxy);
-  return proxy;
-}
+const suite = proxiedSuite();
+const { proxyFor } = suite;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,16 +35,21 @@ const sameLoad = (page: Page) => page.evaluate(() => (window as { __sameLoad?: b
 
 describe('when the proxy lifts its WebSocket block', () => {
   it('the tab is back on WebSocket within the retry interval, and what is sent during the switch arrives once', async () => {
-    const proxy = await proxyFor(server, 'no-websocket');
-    const bob = await personBehind(browser, server.url);
+    const proxy = await proxyFor(suite.server, 'no-websocket');
+    const bob = await personBehind(suite.browser, suite.server.url);
     await expectTransportKind(bob.page, 'ws');
     let chatId = '';
     // Alice's first page is the chat: the block is lifted within a second or two of her landing on SSE.
-    const alice = await personBehind(browser, proxy.url, `/chats/@${bob.user.username}`, async (user, context) => {
-      await mutateViaApi(context, 'contacts.request', { username: bob.user.username });
-      await mutateViaApi(bob.context, 'contacts.accept', { userId: user.id });
-      chatId = (await mutateViaApi<{ id: string }>(context, 'chats.direct', { username: bob.user.username })).id;
-    });
+    const alice = await personBehind(
+      suite.browser,
+      proxy.url,
+      `/chats/@${bob.user.username}`,
+      async (user, context) => {
+        await mutateViaApi(context, 'contacts.request', { username: bob.user.username });
+        await mutateViaApi(bob.context, 'contacts.accept', { userId: user.id });
+        chatId = (await mutateViaApi<{ id: string }>(context, 'chats.direct', { username: bob.user.username })).id;
+      },
+    );
     await expectTransportKind(alice.page, 'sse');
     const onSseAt = Date.now();
     await mutateViaApi(bob.context, 'message.send', { id: randomUUID(), chatId, body: 'before' });
@@ -121,9 +99,9 @@ describe('a server restart', () => {
     const own = await startTestServer();
     let restarted: TestServer | undefined;
     try {
-      const onWs = await personBehind(browser, (await proxyFor(own, 'open')).url);
-      const onSse = await personBehind(browser, (await proxyFor(own, 'no-websocket')).url);
-      const onPoll = await personBehind(browser, (await proxyFor(own, 'buffered')).url);
+      const onWs = await personBehind(suite.browser, (await proxyFor(own, 'open')).url);
+      const onSse = await personBehind(suite.browser, (await proxyFor(own, 'no-websocket')).url);
+      const onPoll = await personBehind(suite.browser, (await proxyFor(own, 'buffered')).url);
       const tabs = [
         { person: onWs, best: 'ws' as const },
         { person: onSse, best: 'sse' as const },

@@ -7,45 +7,24 @@
  * (in each list and on the wire). Moving between transports: proxy-moves.e2e.test.ts.
  * docs/event-stream.md, "Behind a proxy".
  */
-import { startTestServer, type TestServer } from '@chat/server/testing';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { befriend, composer, expectTexts, finish, messageRow, openChatWith, type Person, send, texts } from './people';
 import {
   expectTransportKind,
   expectWireOnce,
-  type ProxyMode,
   personBehind,
+  proxiedSuite,
   reasonOf,
-  startProxy,
   type TestProxy,
   transportHistory,
   transportOf,
 } from './proxy';
 
-let server: TestServer;
-let browser: Browser;
-const proxies: TestProxy[] = [];
+const suite = proxiedSuite();
+const { proxyFor } = suite;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  for (const proxy of proxies) await proxy.stop();
-  await server?.stop();
-});
-
-async function proxyFor(upstream: TestServer, mode: ProxyMode): Promise<TestProxy> {
-  const proxy = await startProxy(upstream.url, mode);
-  proxies.push(proxy);
-  return proxy;
-}
-
-const behind = (proxy: TestProxy, path = '/') => personBehind(browser, proxy.url, path);
+const behind = (proxy: TestProxy, path = '/') => personBehind(suite.browser, proxy.url, path);
 
 /** Waits until the sender's own message shows "Read"; says what it shows instead when it does not. */
 async function expectRead(page: Page, text: string): Promise<void> {
@@ -113,7 +92,7 @@ async function chatBothWays(alice: Person, bob: Person): Promise<string[]> {
 
 describe('behind a proxy that refuses WebSockets', () => {
   it('chats both ways over SSE, with receipts and typing, nothing lost or repeated', async () => {
-    const proxy = await proxyFor(server, 'no-websocket');
+    const proxy = await proxyFor(suite.server, 'no-websocket');
     const alice = await behind(proxy);
     const bob = await behind(proxy);
     await expectTransportKind(alice.page, 'sse');
@@ -148,7 +127,7 @@ describe('behind a proxy that refuses WebSockets and buffers whole responses', (
   // reader's list scrolling itself to the bottom and the browser reporting that scroll made the report
   // look like a scroll up; the list let go of the bottom and stopped marking read (lib/bottom-follow.ts).
   it('ends on long-polling without any flag, and chats both ways with receipts and typing', async () => {
-    const proxy = await proxyFor(server, 'buffered');
+    const proxy = await proxyFor(suite.server, 'buffered');
     const alice = await behind(proxy);
     const bob = await behind(proxy);
     await expectTransportKind(alice.page, 'poll');

@@ -3,13 +3,56 @@
  * shared with the typed client's tests), people whose browser reaches the app
  * only through a proxy, and the transport the indicator says is in use.
  */
+import { type ProxyMode, startProxy, type TestProxy } from '@chat/server/proxy';
+import { startTestServer, type TestServer } from '@chat/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { newContext, watchPage } from './browser';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchBrowser, newContext, watchPage } from './browser';
 import { type ApiUser, freshUsername, registerViaApi } from './helpers';
 import type { Person } from './people';
 
 export { getOnce, nginxPath, type ProxyMode, startProxy, type TestProxy } from '@chat/server/proxy';
+
+/** A proxy test file's server, browser and proxies (`proxiedSuite`). */
+export interface ProxiedSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A proxy in `mode` in front of `upstream`, stopped after the file's tests. */
+  proxyFor(upstream: TestServer, mode: ProxyMode): Promise<TestProxy>;
+}
+
+/** Starts a test server and a browser before the file's tests and stops them, and its proxies, after. */
+export function proxiedSuite(): ProxiedSuite {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const proxies: TestProxy[] = [];
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const proxy of proxies) await proxy.stop();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the suite has not started');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    async proxyFor(upstream, mode) {
+      const proxy = await startProxy(upstream.url, mode);
+      proxies.push(proxy);
+      return proxy;
+    },
+  };
+}
 
 export type TransportKind = 'ws' | 'sse' | 'poll';
 
