@@ -21,6 +21,7 @@ import {
   openChatWith,
   person,
   queryViaApi,
+  seesTyping,
   send,
   texts,
 } from './people';
@@ -54,10 +55,7 @@ describe('messaging in the browser', () => {
 
     // Bob types: Alice sees it; then his message arrives and the line goes.
     await composer(b).fill('Hi');
-    await a
-      .getByTestId('typing')
-      .filter({ hasText: `${bob.user.displayName} is typing…` })
-      .waitFor();
+    await seesTyping(a, bob);
     await composer(b).fill('');
 
     await send(a, 'Hello Bob');

@@ -64,6 +64,14 @@ export async function openChatWith(a: Person, b: Person): Promise<void> {
 }
 
 /** Types and sends with Enter. */
+/** Waits until `page` says that `who` is typing. */
+export async function seesTyping(page: Page, who: Person): Promise<void> {
+  await page
+    .getByTestId('typing')
+    .filter({ hasText: `${who.user.displayName} is typing…` })
+    .waitFor();
+}
+
 export async function send(page: Page, text: string): Promise<void> {
   await composer(page).fill(text);
   await composer(page).press('Enter');

@@ -9,14 +9,27 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { befriend, composer, expectTexts, finish, messageRow, openChatWith, type Person, send, texts } from './people';
+import {
+  befriend,
+  composer,
+  expectTexts,
+  finish,
+  messageRow,
+  openChatWith,
+  type Person,
+  seesTyping,
+  send,
+  texts,
+} from './people';
 import {
   expectTransportKind,
   expectWireOnce,
+  type ProxyMode,
   personBehind,
   proxiedSuite,
   reasonOf,
   type TestProxy,
+  type TransportKind,
   transportHistory,
   transportOf,
 } from './proxy';
@@ -49,16 +62,10 @@ async function chatBothWays(alice: Person, bob: Person): Promise<string[]> {
   await openChatWith(bob, alice);
 
   await composer(b).fill('Hi');
-  await a
-    .getByTestId('typing')
-    .filter({ hasText: `${bob.user.displayName} is typing…` })
-    .waitFor();
+  await seesTyping(a, bob);
   await composer(b).fill('');
   await composer(a).fill('Hey');
-  await b
-    .getByTestId('typing')
-    .filter({ hasText: `${alice.user.displayName} is typing…` })
-    .waitFor();
+  await seesTyping(b, alice);
   await composer(a).fill('');
 
   const sent: string[] = [];
@@ -90,34 +97,45 @@ async function chatBothWays(alice: Person, bob: Person): Promise<string[]> {
   return sent;
 }
 
+/**
+ * Two people behind a proxy in `mode` end on `kind` with no flag, chat both
+ * ways (chatBothWays), stay on it, and each saw the other's messages cross
+ * the wire once.
+ */
+async function chatBehind(mode: ProxyMode, kind: TransportKind) {
+  const proxy = await proxyFor(suite.server, mode);
+  const alice = await behind(proxy);
+  const bob = await behind(proxy);
+  await expectTransportKind(alice.page, kind);
+  await expectTransportKind(bob.page, kind);
+  expect(new URL(alice.page.url()).searchParams.get('transport')).toBeNull();
+  await befriend(alice, bob);
+
+  const sent = await chatBothWays(alice, bob);
+
+  expect(await transportOf(alice.page)).toBe(kind);
+  expect(await transportOf(bob.page)).toBe(kind);
+  expect(await transportHistory(alice.page)).not.toContain('ws');
+  expectWireOnce(
+    alice.wire,
+    sent.filter((text) => text.startsWith('bob')),
+  );
+  expectWireOnce(
+    bob.wire,
+    sent.filter((text) => text.startsWith('alice')),
+  );
+  return { proxy, alice, bob };
+}
+
 describe('behind a proxy that refuses WebSockets', () => {
   it('chats both ways over SSE, with receipts and typing, nothing lost or repeated', async () => {
-    const proxy = await proxyFor(suite.server, 'no-websocket');
-    const alice = await behind(proxy);
-    const bob = await behind(proxy);
-    await expectTransportKind(alice.page, 'sse');
-    await expectTransportKind(bob.page, 'sse');
-    await befriend(alice, bob);
-
-    const sent = await chatBothWays(alice, bob);
-
-    expect(await transportOf(alice.page)).toBe('sse');
-    expect(await transportOf(bob.page)).toBe('sse');
+    const { proxy, alice, bob } = await chatBehind('no-websocket', 'sse');
     // The indicator says why: the WebSocket did not work here.
     expect(await reasonOf(alice.page)).toMatch(/^websocket-/);
-    expect(await transportHistory(alice.page)).not.toContain('ws');
     expect(
       proxy.accessLog().filter((line) => line.startsWith('403 GET /trpc upgrade=websocket')).length,
     ).toBeGreaterThan(0);
     expect(proxy.accessLog().filter((line) => line.startsWith('101 '))).toEqual([]);
-    expectWireOnce(
-      alice.wire,
-      sent.filter((text) => text.startsWith('bob')),
-    );
-    expectWireOnce(
-      bob.wire,
-      sent.filter((text) => text.startsWith('alice')),
-    );
     await finish(alice, bob);
   }, 120_000);
 });
@@ -127,29 +145,9 @@ describe('behind a proxy that refuses WebSockets and buffers whole responses', (
   // reader's list scrolling itself to the bottom and the browser reporting that scroll made the report
   // look like a scroll up; the list let go of the bottom and stopped marking read (lib/bottom-follow.ts).
   it('ends on long-polling without any flag, and chats both ways with receipts and typing', async () => {
-    const proxy = await proxyFor(suite.server, 'buffered');
-    const alice = await behind(proxy);
-    const bob = await behind(proxy);
-    await expectTransportKind(alice.page, 'poll');
-    await expectTransportKind(bob.page, 'poll');
-    expect(new URL(alice.page.url()).searchParams.get('transport')).toBeNull();
-    await befriend(alice, bob);
-
-    const sent = await chatBothWays(alice, bob);
-
-    expect(await transportOf(alice.page)).toBe('poll');
-    expect(await transportOf(bob.page)).toBe('poll');
+    const { proxy, alice, bob } = await chatBehind('buffered', 'poll');
     expect(await reasonOf(alice.page)).toMatch(/^sse-/);
-    expect(await transportHistory(alice.page)).not.toContain('ws');
     expect(proxy.accessLog().some((line) => /^200 GET \/trpc\/[^ ]*events\.poll/.test(line))).toBe(true);
-    expectWireOnce(
-      alice.wire,
-      sent.filter((text) => text.startsWith('bob')),
-    );
-    expectWireOnce(
-      bob.wire,
-      sent.filter((text) => text.startsWith('alice')),
-    );
     // Buffered, the SSE stream never delivered anything.
     expect(alice.wire.filter((d) => d.via !== 'poll')).toEqual([]);
     await finish(alice, bob);
