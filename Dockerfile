@@ -2,7 +2,7 @@
 # docker compose up builds it; infra/opentofu/scripts/push-image.sh pushes it to ECR.
 # Operator guide: docs/deployment.md.
 
-# ---- build: install from the lockfile, build the SPA, assemble the bundle ----
+# ---- build: install from the lockfile, build the SPA and the server, assemble the bundle ----
 FROM node:24-bookworm-slim AS build
 ENV CI=true
 WORKDIR /src
@@ -42,4 +42,6 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# The server compiled to JavaScript (apps/server/build.ts): no TypeScript at start-up;
+# stack traces name the .ts lines through the source map.
+CMD ["node", "--enable-source-maps", "dist/main.js"]

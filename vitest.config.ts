@@ -30,7 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['apps/web/e2e/**/*.e2e.test.ts'],
+          include: ['apps/web/e2e/**/*.e2e.test.ts', 'load/test/**/*.e2e.test.ts'],
           exclude,
           testTimeout: 90_000,
           hookTimeout: 90_000,

@@ -10,7 +10,9 @@
 #   load/ab.sh OLD_DIR NEW_DIR [OUT_DIR]
 #
 #   AB_RUNS=3                                 runs of each version per benchmark
-#   AB_BENCHES="send-http send-ws s1 s6 s5"   which benchmarks, in this order
+#   AB_BENCHES="send-http send-ws s1 s6 s5"   which benchmarks, in this order (also
+#                                             s4-poll: scenario 4 over long-polling, and
+#                                             idle-poll: 1,000 idle long-pollers)
 #   AB_S6_RATE=3000                           scenario 6's offered msg/s (4000 finds the most it stores)
 #   AB_SHORT=1                                tiny sizes, to check the script works (figures meaningless)
 #   AB_DATABASE_URL=postgres://…/postgres     PostgreSQL to create the run databases in (default: the tool's)
@@ -73,8 +75,22 @@ bench_args() { # bench → arguments after `pnpm load --` or `bench:send`
       echo "--users 10000 --rate 0 --duration 20 --ramp-up 30 --settle 10 --workers 2"
     fi
     ;;
+  s4-poll)
+    if [[ $SHORT == 1 ]]; then
+      echo "--users 300 --groups 1x300 --rate 20 --duration 4 --ramp-up 3 --settle 1 --workers 1 --transport poll --grace 60"
+    else
+      echo "--users 1000 --groups 10x300 --rate 50 --duration 30 --ramp-up 20 --settle 10 --workers 1 --transport poll --grace 60"
+    fi
+    ;;
+  idle-poll)
+    if [[ $SHORT == 1 ]]; then
+      echo "--users 300 --groups 1x300 --rate 0 --duration 4 --ramp-up 3 --settle 1 --workers 1 --transport poll --grace 60"
+    else
+      echo "--users 1000 --groups 10x300 --rate 0 --duration 60 --ramp-up 20 --settle 30 --workers 1 --transport poll --grace 60"
+    fi
+    ;;
   *)
-    echo "unknown benchmark $1 (send-http send-ws s1 s6 s5)" >&2
+    echo "unknown benchmark $1 (send-http send-ws s1 s6 s5 s4-poll idle-poll)" >&2
     exit 2
     ;;
   esac
@@ -179,6 +195,19 @@ const figures = {
     ['PostgreSQL, cores', (j) => j.usage.postgres],
     ['lost + duplicated', (j) => j.lost + j.duplicated],
   ],
+  's4-poll': [
+    ['delivery p50, ms', (j) => j.deliveryLatencyMs.p50],
+    ['delivery p95, ms', (j) => j.deliveryLatencyMs.p95],
+    ['delivery p99, ms', (j) => j.deliveryLatencyMs.p99],
+    ['send p50, ms', (j) => j.sendLatencyMs.p50],
+    ['server, cores', (j) => j.usage.server],
+    ['load tool, cores', (j) => j.usage.tool],
+    ['lost + duplicated', (j) => j.lost + j.duplicated],
+  ],
+  'idle-poll': [
+    ['server, % of a core', (j) => j.usage.server * 100],
+    ['PostgreSQL, % of a core', (j) => j.usage.postgres * 100],
+  ],
   s5: [
     ['KiB per idle stream, peak RSS', kib('serverPeakRss')],
     ['KiB per idle stream, RSS at the end', kib('serverRss')],
@@ -191,6 +220,8 @@ const titles = {
   s1: 'scenario 1, sends over the socket',
   s6: 'scenario 6, durable writes',
   s5: 'scenario 5, idle streams',
+  's4-poll': 'scenario 4 over long-polling',
+  'idle-poll': '1,000 idle long-pollers',
 };
 const command = (b) =>
   b.startsWith('send-')

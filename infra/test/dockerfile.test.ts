@@ -36,7 +36,7 @@ describe('Dockerfile', () => {
     expect(new Set(stages.map((s) => s.image)).size, 'build and run on the same Node').toBe(1);
   });
 
-  it('installs from the lockfile, builds the SPA and assembles the bundle in the build stage', () => {
+  it('installs from the lockfile, builds the SPA and the server and assembles the bundle in the build stage', () => {
     const commands = runs(build).join('\n');
     expect(commands).toMatch(/npm install -g "?pnpm@/);
     expect(commands).toMatch(/pnpm install --frozen-lockfile/);
@@ -67,8 +67,9 @@ describe('Dockerfile', () => {
     expect(runs(runtime.stage).join('\n')).toMatch(/apt-get install .*\btini\b/);
   });
 
-  it('starts the server with node under tsx from the bundle, in production mode on port 3000', () => {
-    expect(runtime.cmd).toEqual(['node', '--import', 'tsx', 'src/main.ts']);
+  it('starts the compiled server with plain node (no tsx), in production mode on port 3000', () => {
+    expect(runtime.cmd).toEqual(['node', '--enable-source-maps', 'dist/main.js']);
+    expect(runtime.cmd.join(' ')).not.toMatch(/tsx|\.ts\b/);
     expect(runtime.workdir).toBe('/app');
     expect(runtime.env).toMatchObject({ NODE_ENV: 'production', PORT: '3000', HOST: '0.0.0.0' });
     expect(runtime.env.WEB_DIST).toBe('/app/web');

@@ -147,13 +147,18 @@ afterAll(async () => {
 });
 
 describe('the production bundle, started as the image starts it', () => {
-  it('contains only the server, its production dependencies and the built SPA', () => {
-    expect(existsSync(join(workdir, 'src', 'main.ts'))).toBe(true);
+  it('contains only the compiled server, its production dependencies and the built SPA', () => {
+    expect(existsSync(join(workdir, 'dist', 'main.js'))).toBe(true);
+    expect(existsSync(join(workdir, 'dist', 'main.js.map'))).toBe(true);
+    expect(existsSync(join(workdir, 'dist', 'migrations', 'meta', '_journal.json'))).toBe(true);
     expect(existsSync(join(workdir, 'web', 'index.html'))).toBe(true);
-    expect(existsSync(join(workdir, 'node_modules', 'tsx'))).toBe(true);
-    expect(existsSync(join(workdir, 'node_modules', '@chat', 'db', 'migrations'))).toBe(true);
+    // No TypeScript at run time: no sources, no tsx; the workspace packages are inlined in main.js.
+    expect(existsSync(join(workdir, 'src'))).toBe(false);
+    expect(existsSync(join(workdir, 'node_modules', 'tsx'))).toBe(false);
+    expect(existsSync(join(workdir, 'node_modules', '@chat'))).toBe(false);
     // Development tools stay out.
     expect(existsSync(join(workdir, 'node_modules', 'vitest'))).toBe(false);
+    expect(existsSync(join(workdir, 'node_modules', 'esbuild'))).toBe(false);
     expect(existsSync(join(workdir, 'node_modules', '@biomejs'))).toBe(false);
   });
 

@@ -68,6 +68,8 @@ export function followRaw(
       }
       const message = JSON.parse(text) as RawMessage;
       if (calls.settle(message)) return;
+      // A call's answer that came after its timeout is no longer pending: not the stream's either.
+      if (typeof message.id === 'number' && message.id !== SUBSCRIPTION_ID) return;
       const frame = parseMessage(message);
       if (frame.kind === 'item') {
         resumer.succeeded();

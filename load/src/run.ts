@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createChatClient } from '@chat/api/client';
+import type { HubCounters } from '@chat/api/server';
 import { createAgents } from './agents';
 import { now } from './body';
 import { measurePgbenchCeiling, type PgbenchCeiling } from './ceilings/pgbench';
@@ -18,6 +19,7 @@ import { buildPlan } from './plan';
 import { seedThroughApi } from './seed/api';
 import { seedThroughDatabase } from './seed/db';
 import { describePlan, type Population } from './seed/population';
+import { type DatabaseUse, DatabaseWindow } from './server/pg-window';
 import { DEFAULT_ADMIN_URL, type StartedServers, startServers } from './server/start';
 import { coresBetween } from './server/stats';
 import type { AgentApi, StartResult, StormResult } from './share';
@@ -47,6 +49,10 @@ export interface RunResult {
     serverRssBefore?: number;
   };
   ceilings: { ws?: WsCeiling; pgbench?: PgbenchCeiling; notes: string[] };
+  /** With --start-server: PostgreSQL's side of the send phase (pg_stat_database deltas, waits sampled). */
+  database?: DatabaseUse;
+  /** With --start-server: each server process's hub counters over the send phase (undefined: it did not answer). */
+  hubs?: Array<HubCounters | undefined>;
   /** The agents' books and the audience per chat, from which `tally` was made (tests re-tally them). */
   books: { reports: LedgerReport[]; audience: (chatId: string) => number };
 }
@@ -124,7 +130,8 @@ export async function runLoad(
     const audience = audienceOf(plan, population, options.connections);
     // Every acknowledged message has reached its whole audience: the books, merged, owe nothing.
     const settled = async () => tally(await Promise.all(agents.map((a) => a.report())), audience).lost === 0;
-    const sending = await sendPhase(options, agents, watched, say, settled);
+    const window = servers ? measuredWindow(servers, options['database-url'] ?? DEFAULT_ADMIN_URL) : undefined;
+    const sending = await sendPhase(options, agents, watched, say, settled, window).finally(() => window?.close());
     const reports = await Promise.all(agents.map((a) => a.report()));
     const result: RunResult = {
       options,
@@ -137,6 +144,7 @@ export async function runLoad(
       usage: usageBetween(sending.before, sending.after),
       ceilings: { notes: [] },
       books: { reports, audience },
+      ...(sending.window ?? {}),
     };
     if (idle && result.usage.serverRss !== undefined) result.usage.serverRssBefore = idle.rss;
     await Promise.all(agents.map((a) => a.disconnect()));
@@ -155,15 +163,46 @@ async function checkSession(url: string, cookie: string | null): Promise<void> {
   if (!me) throw new Error('The server did not accept a session written in SQL: run with --sessions login instead.');
 }
 
+interface MeasuredWindow {
+  begin(): Promise<void>;
+  end(): Promise<Pick<RunResult, 'database' | 'hubs'>>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's statistics and the hubs' counters, read at both edges of the send phase. */
+function measuredWindow(servers: StartedServers, adminUrl: string): MeasuredWindow {
+  const db = DatabaseWindow.open(servers.databaseUrl, adminUrl);
+  let hubsBefore: Array<HubCounters | undefined> = [];
+  return {
+    async begin() {
+      [hubsBefore] = await Promise.all([servers.hubCounters(), db.begin()]);
+    },
+    async end() {
+      const [hubsAfter, database] = await Promise.all([servers.hubCounters(), db.end()]);
+      const hubs = hubsAfter.map((b, i) => {
+        const a = hubsBefore[i];
+        if (!a || !b) return undefined;
+        return Object.fromEntries(
+          Object.entries(b).map(([k, v]) => [k, v - a[k as keyof HubCounters]]),
+        ) as unknown as HubCounters;
+      });
+      return { hubs, ...(database ? { database } : {}) };
+    },
+    close: () => db.close(),
+  };
+}
+
 async function sendPhase(
   options: Options,
   agents: AgentApi[],
   watched: Watched,
   say: (line: string) => void,
   settled: () => Promise<boolean>,
+  window?: MeasuredWindow,
 ) {
   const startAt = now() + 100;
   await Promise.all(agents.map((a) => a.go(startAt)));
+  await window?.begin();
   const before = sampleAll(watched);
   let last = before;
   const monitor = setInterval(async () => {
@@ -192,6 +231,7 @@ async function sendPhase(
   await sleep(Math.max(0, startAt + options.duration * 1000 - now()));
   await Promise.all(agents.map((a) => a.stopSending()));
   const after = sampleAll(watched);
+  const measured = await window?.end();
   const seconds = (now() - startAt) / 1000;
   // Grace: until every owed delivery arrived and every send was answered, or the grace period ends.
   const graceEnd = now() + options.grace * 1000;
@@ -206,7 +246,7 @@ async function sendPhase(
   clearInterval(monitor);
   const final = await totalProgress(agents);
   say(progressLine(startAt, final, undefined, undefined));
-  return { seconds, storms, before, after, liveAtEnd: final.ready };
+  return { seconds, storms, before, after, liveAtEnd: final.ready, window: measured };
 }
 
 function usageBetween(a: Samples, b: Samples): RunResult['usage'] {

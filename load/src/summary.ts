@@ -1,4 +1,5 @@
 /** The end of a run: the summary as text and as JSON, and the exit code (1 if anything was lost or duplicated). */
+import { databaseFigures, databaseLines } from './database-summary';
 import type { RunResult } from './run';
 
 const n = (v: number) => Math.round(v).toLocaleString('en');
@@ -41,6 +42,8 @@ export function summaryJson(r: RunResult) {
     usage: r.usage,
     storms: r.storms,
     ceilings: r.ceilings,
+    ...(r.database ? { database: databaseFigures(r), databaseRaw: r.database } : {}),
+    ...(r.hubs ? { hubs: r.hubs } : {}),
   };
 }
 
@@ -90,6 +93,7 @@ export function summaryText(r: RunResult): string {
     ];
     lines.push(`cpu/memory   ${parts.filter(Boolean).join(', ')}`);
   }
+  lines.push(...databaseLines(r));
   for (const st of r.storms) {
     const rss = st.rssAfterMiB === undefined ? '' : `, server RSS ${n(st.rssAfterMiB)} MB after`;
     lines.push(

@@ -19,10 +19,12 @@ import type { UserStreams } from './transport/stream-caps';
 
 export interface AppOptions {
   deps: Deps;
-  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'webDist' | 'STREAM_BUFFER_LIMIT_BYTES'>;
+  config: Pick<Config, 'PUBLIC_ORIGIN' | 'TRUST_PROXY' | 'webDist' | 'STREAM_BUFFER_LIMIT_BYTES' | 'FILE_MAX_MB'>;
   /** Each user's live connections on this process; an SSE stream counts while it is open. */
   streams: UserStreams;
   ping(): Promise<void>;
+  /** Aborted when the server begins to stop: its SSE streams end cleanly (transport/sse.ts). */
+  stopping?: AbortSignal;
 }
 
 /** What the app's tRPC context needs of an HTTP request. */
@@ -71,7 +73,7 @@ export function clientAddress(
   return socketAddress ?? 'unknown';
 }
 
-export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
+export function createApp({ deps, config, streams, ping, stopping }: AppOptions): Hono {
   const app = new Hono();
   const callerOf = (c: HonoContext) => ({
     userAgent: c.req.header('user-agent') ?? '',
@@ -95,6 +97,7 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
     streamError: toStreamError,
     limitBytes: config.STREAM_BUFFER_LIMIT_BYTES,
     streams,
+    ...(stopping ? { stopping } : {}),
   };
   app.get('/trpc/events.stream', sameOrigin, async (c) => {
     const { outgoing } = c.env as HttpBindings;
@@ -143,7 +146,7 @@ export function createApp({ deps, config, streams, ping }: AppOptions): Hono {
     }),
   );
   app.use('/api/uploads', noStore);
-  mountMedia(app, deps);
+  mountMedia(app, deps, { fileMaxBytes: Math.floor(config.FILE_MAX_MB * 1024 * 1024) });
 
   app.use(
     '/trpc/*',

@@ -15,6 +15,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes the idle time before away in seconds, 1 to a day, default 10 minutes', () => {
+    expect(loadConfig({}).AWAY_AFTER_IDLE_SECONDS).toBe(600);
+    expect(loadConfig({ AWAY_AFTER_IDLE_SECONDS: '3' }).AWAY_AFTER_IDLE_SECONDS).toBe(3);
+    for (const bad of ['0', '86401', 'later']) {
+      expect(() => loadConfig({ AWAY_AFTER_IDLE_SECONDS: bad })).toThrowError(/AWAY_AFTER_IDLE_SECONDS/);
+    }
+  });
+
   it('takes the presence grace in seconds, 0 to 300, default 5', () => {
     expect(loadConfig({}).PRESENCE_OFFLINE_GRACE_SECONDS).toBe(5);
     expect(loadConfig({ PRESENCE_OFFLINE_GRACE_SECONDS: '0' }).PRESENCE_OFFLINE_GRACE_SECONDS).toBe(0);

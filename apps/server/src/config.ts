@@ -44,6 +44,12 @@ const schema = z
           return z.NEVER;
         }
       }),
+    /**
+     * The largest upload, in MB (an image or any other file; images are also
+     * held to 20 MB). An upload is held in memory while it is judged, so
+     * this bounds what one upload costs (docs/media.md).
+     */
+    FILE_MAX_MB: z.coerce.number().positive().max(2000).default(50),
     /** Events older than this are pruned; a client away longer gets a resync. */
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**
@@ -78,6 +84,11 @@ const schema = z
      * back after this long (0: at once), so a reconnect shows nobody offline.
      */
     PRESENCE_OFFLINE_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+    /**
+     * A tab without input for this long reports itself idle; a user whose
+     * tabs are all idle shows as away (if their chosen status is Available).
+     */
+    AWAY_AFTER_IDLE_SECONDS: z.coerce.number().min(1).max(86_400).default(600),
     /**
      * PostgreSQL cancels a statement of the server's after this long, and ends
      * a transaction left idle as long (docs/database-faults.md).

@@ -17,6 +17,10 @@ const server = await startServer(config, log).catch((error: unknown) => {
   process.exit(1);
 });
 
+// The hub's counters on demand, one log line: the load tool reads them at the
+// edges of its measured window (docs/capacity.md).
+process.on('SIGUSR2', () => log.info({ hub: server.hub.counters }, 'hub counters'));
+
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -81,7 +81,10 @@ export async function startServer(config: Config, log: AppLogger, options: Start
       idleMs: config.SESSION_IDLE_DAYS * DAY_MS,
       absoluteMs: config.SESSION_MAX_DAYS * DAY_MS,
     },
-    presence: { offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_SECONDS * 1000 },
+    presence: {
+      offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_SECONDS * 1000,
+      awayAfterIdleMs: config.AWAY_AFTER_IDLE_SECONDS * 1000,
+    },
     safetyPollMs: options.safetyPollMs,
     waitingPollsPerUser: config.WAITING_POLLS_PER_USER,
   });
@@ -89,11 +92,13 @@ export async function startServer(config: Config, log: AppLogger, options: Start
   const retention = startRetention(deps, config.EVENT_RETENTION_DAYS, log);
 
   const streams = new UserStreams(config.STREAMS_PER_USER);
+  const stopping = new AbortController();
   const { listener, pollRoute } = await createRequestListener({
     deps,
     config,
     streams,
     ping: healthProbe(database),
+    stopping: stopping.signal,
   });
   const server = createServer(listener);
   // Once stopping, every answer closes its connection: a client that keeps a
@@ -130,10 +135,12 @@ export async function startServer(config: Config, log: AppLogger, options: Start
         draining = true;
         // Held polls are answered now (they would hold the close up to 25 s); their clients ask the next server.
         services.longPolls.stop();
+        // SSE streams end cleanly: their clients reconnect, and a proxy holding one back lets it through.
+        stopping.abort();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await ws.close();
         server.closeIdleConnections();
-        // SSE responses are long-lived requests: cut them after a grace period.
+        // Anything still open after a grace period (a client slow to read its last bytes) is cut.
         const force = setTimeout(() => server.closeAllConnections(), 2_000);
         await stopped;
         clearTimeout(force);
@@ -149,13 +156,23 @@ export async function startServer(config: Config, log: AppLogger, options: Start
 /** /healthz answers within 2 s whatever the database does: its probe gives up sooner. */
 const HEALTH_PROBE_MS = 1_500;
 
-/** The database probe of /healthz: one at a time (a stalled one is shared, not piled up), with its own deadline. */
+/**
+ * The database probe of /healthz, with its own deadline: a ping under way is
+ * shared (a stall does not pile up pings), but only while it is younger than
+ * the deadline, so one stuck on a connection that is being replaced cannot
+ * keep answering "down" after the database is back.
+ */
 function healthProbe(database: DatabaseHandle): () => Promise<void> {
   let pending: Promise<void> | undefined;
+  let startedAt = 0;
   return () => {
-    pending ??= database.ping().finally(() => {
-      pending = undefined;
-    });
+    if (!pending || Date.now() - startedAt > HEALTH_PROBE_MS) {
+      startedAt = Date.now();
+      const ping: Promise<void> = database.ping().finally(() => {
+        if (pending === ping) pending = undefined;
+      });
+      pending = ping;
+    }
     return database.withinDeadline(pending, HEALTH_PROBE_MS);
   };
 }

@@ -20,7 +20,8 @@ export function receive(client: ChatClient, lastEventId: string | null = null) {
         state.last = id;
         if (data.type === 'stream.ready') state.ready = true;
         if (data.type === 'server.database') state.database.push(data.available);
-        if (data.type === 'message.created') state.ids.push(data.payload.message.id);
+        // What people wrote: not a group's lines about itself.
+        if (data.type === 'message.created' && !data.payload.message.system) state.ids.push(data.payload.message.id);
       },
     },
   );
@@ -66,7 +67,8 @@ export async function storedIds(reader: Person, chatId: string): Promise<string[
   let cursor: number | undefined;
   for (;;) {
     const page = await reader.client.api.message.history.query({ chatId, cursor, limit: 100 });
-    stored.push(...page.messages);
+    // What people wrote: not a group's lines about itself.
+    stored.push(...page.messages.filter((m) => !m.system));
     if (page.nextCursor === null) break;
     cursor = page.nextCursor;
   }

@@ -121,7 +121,7 @@ describe('message.send', () => {
       ).rejects.toMatchObject({
         data: { code: 'FORBIDDEN' },
         message:
-          'You are no longer contacts, so you cannot send messages here. Add them as a contact again to continue.',
+          'This chat is not available: you are no longer contacts, so you cannot write or react here. Add them as a contact again to continue.',
       });
       const page = await p.client.api.message.history.query({ chatId: chat });
       expect(page.messages.map((m) => m.body)).toEqual(['before']);
@@ -330,7 +330,7 @@ describe('receipts and unread counts', () => {
     await frank.client.api.message.markRead.mutate({ chatId: chat, deliveredSeq: last });
     await aliceStream.until((i) => i.some((x) => x.type === 'receipt.updated'));
     const read = await frank.client.api.message.markRead.mutate({ chatId: chat, readSeq: last - 1 });
-    expect(read).toEqual({ deliveredSeq: last, readSeq: last - 1, unreadCount: 1 });
+    expect(read).toEqual({ deliveredSeq: last, readSeq: last - 1, unreadCount: 1, mentionCount: 0 });
     await phoneStream.until((i) =>
       i.some((x) => x.type === 'receipt.updated' && (x.payload as { unreadCount: number }).unreadCount === 1),
     );
@@ -338,7 +338,7 @@ describe('receipts and unread counts', () => {
 
     // Never backwards, never past the end.
     const after = await frank.client.api.message.markRead.mutate({ chatId: chat, readSeq: last + 50, deliveredSeq: 1 });
-    expect(after).toEqual({ deliveredSeq: last, readSeq: last, unreadCount: 0 });
+    expect(after).toEqual({ deliveredSeq: last, readSeq: last, unreadCount: 0, mentionCount: 0 });
     const receipts = await alice.client.api.message.receipts.query({ chatId: chat });
     expect(receipts).toContainEqual({ userId: frank.id, deliveredSeq: last, readSeq: last });
     await expect(stranger.client.api.message.receipts.query({ chatId: chat })).rejects.toMatchObject({

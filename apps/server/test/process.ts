@@ -1,4 +1,8 @@
-/** Runs the server as its own OS process (`node --import tsx src/main.ts`), to kill and restart it in tests. */
+/**
+ * Runs the server as its own OS process, to kill and restart it in tests:
+ * from source (`node --import tsx src/main.ts`), or a build of it
+ * (`node --enable-source-maps <main.js>`, apps/server/build.ts).
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -28,15 +32,22 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** A built server (main.js of apps/server/build.ts) to run with plain node instead of the source. */
+  main?: string;
+}
+
 /** `env` goes over the defaults (rate limits relaxed, as in the harness). */
 export async function spawnServer(
   database: TestDatabase,
   port?: number,
   env: Record<string, string> = {},
+  options: SpawnOptions = {},
 ): Promise<ServerProcess> {
   const chosen = port ?? (await freePort());
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const args = options.main ? ['--enable-source-maps', options.main] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
       ...process.env,

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createChatClient, type EventSubscription, type StreamStatus } from '@chat/api/client';
+import { LiveStream } from '@chat/api/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, PASSWORD, type Person, uniqueName } from './clients';
 import { startTestServer, type TestServer } from './harness';
@@ -93,6 +94,9 @@ describe.each([
   }, 60_000);
 });
 
+/** How long the client waits for a held SSE try's first bytes, in the restart test. */
+const HELD_SSE_MS = 20_000;
+
 describe('the typed client on long-polling behind a buffering proxy, across a server restart', () => {
   it('polls on from the last event it was handed: no event comes twice on its polls', async () => {
     const own = await startTestServer();
@@ -120,10 +124,20 @@ describe('the typed client on long-polling behind a buffering proxy, across a se
         });
         return response;
       };
+      // Each stream (WebSocket or SSE) the server starts for the receiver, in order.
+      const streams: LiveStream[] = [];
+      let receiverId: string | undefined;
+      const hub = own.server.hub;
+      const subscribe = hub.subscribe.bind(hub);
+      hub.subscribe = (userId, sink) => {
+        if (sink instanceof LiveStream && userId === receiverId) streams.push(sink);
+        subscribe(userId, sink);
+      };
       const username = uniqueName('restarted');
       const client = createChatClient({ url: proxy.url, fetch: tap });
       const user = await client.api.auth.register.mutate({ username, password: PASSWORD, passwordRepeat: PASSWORD });
       const receiver: Person = { username, client, id: user.id };
+      receiverId = user.id;
       const sender = await makeUser(own.url, { prefix: 'sender' });
       people.push(receiver, sender);
       const chatId = await makeDirect(sender, receiver);
@@ -131,34 +145,44 @@ describe('the typed client on long-polling behind a buffering proxy, across a se
       const received: string[] = [];
       const eventIds = new Map<string, number>();
       const statuses: StreamStatus[] = [];
-      // The better transports are tried soon after polling is live (not after the default 5 s), and then not for long.
+      // The better transports are tried soon after polling is live (not after the default 5 s), and then not for
+      // long. A held SSE try is given 20 s, not 5, before it is abandoned: the restart below must come while it is
+      // still held, and a loaded machine (the whole suite in parallel) can take longer than 5 s to get there.
+      // The first SSE try is held as long, so polling starts 20 s in.
       const stream = receiver.client.events(
         (item) => {
           if (item.type !== 'message.created') return;
           received.push(item.payload.message.id);
           eventIds.set(item.payload.message.id, item.id);
         },
-        { onStatus: (status) => statuses.push(status), timing: { probeMs: [300, 120_000] } },
+        {
+          onStatus: (status) => statuses.push(status),
+          timing: { probeMs: [300, 120_000], connectMs: HELD_SSE_MS },
+        },
       );
       subscription = stream;
       const livePolling = () => stream.status().live && stream.status().transport === 'poll';
-      await until(livePolling, 'live on polling');
-      // Its try of SSE is under way now, held by the proxy (it refused the WebSocket at once).
-      await new Promise((r) => setTimeout(r, 1_000));
+      await until(livePolling, 'live on polling', HELD_SSE_MS + 30_000);
+      // Its try of SSE, held by the proxy (which refused the WebSocket at once), has reached the server and been
+      // handed its start, so the proxy holds bytes to let through: the second stream, after the first SSE try
+      // that was abandoned for polling (the try may start as polling goes live, so it is not counted from there).
+      await until(() => streams.length >= 2 && streams[1]?.live === true, 'the SSE try to be started by the server');
+      const probeReached = Date.now();
       const before = await sender.client.api.message.send.mutate({ id: randomUUID(), chatId, body: 'before' });
       await until(() => received.includes(before.id), 'the first message, by a poll');
       const statusesBefore = statuses.length;
 
-      // Cut by the stopping server, the proxy lets through what it held of the SSE try, which started
+      // Ended by the stopping server, the proxy lets through what it held of the SSE try, which started
       // from the cursor before that message: the stream's start at that cursor, then the message again.
+      const stopBegan = Date.now();
       await own.server.close();
       restarted = await startTestServer({ database: own.database, env: { PORT: String(own.server.port) } });
       // (It goes live, and drops: behind this proxy it cannot stay.)
       await until(
         () => statuses.slice(statusesBefore).some((s) => s.transport === 'sse' && s.live),
-        'the held SSE try to be let through',
+        `the held SSE try to be let through (the stop began ${stopBegan - probeReached} ms after it reached the server; it is held ${HELD_SSE_MS} ms)`,
       );
-      await until(livePolling, 'live on polling again', 45_000);
+      await until(livePolling, 'live on polling again', 60_000);
       const after = await sender.client.api.message.send.mutate({ id: randomUUID(), chatId, body: 'after' });
       await until(() => received.includes(after.id), 'the second message');
       await new Promise((r) => setTimeout(r, 500));
@@ -183,5 +207,5 @@ describe('the typed client on long-polling behind a buffering proxy, across a se
       await restarted?.stop();
       await own.stop();
     }
-  }, 90_000);
+  }, 240_000);
 });

@@ -1,6 +1,6 @@
 /**
- * The S3 image store, against a real S3-compatible server (s3rver) started
- * here: upload, fetch as a member, refuse a stranger, delete with the message.
+ * The S3 image and file store, against a real S3-compatible server (s3rver)
+ * started here: upload, fetch as a member, refuse a stranger, delete with the message.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, type Person } from './clients';
+import { pdfBytes } from './files';
 import { startTestServer, type TestServer } from './harness';
 import { fetchImage, solid, upload } from './images';
 import { makeDirect } from './people';
@@ -95,5 +96,25 @@ describe('images on S3', () => {
     await alice.client.api.message.delete.mutate({ messageId: msg.id });
     expect(await objectKeys()).not.toContain(`images/${up.body.id}`);
     expect((await fetchImage(t.url, bob, up.body.id)).status).toBe(404);
+  });
+
+  it('files too: kept byte for byte under files/<id>, downloaded by members, removed with their message', async () => {
+    const original = pdfBytes('stored on S3');
+    const up = await alice.client.upload(chat, original, 'on-s3.pdf');
+    expect(up.kind).toBe('file');
+    expect(await objectKeys()).toContain(`files/${up.id}`);
+    const msg = await alice.client.api.message.send.mutate({
+      id: randomUUID(),
+      chatId: chat,
+      body: 'a file from S3',
+      attachmentIds: [up.id],
+    });
+    const got = await bob.client.download(up);
+    expect(Buffer.from(got.data).equals(original)).toBe(true);
+    expect(got.headers.get('content-disposition')).toMatch(/^attachment;/);
+    await expect(stranger.client.download(up)).rejects.toMatchObject({ status: 404 });
+
+    await alice.client.api.message.delete.mutate({ messageId: msg.id });
+    expect(await objectKeys()).not.toContain(`files/${up.id}`);
   });
 });

@@ -145,7 +145,7 @@ describe('contacts and groups in the browser', () => {
     // The owner takes Bob out: Bob's page and list follow at once.
     await a.getByRole('button', { name: 'Group info' }).click();
     const members = list(a, 'Members');
-    await members.getByText('Owner').waitFor();
+    await members.getByText('Owner', { exact: true }).waitFor();
     await members.getByText(`@${bob.user.username}`).waitFor();
     await maybeScreenshot(a, 'group-info');
     await a.getByRole('button', { name: `Remove ${bobName} from the group` }).click();

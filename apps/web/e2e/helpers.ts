@@ -23,8 +23,15 @@ export async function registerViaApi(context: BrowserContext, username: string):
 }
 
 /** Calls a tRPC mutation as the context's signed-in user (for setting a scene, not for what is under test). */
+/**
+ * A test's API calls each on a connection of their own: one reused after the
+ * server's keep-alive timeout can meet the server's close, and a mutation sent
+ * into it fails with ECONNRESET, which a test must not retry (it may have run).
+ */
+export const FRESH_CONNECTION = { connection: 'close' };
+
 export async function mutateViaApi<T>(context: BrowserContext, path: string, input: unknown): Promise<T> {
-  const response = await context.request.post(`/trpc/${path}`, { data: { json: input } });
+  const response = await context.request.post(`/trpc/${path}`, { data: { json: input }, headers: FRESH_CONNECTION });
   const text = await response.text();
   expect(response.status(), text).toBe(200);
   return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;

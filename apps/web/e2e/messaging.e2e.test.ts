@@ -228,12 +228,13 @@ describe('messaging in the browser', () => {
       .waitFor();
 
     // A permalink deep in the history: the message in the middle, highlighted; "Jump to latest" leaves it.
-    const early = await queryViaApi<{ messages: { id: string }[] }>(alice.context, 'message.history', {
-      chatId: group.id,
-      direction: 'newer',
-      limit: 5,
-    });
-    const fifth = early.messages[4]?.id;
+    const early = await queryViaApi<{ messages: { id: string; body: string | null }[] }>(
+      alice.context,
+      'message.history',
+      { chatId: group.id, direction: 'newer', limit: 6 },
+    );
+    // The group's first line says it was created (docs/group-lines.md): Bob's fifth is the sixth.
+    const fifth = early.messages.find((m) => m.body === 'history 5')?.id;
     await a.goto(`/groups/${group.id}/messages/${fifth}`);
     await messageList(a).locator('[aria-current="true"]').filter({ hasText: 'history 5' }).waitFor();
     expect(await texts(a)).toEqual(history.slice(0, 30));
@@ -242,21 +243,51 @@ describe('messaging in the browser', () => {
     await heading(a, 'Team').waitFor();
     await messageRow(a, 'history 120').waitFor();
     await a.getByRole('button', { name: 'Jump to latest' }).waitFor({ state: 'detached' });
-    // Scrolling up loads older pages, in order, each message once.
+    // Scrolling up loads older pages, in order, each message once; at most 100 are held (two pages:
+    // stores/messages.ts, WINDOW), so at the start the newest have gone: the line and Bob's first 99.
     const timeline = a.getByTestId('timeline');
+    const scrollTo = (where: 'top' | 'bottom') =>
+      timeline.evaluate((el, top) => {
+        el.scrollTop = top ? 0 : el.scrollHeight;
+      }, where === 'top');
     await expect
       .poll(
         async () => {
-          await timeline.evaluate((el) => {
-            el.scrollTop = 0;
-          });
+          await scrollTo('top');
           return texts(a);
         },
         { timeout: 20_000 },
       )
-      .toEqual(history);
+      .toEqual(history.slice(0, 99));
     await a.getByText('This is the beginning of the conversation.').waitFor();
+    expect(await messageList(a).locator('[data-message-id]').count()).toBe(100);
+    // Scrolling down pages the newest back in, letting go of the oldest: the last 100, in order.
+    await expect
+      .poll(
+        async () => {
+          await scrollTo('bottom');
+          return texts(a);
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual(history.slice(20));
+    await a.getByRole('button', { name: 'Jump to latest' }).waitFor({ state: 'detached' });
+    // Paging up from there (Bob's 25th near the top asks for the page before) keeps what is on screen
+    // where it was, while the newest go again.
+    // Where a row is in the view (px from the timeline's top), measured in the page.
+    const offsetOf = (text: string, scroll: boolean) =>
+      messageRow(a, text).evaluate((row, scrollFirst) => {
+        if (scrollFirst) row.scrollIntoView({ block: 'start' });
+        const view = row.closest('[data-testid="timeline"]');
+        return row.getBoundingClientRect().top - (view?.getBoundingClientRect().top ?? 0);
+      }, scroll);
+    const placed = await offsetOf('history 25', true);
+    await expect.poll(async () => (await texts(a))[0], { timeout: 20_000 }).not.toBe('history 21');
+    await a.waitForTimeout(300);
+    expect(Math.abs((await offsetOf('history 25', false)) - placed)).toBeLessThanOrEqual(2);
+    expect((await texts(a)).at(-1)).not.toBe('history 120');
     await a.getByRole('button', { name: 'Jump to latest' }).click();
+    await messageRow(a, 'history 120').waitFor();
 
     await send(a, 'thanks all');
     await messageRow(a, 'thanks all').getByText('Read by', { exact: false }).waitFor({ state: 'detached' });

@@ -6,7 +6,14 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { newContext, watchPage } from './browser';
-import { type ApiUser, expectTransport, freshUsername, mutateViaApi, registerViaApi } from './helpers';
+import {
+  type ApiUser,
+  expectTransport,
+  FRESH_CONNECTION,
+  freshUsername,
+  mutateViaApi,
+  registerViaApi,
+} from './helpers';
 
 export interface Person {
   user: ApiUser;
@@ -45,6 +52,7 @@ export async function befriend(a: Person, b: Person): Promise<void> {
 export async function queryViaApi<T>(context: BrowserContext, path: string, input: unknown): Promise<T> {
   const response = await context.request.get(
     `/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+    { headers: FRESH_CONNECTION },
   );
   const text = await response.text();
   expect(response.status(), text).toBe(200);

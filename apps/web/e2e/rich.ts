@@ -31,14 +31,14 @@ export async function pasteFiles(page: Page, files: { name: string; type: string
   }, plain);
 }
 
-/** Picks files with the composer's "Attach images" file input. */
+/** Picks files with the composer's "Attach images or files" file input. */
 export async function pickFiles(page: Page, files: { name: string; type: string; bytes: Buffer }[]): Promise<void> {
   await page
     .getByTestId('image-picker')
     .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: f.bytes })));
 }
 
-export const uploadList = (page: Page) => page.getByRole('list', { name: 'Attached images' });
+export const uploadList = (page: Page) => page.getByRole('list', { name: 'Attached images and files' });
 export const uploadItem = (page: Page, name: string): Locator =>
   uploadList(page).getByRole('listitem').filter({ hasText: name });
 

@@ -96,9 +96,11 @@ describe('seen by', () => {
     expect(await panel.evaluate((el) => el === document.activeElement)).toBe(true);
     await a.keyboard.press('Tab'); // the panel's close button
     await a.keyboard.press('Tab'); // the first reader
-    expect(await a.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'View profile of Bob Reader',
-    );
+    expect(
+      await panel
+        .getByRole('button', { name: /^View profile of Bob Reader/ })
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     await a.keyboard.press('Enter');
     const profile = a.getByRole('complementary', { name: 'Profile' });
     await profile.getByRole('heading', { name: 'Bob Reader' }).waitFor();

@@ -1,23 +1,33 @@
 import { Route, Router } from '@solidjs/router';
-import type { ParentProps } from 'solid-js';
+import { createEffect, type ParentProps } from 'solid-js';
 import { RequireSession, RequireSignedOut } from './components/guards';
 import { Shell } from './components/shell';
+import { useFaviconCount } from './lib/favicon-badge';
+import { lazyPart, preloadLazyParts } from './lib/lazy-part';
 import { useTitleCount } from './lib/title';
-import ChatPage from './pages/chat';
-import ContactsPage from './pages/contacts';
-import GroupPage from './pages/group';
 import HomePage from './pages/home';
-import LoginPage from './pages/login';
-import MessagePage from './pages/message';
-import NotFoundPage from './pages/not-found';
-import RegisterPage from './pages/register';
-import SearchPage from './pages/search';
-import SettingsPage from './pages/settings';
-import { unreadTotal } from './stores/chats';
+import { chatListStatus, unreadTotal } from './stores/chats';
 import { followSession } from './stores/events';
 // Stores that work with no chat open: sending what the outbox holds, marking what arrived as delivered.
 import './stores/outbox';
 import './stores/marks';
+
+// Every page but the home page is a chunk of its own (lib/lazy-part.ts): a cold load runs the
+// shell and the chat list, and the one page it opens.
+const ChatPage = lazyPart(() => import('./pages/chat'), 'default');
+const GroupPage = lazyPart(() => import('./pages/group'), 'default');
+const ContactsPage = lazyPart(() => import('./pages/contacts'), 'default');
+const LoginPage = lazyPart(() => import('./pages/login'), 'default');
+const MessagePage = lazyPart(() => import('./pages/message'), 'default');
+const NotFoundPage = lazyPart(() => import('./pages/not-found'), 'default');
+const RegisterPage = lazyPart(() => import('./pages/register'), 'default');
+const SearchPage = lazyPart(() => import('./pages/search'), 'default');
+const SettingsPage = lazyPart(() => import('./pages/settings'), 'default');
+
+// The page a cold load opens is fetched at once, alongside the session, the markdown chunk and the
+// first data, rather than after the session has loaded.
+if (window.location.pathname.startsWith('/groups/')) void GroupPage.preload();
+else if (window.location.pathname.startsWith('/chats/')) void ChatPage.preload();
 
 const Public = (props: ParentProps) => <RequireSignedOut>{props.children}</RequireSignedOut>;
 
@@ -34,6 +44,11 @@ const SignedIn = (props: ParentProps) => (
 export function App() {
   followSession();
   useTitleCount(unreadTotal);
+  useFaviconCount(unreadTotal);
+  // The chat list is on screen: the rest of the app is fetched in idle time.
+  createEffect(() => {
+    if (chatListStatus() === 'ready') preloadLazyParts();
+  });
   return (
     <Router>
       <Route path="/" component={Public}>

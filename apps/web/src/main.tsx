@@ -1,7 +1,9 @@
 import { render } from 'solid-js/web';
 import { App } from './app';
+import { loadMarkdown } from './lib/markdown-chunk';
 import { rememberTransportChoice } from './lib/transport-mode';
 import { loadSession } from './stores/session';
+import { startTheme } from './stores/theme';
 import './styles.css';
 import './styles/lists.css';
 import './styles/panels.css';
@@ -10,8 +12,12 @@ import './styles/composer.css';
 import './styles/search.css';
 import './styles/rich.css';
 import './styles/keyboard.css';
+import './styles/blocking.css';
 
+startTheme();
 rememberTransportChoice();
+// Its own chunk, fetched alongside the session and the first data (lib/markdown-chunk.ts).
+void loadMarkdown();
 void loadSession();
 
 const root = document.getElementById('root');

@@ -89,6 +89,10 @@ export async function seedThroughDatabase(
         say(`${sessionIds.length} sessions`);
       }
     });
+    // Statistics for the tables just filled, as a deployment of this size has:
+    // without them the planner guesses until autovacuum comes by (a minute or
+    // more), and a run's rows read depend on when it did (docs/capacity.md).
+    await sql`analyze`;
     return {
       userIds,
       chatIds,

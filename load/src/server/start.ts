@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { RATE_LIMIT_DEFAULTS } from '@chat/api/server';
+import { type HubCounters, RATE_LIMIT_DEFAULTS } from '@chat/api/server';
 import { connectPostgres } from '@chat/db';
 
 const serverDir = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
@@ -18,7 +18,35 @@ export interface StartedServers {
   urls: string[];
   pids: number[];
   databaseUrl: string;
+  /** Each process's hub counters now (in `pids` order; undefined where one did not answer within 2 s). */
+  hubCounters(): Promise<Array<HubCounters | undefined>>;
   stop(): Promise<void>;
+}
+
+/** A started process, and the hub-counter lines its log is waited for on. */
+export interface Spawned {
+  url: string;
+  child: ChildProcess;
+  counterWaiters: Array<(c: HubCounters) => void>;
+}
+
+/**
+ * Asks a server for its hub's counters: SIGUSR2 makes it log them as one
+ * JSON line (apps/server/src/main.ts), read from its stdout.
+ */
+function askCounters(s: Spawned): Promise<HubCounters | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      s.counterWaiters = s.counterWaiters.filter((w) => w !== take);
+      resolve(undefined);
+    }, 2_000);
+    const take = (c: HubCounters) => {
+      clearTimeout(timer);
+      resolve(c);
+    };
+    s.counterWaiters.push(take);
+    s.child.kill('SIGUSR2');
+  });
 }
 
 function freePort(): Promise<number> {
@@ -33,10 +61,16 @@ function freePort(): Promise<number> {
   });
 }
 
-async function spawnOne(
-  databaseUrl: string,
-  cpuProfDir: string | undefined,
-): Promise<{ url: string; child: ChildProcess }> {
+function spawnOne(databaseUrl: string, cpuProfDir: string | undefined): Promise<Spawned> {
+  return spawnServer({ DATABASE_URL: databaseUrl }, cpuProfDir);
+}
+
+/**
+ * One server process on a free port with `env` over the tool's defaults
+ * (its database: `DATABASE_URL` or `DATA_DIR`; `WEB_DIST` for a build of the
+ * SPA elsewhere), once healthy.
+ */
+export async function spawnServer(env: Record<string, string>, cpuProfDir?: string | undefined): Promise<Spawned> {
   const port = await freePort();
   const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   let output = '';
@@ -51,17 +85,33 @@ async function spawnOne(
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'warn',
+      // info, for the hub-counter lines; nothing else logs at info per request or per event.
+      LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const spawned: Spawned = { url: `http://127.0.0.1:${port}`, child, counterWaiters: [] };
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-20_000);
   };
-  child.stdout?.on('data', keep);
+  let partial = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    keep(d);
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"hub counters"')) continue;
+      try {
+        const counters = (JSON.parse(line) as { hub: HubCounters }).hub;
+        for (const w of spawned.counterWaiters.splice(0)) w(counters);
+      } catch {
+        // not ours after all
+      }
+    }
+  });
   child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
+  const url = spawned.url;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited while starting:\n${output}`);
@@ -69,7 +119,7 @@ async function spawnOne(
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, child };
+    if (ok) return spawned;
     if (Date.now() > deadline) throw new Error(`the server did not become healthy in 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -88,8 +138,9 @@ export async function startServers(options: {
   dbUrl.pathname = `/${name}`;
   const databaseUrl = dbUrl.toString();
 
-  const started: Array<{ url: string; child: ChildProcess }> = [];
+  const started: Spawned[] = [];
   const stop = async () => {
+    process.off('SIGINT', interrupted);
     await Promise.all(
       started.map(
         ({ child }) =>
@@ -104,6 +155,9 @@ export async function startServers(options: {
     await a.unsafe(`drop database if exists ${name} with (force)`);
     await a.end();
   };
+  // Interrupted (Ctrl-C, or bench:processes' time limit): the servers stop and the database goes, not left behind.
+  const interrupted = () => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
   try {
     // The first applies the migrations; the others start on a migrated database.
     for (let i = 0; i < options.processes; i++) started.push(await spawnOne(databaseUrl, options.cpuProfDir));
@@ -115,6 +169,7 @@ export async function startServers(options: {
     urls: started.map((s) => s.url),
     pids: started.map((s) => s.child.pid ?? 0).filter((pid) => pid > 0),
     databaseUrl,
+    hubCounters: () => Promise.all(started.map(askCounters)),
     stop,
   };
 }

@@ -9,6 +9,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'rate_limited'
+  | 'too_large'
   | 'unavailable';
 
 export class DomainError extends Error {
@@ -32,5 +33,7 @@ export const notFound = (message: string) => new DomainError('not_found', messag
 export const conflict = (message: string, field?: string) => new DomainError('conflict', message, field);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('rate_limited', message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+/** An upload past its size limit (HTTP 413, tRPC PAYLOAD_TOO_LARGE). */
+export const tooLarge = (message: string, field?: string) => new DomainError('too_large', message, field);
 /** Past a cap on what is held open at once: no wait helps until one of them closes, so no retry-after. */
 export const tooMany = (message: string) => new DomainError('rate_limited', message);

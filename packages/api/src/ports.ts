@@ -47,11 +47,17 @@ export interface Hub {
 
 /** Who is online, and typing signals: ephemeral, shared across processes. */
 export interface Presence {
-  /** A stream of `userId` opened here; `disconnect` once when it closes. */
-  connect(userId: string): void;
-  disconnect(userId: string): void;
-  /** Online state and last-seen of the given users (the caller has checked who may see them). */
+  /** A stream of `userId` opened here (from the tab `tabId`, if named); `disconnect` once when it closes. */
+  connect(userId: string, tabId?: string): void;
+  disconnect(userId: string, tabId?: string): void;
+  /** Online state, last-seen and shown status of the given users (the caller has checked who may see them). */
   states(userIds: string[]): Promise<PresenceState[]>;
+  /** A tab of `userId` had no input for a while, or has again (whichever process holds its stream takes it). */
+  setIdle(userId: string, tabId: string, idle: boolean): Promise<void>;
+  /** `userId`'s status changed: those who may see them are told. */
+  changed(userId: string): Promise<void>;
+  /** How long a tab waits without input before it reports itself idle. */
+  readonly awayAfterIdleMs: number;
   /** Tells the chat's other members that `userId` is typing in it. */
   typing(userId: string, chatId: string): Promise<void>;
 }

@@ -19,12 +19,12 @@ export {
   resolveRateLimits,
 } from './domain/limits/rules';
 export { MAX_IMAGE_BYTES } from './domain/media/images';
-export { openImage, removeUnattached, storeUpload } from './domain/media/uploads';
+export { openFile, openImage, removeUnattached, storeUpload } from './domain/media/uploads';
 export { DomainError } from './errors';
 export { ATTACH, EventStream, toStreamError } from './event-stream';
 export type { Logger } from './logger';
 export type { Hub, LongPollRequest, LongPolls, OutageReport, Presence, Sink } from './ports';
-export { EventHub } from './realtime/hub';
+export { EventHub, type HubCounters } from './realtime/hub';
 export { LiveStream, type StreamEnd, type StreamOutlet } from './realtime/live-stream';
 export { LongPollService, MAILBOX_KEEP_MS } from './realtime/long-poll';
 export { PresenceService } from './realtime/presence';

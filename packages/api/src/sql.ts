@@ -19,6 +19,10 @@ export function rowsOf(result: unknown): Record<string, unknown>[] {
  */
 export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
+/** Booleans as one boolean[] parameter, the same way (beside a `uuidArray` in `unnest`). */
+export const boolArray = (values: readonly boolean[]) =>
+  sql`${`{${values.map((v) => (v ? 't' : 'f')).join(',')}}`}::boolean[]`;
+
 /** A json/jsonb column of a raw statement: parsed by the driver, or text to parse (drizzle's postgres.js mapping). */
 export function jsonOf(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;

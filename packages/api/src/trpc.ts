@@ -15,6 +15,7 @@ const codes: Record<DomainErrorKind, TRPCError['code']> = {
   not_found: 'NOT_FOUND',
   conflict: 'CONFLICT',
   rate_limited: 'TOO_MANY_REQUESTS',
+  too_large: 'PAYLOAD_TOO_LARGE',
   unavailable: 'SERVICE_UNAVAILABLE',
 };
 
@@ -136,7 +137,7 @@ export type Actor = ValidatedSession & {
   /**
    * True when the session was looked up for this call. False only for a
    * procedure with `meta.checksSession`, given a lookup this process made
-   * within the last minute: its own statement must check that the session
+   * within the last five minutes: its own statement must check that the session
    * still exists (`senderOf`, and the stream's opening).
    */
   verified: boolean;
@@ -148,7 +149,7 @@ export type Actor = ValidatedSession & {
  * every call over a WebSocket, whose context outlives it), except by a
  * procedure whose own statement checks it (`meta.checksSession`: a send, a
  * stream's start), which takes a lookup this process made within the last
- * minute (`SessionService.recent`) and saves a round trip
+ * five minutes (`SessionService.recent`) and saves a round trip
  * (docs/security.md, "Sessions"; docs/send-path.md).
  */
 export const authedProcedure = t.procedure.use((opts) =>

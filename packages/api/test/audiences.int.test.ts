@@ -26,8 +26,13 @@ afterAll(async () => {
   await deps?.close();
 });
 
+/** Messages' bodies, and lines about the group as "(added)", "(removed)"… (they follow the same audience). */
 const bodies = (items: StreamItem[]) =>
-  items.flatMap((i) => (i.type === 'message.created' ? [i.payload.message.body ?? ''] : []));
+  items.flatMap((i) => {
+    if (i.type !== 'message.created') return [];
+    const { body, system } = i.payload.message;
+    return [system ? `(${system.type})` : (body ?? '')];
+  });
 
 async function send(actorId: string, chatId: string, body: string): Promise<void> {
   await sendMessage(deps, { userId: actorId }, { id: crypto.randomUUID(), chatId, body });
@@ -61,30 +66,32 @@ describe('a chat’s members, kept between events', () => {
         [sc, []],
       ]),
     );
+    // The line about a change goes to the members after it: the newcomer gets "added", the removed
+    // and the leaver not the line about them.
     await addMembers(deps, owner.id, group.id, [c.id]);
     await send(owner.id, group.id, 'two');
     await expectBodies(
       new Map([
-        [sa, ['one', 'two']],
-        [sc, ['two']],
+        [sa, ['one', '(added)', 'two']],
+        [sc, ['(added)', 'two']],
       ]),
     );
     await removeMember(deps, owner.id, group.id, a.id);
     await send(owner.id, group.id, 'three');
     await expectBodies(
       new Map([
-        [sb, ['one', 'two', 'three']],
-        [sc, ['two', 'three']],
-        [sa, ['one', 'two']],
+        [sb, ['one', '(added)', 'two', '(removed)', 'three']],
+        [sc, ['(added)', 'two', '(removed)', 'three']],
+        [sa, ['one', '(added)', 'two']],
       ]),
     );
     await leaveGroup(deps, b.id, group.id);
     await send(c.id, group.id, 'four');
     await expectBodies(
       new Map([
-        [sc, ['two', 'three', 'four']],
-        [sb, ['one', 'two', 'three']],
-        [sa, ['one', 'two']],
+        [sc, ['(added)', 'two', '(removed)', 'three', '(left)', 'four']],
+        [sb, ['one', '(added)', 'two', '(removed)', 'three']],
+        [sa, ['one', '(added)', 'two']],
       ]),
     );
     for (const s of [sa, sb, sc]) s.stop();
@@ -115,8 +122,8 @@ describe('a chat’s members, kept between events', () => {
       await send(owner.id, group.id, 'two');
       await expectBodies(
         new Map([
-          [sc, ['two']],
-          [sa, ['one']],
+          [sc, ['(added)', '(removed)', 'two']],
+          [sa, ['one', '(added)']],
         ]),
       );
       sa.stop();

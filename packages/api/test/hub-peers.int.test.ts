@@ -70,6 +70,11 @@ describe('NOTIFY after a commit', () => {
       while (!got.includes('seen by the other') && Date.now() < deadline) await sleep(10);
       expect(got).toContain('seen by the other');
       expect(hub.notifies).toBe(before + 1);
+      // The counters the load tool reads (docs/capacity.md): the other hub heard that NOTIFY and read the event.
+      expect(other.counters.notifiesHeard).toBeGreaterThanOrEqual(1);
+      expect(other.counters.reads).toBeGreaterThanOrEqual(1);
+      expect(other.counters.rowsRead).toBeGreaterThanOrEqual(1);
+      expect(hub.counters.notifiesSent).toBe(hub.notifies);
     } finally {
       await other.stop();
       await second.close();

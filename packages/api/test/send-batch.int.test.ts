@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { chats, events, messages, rateLimits, sessions } from '@chat/db';
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../src/deps';
 import { openDirectChat } from '../src/domain/chats/direct';
@@ -47,11 +47,12 @@ async function writers(ids: string[]): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [String(r.id), String(r.tx)]));
 }
 
+/** What people wrote in the chat (a group's first seq is its "created" line: chats/system-lines.ts). */
 async function storedInChat(chatId: string) {
   return deps.db
     .select({ id: messages.id, seq: messages.seq, body: messages.body })
     .from(messages)
-    .where(eq(messages.chatId, chatId))
+    .where(and(eq(messages.chatId, chatId), isNull(messages.system)))
     .orderBy(asc(messages.seq));
 }
 
@@ -88,14 +89,15 @@ describe('sends that arrive together', () => {
     for (const chatId of [group.id, direct.id]) {
       const mine = planned.filter((p) => p.chatId === chatId);
       const stored = await storedInChat(chatId);
-      // Numbered 1, 2, 3… with no gap, in arrival order, as each sender was told.
+      // Numbered 1, 2, 3… with no gap (after the group's "created" line), in arrival order, as each sender was told.
+      const lines = chatId === group.id ? 1 : 0;
       expect(stored.map((m) => m.id)).toEqual(mine.map((p) => p.id));
-      expect(stored.map((m) => m.seq)).toEqual(mine.map((_, i) => i + 1));
+      expect(stored.map((m) => m.seq)).toEqual(mine.map((_, i) => i + 1 + lines));
       expect(stored.map((m) => m.body)).toEqual(mine.map((p) => p.body));
       const byId = new Map(sent.map((v) => [v.id, v]));
       expect(stored.map((m) => byId.get(m.id)?.seq)).toEqual(stored.map((m) => m.seq));
       const [chat] = await deps.db.select({ lastSeq: chats.lastSeq }).from(chats).where(eq(chats.id, chatId));
-      expect(chat?.lastSeq).toBe(mine.length);
+      expect(chat?.lastSeq).toBe(mine.length + lines);
     }
     // One event per message, in each chat's seq order.
     const logged = await deps.db
@@ -188,7 +190,7 @@ describe('sends that arrive together', () => {
       'b 3',
       'owner 3',
     ]);
-    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(stored.map((m) => m.seq)).toEqual([2, 3, 4, 5, 6, 7, 8]); // 1: the "created" line
     expect((await storedInChat(withC.id)).map((m) => m.body)).toEqual(['before the removal']);
     // The refused sends went in a statement with accepted ones.
     const ids = stored.slice(2).map((m) => m.id);
@@ -239,7 +241,7 @@ describe('sends by a session the caller did not look up (meta.checksSession)', (
 
     const stored = await storedInChat(group.id);
     expect(stored.map((m) => m.body)).toEqual(['a, signed in', 'owner', 'b 1', 'b 2, checked by the caller']);
-    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(stored.map((m) => m.seq)).toEqual([2, 3, 4, 5]); // 1: the "created" line
     // a's sends after the end were not counted; b's two were.
     expect(await pointsOf(a)).toBe(1);
     expect(await pointsOf(b)).toBe(2);
@@ -311,7 +313,7 @@ describe.runIf(onPostgres)('a batch that fails as a whole', () => {
     ]);
     const stored = await storedInChat(group.id);
     expect(stored.map((m) => m.body)).toEqual(['raced', 'batched before', 'batched after']);
-    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(stored.map((m) => m.seq)).toEqual([2, 3, 4]); // 1: the "created" line
     expect(stored.find((m) => m.id === racedId)?.seq).toBe(outcomes[3]?.seq);
     // The batch's four new messages were stored one by one after it failed, in order.
     const ids = [0, 1, 2, 4].map((i) => outcomes[i]?.id).filter((id): id is string => id !== undefined);

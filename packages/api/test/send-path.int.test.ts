@@ -2,6 +2,8 @@
  * The one send path (docs/send-path.md): text and images through the same
  * statement, the message's view built by PostgreSQL equal to superjson's,
  * and each refusal of an image send saying why with nothing written.
+ * Replies take the same path: their quote built by PostgreSQL in the event
+ * equal to the one read back, and a reply into another chat refused.
  */
 import { randomUUID } from 'node:crypto';
 import { events, messages, uploads } from '@chat/db';
@@ -126,7 +128,7 @@ describe('one send path', () => {
 
     const expected = {
       kind: 'invalid',
-      message: 'One of these images cannot be attached: upload it again in this chat.',
+      message: 'One of these images or files cannot be attached: upload it again in this chat.',
       field: 'attachmentIds',
     };
     for (const bad of [[elsewhere], [mine, others], [used], [randomUUID()]]) {
@@ -186,5 +188,63 @@ describe('one send path', () => {
       'not_found',
       'fine too',
     ]);
+  });
+
+  it('stores replies in the same statement, the quote in the event equal to the one read back', async () => {
+    const image = await upload(owner, chatId);
+    const [text, picture] = (await sendMessages(deps, as(owner), [
+      { id: randomUUID(), chatId, body: '\r\n  \n  **First** line\r\nsecond line' },
+      { id: randomUUID(), chatId, body: '', attachmentIds: [image] },
+    ])) as [MessageView, MessageView];
+    const elsewhere = await sendMessage(deps, as(outsider), { id: randomUUID(), chatId: otherChatId, body: 'other' });
+    const outcomes = await sendMessages(deps, as(member), [
+      { id: randomUUID(), chatId, body: 'to the text', replyToId: text.id },
+      { id: randomUUID(), chatId, body: 'to another chat', replyToId: elsewhere.id },
+      { id: randomUUID(), chatId, body: 'to nothing', replyToId: randomUUID() },
+      { id: randomUUID(), chatId, body: 'to the image', replyToId: picture.id },
+    ]);
+    const [toText, otherChat, nowhere, toImage] = outcomes as [MessageView, DomainError, DomainError, MessageView];
+    const refusedAs = {
+      kind: 'invalid',
+      message: 'The message you are replying to is not in this chat.',
+      field: 'replyToId',
+    };
+    for (const refused of [otherChat, nowhere]) {
+      expect(refused).toBeInstanceOf(DomainError);
+      expect({ kind: refused.kind, message: refused.message, field: refused.field }).toEqual(refusedAs);
+    }
+    expect(toText.replyTo).toEqual({
+      messageId: text.id,
+      senderId: owner.id,
+      text: '**First** line',
+      hasImage: false,
+      deleted: false,
+      fileName: null,
+    });
+    expect(toImage.replyTo).toEqual({
+      messageId: picture.id,
+      senderId: owner.id,
+      text: '',
+      hasImage: true,
+      deleted: false,
+      fileName: null,
+    });
+    for (const sent of [toText, toImage]) {
+      const view = await readBack(sent.id);
+      expect(sent).toEqual(view);
+      expect(jsonOf(await storedPayload(sent.id))).toEqual(superjson.serialize({ message: view }));
+    }
+    // Nothing of the refused ones: no message.
+    const texts = (await deps.db.select({ body: messages.body }).from(messages)).map((m) => m.body);
+    expect(texts).not.toContain('to another chat');
+    expect(texts).not.toContain('to nothing');
+
+    // A retry of a reply is the reply; the same id replying to something else is a clash.
+    const input = { id: toText.id, chatId, body: 'to the text', replyToId: text.id };
+    expect(await sendMessage(deps, as(member), input)).toEqual(toText);
+    expect(await refusal(sendMessage(deps, as(member), { ...input, replyToId: picture.id }))).toMatchObject({
+      kind: 'conflict',
+      field: 'id',
+    });
   });
 });

@@ -1,17 +1,17 @@
 /**
  * `SessionService.recent`: what `validate` found in this process within the
- * last minute, which the text send uses instead of looking the session up
- * again (its statement checks that the session still exists). It must never
- * answer for longer than that minute, past the session's end, or after this
+ * last five minutes, which the text send uses instead of looking the session
+ * up again (its statement checks that the session still exists). It must never
+ * answer for longer than that, past the session's end, or after this
  * process ended it.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdvancingClock } from '../src/clock';
-import { createSessionService } from '../src/domain/auth/sessions';
+import { ACTIVITY_GRANULARITY_MS, createSessionService } from '../src/domain/auth/sessions';
 import { makeDeps, makeUser, type TestDeps } from './deps';
 
-const MINUTE = 60_000;
+const REMEMBERED = ACTIVITY_GRANULARITY_MS;
 let deps: TestDeps;
 
 beforeAll(async () => {
@@ -30,13 +30,13 @@ async function fresh(options: { idleMs?: number } = {}) {
 }
 
 describe('a recent validation', () => {
-  it('is nothing until validate found the session, then what it found, for less than a minute', async () => {
+  it('is nothing until validate found the session, then what it found, for less than five minutes', async () => {
     const { clock, sessions, user, id } = await fresh();
     expect(sessions.recent(id)).toBeNull();
     const found = await sessions.validate(id);
     expect(found?.user.id).toBe(user.id);
     expect(sessions.recent(id)).toEqual(found);
-    clock.advance(MINUTE - 1_000);
+    clock.advance(REMEMBERED - 1_000);
     expect(sessions.recent(id)).toEqual(found);
     clock.advance(1_000);
     expect(sessions.recent(id)).toBeNull();
@@ -45,7 +45,7 @@ describe('a recent validation', () => {
     expect(sessions.recent(id)?.user.id).toBe(user.id);
   });
 
-  it('is nothing once the session has reached its end, within the minute', async () => {
+  it('is nothing once the session has reached its end, within the five minutes', async () => {
     const { clock, sessions, id } = await fresh({ idleMs: 30_000 });
     expect(await sessions.validate(id)).not.toBeNull();
     clock.advance(29_000);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -61,7 +61,16 @@ export interface OpenDatabaseOptions {
   deadlineMs?: number;
 }
 
-export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+const moduleDir = dirname(fileURLToPath(import.meta.url));
+/**
+ * drizzle-kit's folder: packages/db/migrations when this module runs from its
+ * source; when it is bundled into the server (apps/server/build.ts), the
+ * folder copied beside the bundle.
+ */
+export const migrationsFolder =
+  [join(moduleDir, '..', 'migrations'), join(moduleDir, 'migrations')].find((dir) =>
+    existsSync(join(dir, 'meta', '_journal.json')),
+  ) ?? join(moduleDir, '..', 'migrations');
 const MIGRATION_LOCK = 72_616_001;
 
 /** Opens the database named by the options and applies pending migrations. */

@@ -1,7 +1,8 @@
 /**
- * Images over plain HTTP (binary bodies do not suit tRPC): upload into a
- * chat, and fetch one as a member. Both authenticate with the session cookie
- * and leave every rule to the domain (packages/api/src/domain/media).
+ * Images and files over plain HTTP (binary bodies do not suit tRPC): upload
+ * into a chat, and fetch one as a member. All authenticate with the session
+ * cookie and leave every rule to the domain (packages/api/src/domain/media;
+ * docs/media.md).
  */
 import { Readable } from 'node:stream';
 import {
@@ -10,10 +11,11 @@ import {
   DomainError,
   databaseUnavailable,
   isDatabaseUnavailable,
-  MAX_IMAGE_BYTES,
+  openFile,
   openImage,
   storeUpload,
 } from '@chat/api/server';
+import contentDisposition from 'content-disposition';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 
@@ -24,6 +26,7 @@ const statuses = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  too_large: 413,
   unavailable: 503,
 } as const;
 
@@ -70,21 +73,39 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number
   }
 }
 
-const TOO_BIG = 'This image is larger than 20 MB.';
+/** `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266/5987) by a library: a name never reaches a header raw. */
+const disposition = (type: 'inline' | 'attachment', fileName: string) => contentDisposition(fileName, { type });
 
-export function mountMedia(app: Hono, deps: Deps): void {
-  /** `POST /api/uploads?chatId=…&name=…` with the file as the raw body. */
+/** "50 MB", "1.5 MB": the limit as people read it. */
+const megabytes = (bytes: number) => `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
+
+export interface MediaOptions {
+  /** The largest upload (an image or any other file), from FILE_MAX_MB. */
+  fileMaxBytes: number;
+}
+
+export function mountMedia(app: Hono, deps: Deps, options: MediaOptions): void {
+  const tooBig = `This file is larger than ${megabytes(options.fileMaxBytes)}, the largest upload this server takes.`;
+
+  /** 413, closing the connection: the rest of the body is left unread, so the connection cannot carry another request. */
+  const refuseTooBig = (c: Context) => {
+    c.header('connection', 'close');
+    return fail(c, 413, tooBig, 'file');
+  };
+
+  /** `POST /api/uploads?chatId=…&name=…` with the file (an image or any other) as the raw body. */
   app.post('/api/uploads', async (c) => {
     try {
       const auth = await deps.withinDeadline(authenticate(deps, c.req.header('cookie')));
       if (!auth) return fail(c, 401, 'Please sign in.');
       const chatId = uuid.safeParse(c.req.query('chatId'));
       if (!chatId.success) return fail(c, 400, 'That is not a valid chat id.', 'chatId');
-      if (Number(c.req.header('content-length') ?? 0) > MAX_IMAGE_BYTES) return fail(c, 413, TOO_BIG, 'file');
+      if (Number(c.req.header('content-length') ?? 0) > options.fileMaxBytes) return refuseTooBig(c);
       // Counted before the body is read: a refused upload costs no decoding.
       await deps.withinDeadline(deps.limits.consume('upload', auth.user.id));
-      const data = await readCapped(c.req.raw.body, MAX_IMAGE_BYTES);
-      if (!data) return fail(c, 413, TOO_BIG, 'file');
+      // Held in memory up to the limit (judged as a whole: sniffed, maybe re-encoded); longer is cut off unread.
+      const data = await readCapped(c.req.raw.body, options.fileMaxBytes);
+      if (!data) return refuseTooBig(c);
       const upload = await storeUpload(deps, auth.user.id, {
         chatId: chatId.data,
         fileName: c.req.query('name'),
@@ -105,12 +126,12 @@ export function mountMedia(app: Hono, deps: Deps): void {
         const id = uuid.safeParse(c.req.param('id'));
         if (!id.success) return fail(c, 404, 'This image does not exist, or you cannot see it.');
         const image = await deps.withinDeadline(openImage(deps, auth.user.id, id.data, variant));
-        const disposition = c.req.query('download') ? 'attachment' : 'inline';
+        const type = c.req.query('download') ? 'attachment' : 'inline';
         return new Response(Readable.toWeb(image.body) as ReadableStream, {
           headers: {
             'content-type': image.contentType,
             'content-length': String(image.length),
-            'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(image.fileName)}`,
+            'content-disposition': disposition(type, image.fileName),
             'x-content-type-options': 'nosniff',
             'content-security-policy': "default-src 'none'; sandbox",
             // Members only: never in a shared cache; a removed member's browser forgets it soon.
@@ -122,4 +143,31 @@ export function mountMedia(app: Hono, deps: Deps): void {
       }
     });
   }
+
+  /**
+   * `GET /api/files/<id>`: a file's bytes as uploaded, always as a download:
+   * never rendered by the browser (attachment, nosniff, a sandbox), and typed
+   * as application/octet-stream unless the sniffed type is on the safe list.
+   */
+  app.get('/api/files/:id', async (c) => {
+    try {
+      const auth = await deps.withinDeadline(authenticate(deps, c.req.header('cookie')));
+      if (!auth) return fail(c, 401, 'Please sign in.');
+      const id = uuid.safeParse(c.req.param('id'));
+      if (!id.success) return fail(c, 404, 'This file does not exist, or you cannot see it.');
+      const file = await deps.withinDeadline(openFile(deps, auth.user.id, id.data));
+      return new Response(Readable.toWeb(file.body) as ReadableStream, {
+        headers: {
+          'content-type': file.contentType,
+          'content-length': String(file.length),
+          'content-disposition': disposition('attachment', file.fileName),
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; sandbox",
+          'cache-control': 'private, max-age=300',
+        },
+      });
+    } catch (error) {
+      return failWith(c, error);
+    }
+  });
 }

@@ -33,7 +33,7 @@ import {
 import superjson from 'superjson';
 import type { TransportLog } from './log';
 import { httpRefusal } from './refusal';
-import { trackedPageText } from './wire';
+import { trackedPageBytes } from './wire';
 
 export interface HttpQueryOptions<TRouter extends AnyRouter> {
   router: TRouter;
@@ -124,12 +124,11 @@ function inputReader(router: AnyRouter, text: string | null) {
   return { get, value };
 }
 
-/** The result as tRPC's adapter writes it: a page of tracked items from their kept text, anything else as it is. */
-function resultText(router: AnyRouter, data: unknown): string {
+/** The result as tRPC's adapter writes it: a page of tracked items from their kept bytes, anything else as it is. */
+function resultBody(router: AnyRouter, data: unknown): Buffer | string {
   const config = router._def._config;
-  const page = config.transformer.output === superjson ? trackedPageText(data) : null;
-  if (page !== null) return `{"result":{"data":${page}}}`;
-  return JSON.stringify(transformTRPCResponse(config, { result: { data } }));
+  const page = config.transformer.output === superjson ? trackedPageBytes(data, '{"result":{"data":', '}}') : null;
+  return page ?? JSON.stringify(transformTRPCResponse(config, { result: { data } }));
 }
 
 async function serve(
@@ -149,7 +148,7 @@ async function serve(
   const input = inputReader(router, query.get('input'));
   let ctx: unknown;
   let status = 200;
-  let body: string;
+  let body: Buffer | string;
   let extra: Readonly<Record<string, string>> | undefined;
   try {
     ctx = await options.createContext(req, (value) => {
@@ -165,7 +164,7 @@ async function serve(
       signal: abort.signal,
       batchIndex: 0,
     });
-    body = resultText(router, data);
+    body = resultBody(router, data);
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
     const refusal = httpRefusal(router, error, { path, type: 'query', ctx, input: input.value() });
@@ -176,7 +175,7 @@ async function serve(
   if (res.destroyed || res.writableEnded) return;
   const head: Record<string, string | string[] | number> = { ...headers, ...extra };
   if (cookies) head['set-cookie'] = cookies;
-  head['content-length'] = Buffer.byteLength(body);
+  head['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(status, head);
   res.end(body);
 }

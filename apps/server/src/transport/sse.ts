@@ -62,6 +62,13 @@ export interface SseOptions<TRouter extends AnyRouter> {
   limitBytes: number;
   /** Each user's live connections on this process: a stream counts while it is served. */
   streams: UserStreams;
+  /**
+   * Aborted when the server stops: each stream's response ends cleanly (the
+   * client reconnects, to another process or this one restarted), so a proxy
+   * that held it back passes on what it holds instead of dropping it with a
+   * cut connection.
+   */
+  stopping?: AbortSignal;
 }
 
 export interface SseRequest<TRouter extends AnyRouter> {
@@ -226,8 +233,9 @@ async function serveStream(served: Served, stream: AttachableStream, userId: str
   try {
     // Items go from their producer straight to the response, framed as tRPC's producer would.
     const end = await new Promise<AttachedEnd | undefined>((resolve) => {
-      if (signal.aborted) return resolve(undefined);
+      if (signal.aborted || options.stopping?.aborted) return resolve(undefined);
       signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      options.stopping?.addEventListener('abort', () => resolve(undefined), { once: true });
       live = stream[ATTACH]({
         send(id, item) {
           // A client that stopped reading is cut, and resumes from its cursor (nothing is lost).

@@ -3,7 +3,15 @@ import type { Writable } from 'node:stream';
 import { sseStreamProducer, tracked } from '@trpc/server/unstable-core-do-not-import';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { sseDataEvent, sseDataEventBytes, trackedFrame, trackedPageText, trackedWsFrame, wsTextFrame } from './wire';
+import {
+  sseDataEvent,
+  sseDataEventBytes,
+  trackedFrame,
+  trackedPageBytes,
+  trackedPageText,
+  trackedWsFrame,
+  wsTextFrame,
+} from './wire';
 
 /** `ws`'s own frame parser (a client's: server frames are unmasked); @types/ws does not declare it. */
 const { Receiver } = createRequire(import.meta.url)('ws') as {
@@ -179,6 +187,25 @@ describe("trackedPageText: a poll's answer joined from its items' kept text", ()
     expect(trackedPageText(value)).toBe(expected);
     const parsed = JSON.parse(trackedPageText(value) as string);
     expect(superjson.deserialize(parsed)).toEqual(value);
+  });
+
+  it('as bytes, is that text in UTF-8 between what wraps it, whatever the characters, an item in any page', () => {
+    const when = new Date(7);
+    const wide = { text: 'héllo wörld, 日本語, 🎉🎉', when };
+    const plain = { text: 'plain', n: 1 };
+    for (const value of [
+      page([wide]),
+      page([plain, wide]),
+      page([wide, plain, { text: 'ünïcode ✓', when: new Date(9) }], 7),
+      page([]),
+    ]) {
+      const bytes = trackedPageBytes(value, '{"result":{"data":', '}}');
+      expect(bytes).not.toBeNull();
+      const expected = `{"result":{"data":${JSON.stringify(superjson.serialize(value))}}}`;
+      expect(bytes?.equals(Buffer.from(expected))).toBe(true);
+      expect(bytes?.length).toBe(Buffer.byteLength(expected));
+    }
+    expect(trackedPageBytes({ items: [], cursor: 1 }, '', '')).toBeNull();
   });
 
   it('declines anything that is not such a page', () => {

@@ -46,9 +46,16 @@ function ChatItem(props: { chat: ChatSummary }) {
     props.chat.kind === 'group' ? 'Group' : props.chat.peer ? `@${props.chat.peer.username}` : '';
   const preview = () => previewText(props.chat.lastMessage, currentUser()?.id) || fallback();
   const unread = () => props.chat.readState.unreadCount;
+  const mentioned = () => props.chat.readState.mentionCount;
   return (
     <li>
-      <A href={chatPath(props.chat)} class="chat-item" classList={{ unread: unread() > 0 }} activeClass="active" end>
+      <A
+        href={chatPath(props.chat)}
+        class="chat-item"
+        classList={{ unread: unread() > 0, muted: props.chat.muted }}
+        activeClass="active"
+        end
+      >
         {props.chat.kind === 'group' ? (
           <span class="avatar group-avatar" aria-hidden="true">
             <Icon name="users" size={18} />
@@ -59,6 +66,12 @@ function ChatItem(props: { chat: ChatSummary }) {
         <span class="chat-item-names">
           <span class="chat-item-line">
             <span class="chat-item-title">{chatTitle(props.chat)}</span>
+            <Show when={props.chat.muted}>
+              <span class="chat-item-muted" title="Muted" data-testid="muted-icon">
+                <Icon name="bell-off" size={14} />
+                <span class="visually-hidden"> (muted)</span>
+              </span>
+            </Show>
             <Show when={props.chat.lastMessage}>
               {(m) => <span class="chat-item-time">{listTime(m().createdAt, now())}</span>}
             </Show>
@@ -67,6 +80,12 @@ function ChatItem(props: { chat: ChatSummary }) {
             <span class="chat-item-subtitle" data-testid="chat-preview">
               {preview()}
             </span>
+            <Show when={mentioned() > 0}>
+              <span class="badge mention-badge" data-testid="mention-badge" title="Mentions of you">
+                @{unreadBadge(mentioned())}
+                <span class="visually-hidden"> {mentioned() === 1 ? 'mention' : 'mentions'}</span>
+              </span>
+            </Show>
             <Show when={unread() > 0}>
               <span class="badge" data-testid="unread-badge">
                 {unreadBadge(unread())}

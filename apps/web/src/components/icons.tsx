@@ -12,17 +12,23 @@ export type IconName =
   | 'info'
   | 'send'
   | 'edit'
+  | 'reply'
   | 'trash'
   | 'arrow-down'
   | 'clock'
   | 'check'
   | 'checks'
   | 'image'
+  | 'file'
+  | 'paperclip'
   | 'smile'
   | 'download'
   | 'chevron-left'
   | 'chevron-right'
-  | 'close';
+  | 'close'
+  | 'bell'
+  | 'bell-off'
+  | 'more';
 
 /** Stroke icons drawn in currentColor (emoji fonts are not everywhere). Decorative: hidden from screen readers. */
 export function Icon(props: { name: IconName; size?: number }): JSX.Element {
@@ -85,6 +91,10 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
           <path d="M4 20h4L19 9l-4-4L4 16z" />
           <path d="m13.5 6.5 4 4" />
         </Match>
+        <Match when={props.name === 'reply'}>
+          <path d="M9 14 4 9l5-5" />
+          <path d="M4 9h10a6 6 0 0 1 6 6v5" />
+        </Match>
         <Match when={props.name === 'trash'}>
           <path d="M4 7h16M10 11v6M14 11v6" />
           <path d="M6 7l1 13h10l1-13M9 7V4h6v3" />
@@ -104,6 +114,13 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
           <circle cx="9" cy="10" r="1.8" />
           <path d="m20.5 16-5-5-9 8.5" />
         </Match>
+        <Match when={props.name === 'file'}>
+          <path d="M14 3.5H7.5a2 2 0 0 0-2 2v13a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2V8z" />
+          <path d="M14 3.5V8h4.5M9 13h6M9 16.5h4" />
+        </Match>
+        <Match when={props.name === 'paperclip'}>
+          <path d="m20 11.5-7.8 7.8a5 5 0 0 1-7.1-7.1l8.2-8.2a3.4 3.4 0 0 1 4.8 4.8l-8.2 8.2a1.7 1.7 0 0 1-2.4-2.4l7.4-7.4" />
+        </Match>
         <Match when={props.name === 'smile'}>
           <circle cx="12" cy="12" r="8.5" />
           <path d="M8.5 14a4.5 4.5 0 0 0 7 0M9.5 9.5v.01M14.5 9.5v.01" />
@@ -119,6 +136,21 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
         </Match>
         <Match when={props.name === 'close'}>
           <path d="M6 6l12 12M18 6 6 18" />
+        </Match>
+        <Match when={props.name === 'bell'}>
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </Match>
+        <Match when={props.name === 'bell-off'}>
+          <path d="M8.7 3A6 6 0 0 1 18 8c0 2.8.5 4.8 1.2 6.3" />
+          <path d="M17 17H3s3-2 3-9c0-.7.1-1.4.4-2" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+          <path d="m2 2 20 20" />
+        </Match>
+        <Match when={props.name === 'more'}>
+          <circle cx="5" cy="12" r="1.2" />
+          <circle cx="12" cy="12" r="1.2" />
+          <circle cx="19" cy="12" r="1.2" />
         </Match>
         <Match when={props.name === 'checks'}>
           <path d="m2 12.5 4.5 4.5L16 7.5" />

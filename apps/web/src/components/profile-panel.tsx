@@ -5,6 +5,7 @@ import { api } from '../lib/trpc';
 import { onEvents } from '../stores/events';
 import { presenceOf } from '../stores/presence';
 import { Avatar } from './avatar';
+import { statusLabel } from './presence';
 import { SidePanel, type SidePanelProps } from './side-panel';
 
 /**
@@ -21,7 +22,8 @@ export function ProfilePanel(
   // Presence is fresher than the profile's copy, which says when they were last *offline*.
   const lastSeen = () => {
     const state = presenceOf(profile().id);
-    if (state?.online) return 'Online now';
+    if (state?.online)
+      return state.status === 'available' ? 'Online now' : `Online, ${statusLabel(state).toLowerCase()}`;
     return lastSeenText(state?.lastSeenAt ?? profile().lastSeenAt);
   };
 

@@ -1,17 +1,24 @@
 import { A, useLocation } from '@solidjs/router';
 import { createSignal, type ParentProps, Show } from 'solid-js';
+import { lazyPart } from '../lib/lazy-part';
 import { isSearchPath } from '../lib/search-url';
 import { addressBook } from '../stores/contacts';
+import { useNotifications } from '../stores/notifications';
 import { searchOpen } from '../stores/search';
+import { useIdleReports } from '../stores/status';
 import { ChatList } from './chat-list';
 import { Icon } from './icons';
 import { KeyboardShortcuts } from './keyboard/keyboard-shortcuts';
-import { NewGroupDialog } from './new-group-dialog';
+import { NotifyPrompt } from './notifications/notify-prompt';
 import { SearchBox } from './search/search-box';
-import { SearchPanel } from './search/search-panel';
 import { useSearchRouting } from './search/use-search-routing';
+import { SkipLink } from './skip-link';
 import { TransportIndicator } from './transport-indicator';
 import { UserMenu } from './user-menu';
+
+// Shown on demand, so not in the first paint's script (lib/lazy-part.ts).
+const NewGroupDialog = lazyPart(() => import('./new-group-dialog'), 'NewGroupDialog');
+const SearchPanel = lazyPart(() => import('./search/search-panel'), 'SearchPanel');
 
 /**
  * The signed-in layout: the chat list on the left, the route's content on the
@@ -23,12 +30,16 @@ export function Shell(props: ParentProps) {
   const location = useLocation();
   const search = useSearchRouting();
   const listView = () => location.pathname === '/' || isSearchPath(location.pathname);
+  useNotifications();
+  useIdleReports();
   return (
     <div class="shell" data-view={listView() ? 'list' : 'content'}>
+      <SkipLink />
       <aside class="sidebar" aria-label="Chats and navigation">
         <div class="sidebar-top">
           <UserMenu />
         </div>
+        <NotifyPrompt />
         <SearchBox actions={search} />
         <Show when={searchOpen()} fallback={<Chats />}>
           <SearchPanel actions={search} />
@@ -37,7 +48,9 @@ export function Shell(props: ParentProps) {
           <TransportIndicator />
         </footer>
       </aside>
-      <main class="pane">{props.children}</main>
+      <main class="pane" id="main">
+        {props.children}
+      </main>
       <KeyboardShortcuts />
     </div>
   );

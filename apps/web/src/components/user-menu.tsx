@@ -1,10 +1,23 @@
+import type { UserStatus } from '@chat/api';
 import { A } from '@solidjs/router';
-import { createSignal, onCleanup, Show } from 'solid-js';
+import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { presenceOf } from '../stores/presence';
 import { currentUser, logout } from '../stores/session';
+import { chooseStatus, myStatus } from '../stores/status';
 import { Avatar } from './avatar';
 import { showShortcuts } from './keyboard/keyboard-shortcuts';
+import { StatusDot, statusLabel } from './presence';
 
-/** The signed-in user at the top of the chat list, with a menu holding "Sign out". */
+const STATUS_CHOICES: { status: UserStatus; label: string; hint: string }[] = [
+  { status: 'available', label: 'Available', hint: 'Away by itself after a while without input' },
+  { status: 'away', label: 'Away', hint: 'Until you change it' },
+  { status: 'dnd', label: 'Do not disturb', hint: 'No notifications or sounds' },
+];
+
+/**
+ * The signed-in user at the top of the chat list, with their status, and a
+ * menu to change it (Available, Away, Do not disturb), Settings and "Sign out".
+ */
 export function UserMenu() {
   const [open, setOpen] = createSignal(false);
   const [signingOut, setSigningOut] = createSignal(false);
@@ -28,6 +41,24 @@ export function UserMenu() {
     document.removeEventListener('click', onDocumentClick);
     document.removeEventListener('keydown', onKeyDown);
   });
+
+  // What others see: our own presence item when one came (idle makes Available show as Away), else the chosen status.
+  const shown = () => {
+    const id = currentUser()?.id;
+    const state = id ? presenceOf(id) : undefined;
+    return state?.online ? state : { online: true, status: myStatus() };
+  };
+  const choose = async (status: UserStatus) => {
+    setError(null);
+    close();
+    button?.focus();
+    try {
+      await chooseStatus(status);
+    } catch {
+      setError('Could not change your status. Check your connection and try again.');
+      setOpen(true);
+    }
+  };
 
   const signOut = async () => {
     setSigningOut(true);
@@ -54,10 +85,22 @@ export function UserMenu() {
             aria-controls="user-menu-list"
             onClick={() => setOpen(!open())}
           >
-            <Avatar name={user().displayName} />
+            <span class="with-presence">
+              <Avatar name={user().displayName} />
+              <StatusDot state={shown()} />
+            </span>
             <span class="user-names">
               <span class="display-name">{user().displayName}</span>
-              <span class="username">@{user().username}</span>
+              <span class="username">
+                {/* The status first: on a narrow sidebar the username is what gets cut. */}
+                <Show when={shown().status !== 'available'}>
+                  <span class="my-status" data-testid="my-status">
+                    {statusLabel(shown())}
+                  </span>
+                  {' · '}
+                </Show>
+                @{user().username}
+              </span>
             </span>
             <span class="chevron" aria-hidden="true">
               ▾
@@ -65,6 +108,34 @@ export function UserMenu() {
           </button>
           <Show when={open()}>
             <div class="menu" id="user-menu-list" role="menu" aria-label="Account">
+              <fieldset class="menu-group" aria-labelledby="user-menu-status">
+                <p class="menu-heading" id="user-menu-status">
+                  Status
+                </p>
+                <For each={STATUS_CHOICES}>
+                  {(choice) => (
+                    <button
+                      type="button"
+                      role="menuitemradio"
+                      class="menu-item status-choice"
+                      aria-checked={myStatus() === choice.status}
+                      onClick={() => void choose(choice.status)}
+                    >
+                      <span class="with-presence status-choice-dot" aria-hidden="true">
+                        <StatusDot state={{ online: true, status: choice.status }} />
+                      </span>
+                      <span class="status-choice-text">
+                        <span>{choice.label}</span>
+                        <span class="status-choice-hint">{choice.hint}</span>
+                      </span>
+                      <span class="status-check" aria-hidden="true">
+                        {myStatus() === choice.status ? '✓' : ''}
+                      </span>
+                    </button>
+                  )}
+                </For>
+              </fieldset>
+              <hr class="menu-separator" />
               <A href="/settings" role="menuitem" class="menu-item" onClick={close}>
                 Settings
               </A>

@@ -5,22 +5,31 @@
  * `lastSeq` is not counted again.
  */
 import type { ChatReadState, ChatSummary, MessageView } from '@chat/api';
-import { plainText } from './markdown';
+import { attachmentsLabel } from './file-label';
+import { plainText } from './markdown-chunk';
+import { mentionsViewer } from './mentions';
+import { systemLineText } from './system-line';
 import { newerVersion } from './timeline';
 
 /** The server stops counting here; the badge shows "99+". */
 export const UNREAD_CAP = 100;
 
-/** A new message in the chat, `myId`'s own or someone else's. */
-export function withNewMessage(chat: ChatSummary, message: MessageView, myId: string | undefined): ChatSummary {
+/** Who is looking: their id, and their username (for mentions). */
+export interface Viewer {
+  id: string;
+  username: string;
+}
+
+/** A new message in the chat, the viewer's own or someone else's. */
+export function withNewMessage(chat: ChatSummary, message: MessageView, me: Viewer | undefined): ChatSummary {
   if (message.seq <= chat.lastSeq) return withChangedMessage(chat, message);
-  const own = message.senderId === myId;
+  const own = message.senderId === me?.id;
   const { readState } = chat;
-  const unreadCount = own
-    ? 0
-    : message.seq > readState.readSeq && !message.deletedAt
-      ? Math.min(UNREAD_CAP, readState.unreadCount + 1)
-      : readState.unreadCount;
+  const counts = !own && message.seq > readState.readSeq && !message.deletedAt;
+  const unreadCount = own ? 0 : counts ? Math.min(UNREAD_CAP, readState.unreadCount + 1) : readState.unreadCount;
+  // A reply to one of yours counts as a mention of you, as the server counts it (receipts.ts).
+  const mentioned = counts && me !== undefined && mentionsViewer(message, me);
+  const mentionCount = own ? 0 : mentioned ? Math.min(UNREAD_CAP, readState.mentionCount + 1) : readState.mentionCount;
   return {
     ...chat,
     lastSeq: message.seq,
@@ -31,8 +40,9 @@ export function withNewMessage(chat: ChatSummary, message: MessageView, myId: st
           deliveredSeq: Math.max(readState.deliveredSeq, message.seq),
           readSeq: Math.max(readState.readSeq, message.seq),
           unreadCount,
+          mentionCount,
         }
-      : { ...readState, unreadCount },
+      : { ...readState, unreadCount, mentionCount },
   };
 }
 
@@ -53,19 +63,29 @@ export function withReadState(chat: ChatSummary, state: ChatReadState): ChatSumm
   if (state.readSeq < current.readSeq && state.deliveredSeq <= current.deliveredSeq) return chat;
   const readSeq = Math.max(current.readSeq, state.readSeq);
   const deliveredSeq = Math.max(current.deliveredSeq, state.deliveredSeq, readSeq);
-  let unreadCount = state.readSeq >= current.readSeq ? state.unreadCount : current.unreadCount;
-  if (readSeq >= chat.lastSeq) unreadCount = 0;
-  return { ...chat, readState: { deliveredSeq, readSeq, unreadCount } };
+  const newer = state.readSeq >= current.readSeq;
+  let unreadCount = newer ? state.unreadCount : current.unreadCount;
+  let mentionCount = newer ? state.mentionCount : current.mentionCount;
+  if (readSeq >= chat.lastSeq) {
+    unreadCount = 0;
+    mentionCount = 0;
+  }
+  return { ...chat, readState: { deliveredSeq, readSeq, unreadCount, mentionCount } };
 }
 
 /** This device shows the chat read up to `seq` (the server is told; its answer follows by the stream). */
 export function withReadLocally(chat: ChatSummary, seq: number): ChatSummary {
   const current = chat.readState;
   if (seq <= current.readSeq) return chat;
-  const unreadCount = seq >= chat.lastSeq ? 0 : current.unreadCount;
+  const all = seq >= chat.lastSeq;
   return {
     ...chat,
-    readState: { deliveredSeq: Math.max(current.deliveredSeq, seq), readSeq: seq, unreadCount },
+    readState: {
+      deliveredSeq: Math.max(current.deliveredSeq, seq),
+      readSeq: seq,
+      unreadCount: all ? 0 : current.unreadCount,
+      mentionCount: all ? 0 : current.mentionCount,
+    },
   };
 }
 
@@ -75,16 +95,14 @@ export function unreadBadge(count: number): string {
 }
 
 /** "Image", "3 images": what an image-only message says in the list. */
-function imagesLabel(count: number): string {
-  return count > 1 ? `${count} images` : 'Image';
-}
-
 /** What the list says under a chat's name: the last message as one line of plain text, marks dropped. */
 export function previewText(message: MessageView | null, myId: string | undefined): string {
   if (!message) return '';
+  // A line about the group says who did what itself ("Ana added Ben", "You renamed the group…").
+  if (message.system) return systemLineText(message.system, myId);
   const text =
     message.deletedAt || message.body === null
       ? 'Message deleted'
-      : plainText(message.body) || imagesLabel(message.attachments.length); // no text: an image-only message
+      : plainText(message.body) || attachmentsLabel(message.attachments); // no text: images or files only
   return message.senderId === myId ? `You: ${text}` : text;
 }

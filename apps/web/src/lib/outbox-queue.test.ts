@@ -77,6 +77,7 @@ describe('the outbox queue', () => {
   it('keeps attachments through storage, dropping unreadable ones', () => {
     const image = {
       id: 'img-1',
+      kind: 'image' as const,
       contentType: 'image/png',
       fileName: 'cat.png',
       bytes: 10,
@@ -90,6 +91,25 @@ describe('the outbox queue', () => {
     const stored = JSON.parse(serializeOutbox(q)) as Record<string, unknown>[];
     const broken = [{ ...stored[0], attachments: [{ id: 'x' }, image] }];
     expect(parseOutbox(JSON.stringify(broken))[0]?.attachments).toEqual([image]);
+  });
+
+  it('keeps a reply’s quote across a reload; an older outbox’s entries are no replies', () => {
+    const quote = {
+      messageId: 'orig',
+      senderId: 'bob',
+      text: 'Lunch?',
+      hasImage: false,
+      deleted: false,
+      fileName: null,
+    };
+    const q = [createEntry('a', 'c1', 'Yes', [], at(0), quote)];
+    expect(parseOutbox(serializeOutbox(q))[0]?.replyTo).toEqual(quote);
+    const stored = JSON.parse(serializeOutbox(q)) as Record<string, unknown>[];
+    const older = [
+      { ...stored[0], replyTo: undefined },
+      { ...stored[0], id: 'b', replyTo: { messageId: 3 } },
+    ];
+    expect(parseOutbox(JSON.stringify(older)).map((e) => e.replyTo)).toEqual([null, null]);
   });
 
   it('drops what it cannot read', () => {

@@ -8,6 +8,7 @@
  */
 
 import type { MessageView } from '@chat/api';
+import type { ReplyQuote } from './reply-quote';
 
 export type OutboxState = 'queued' | 'sending' | 'failed';
 
@@ -20,6 +21,8 @@ export interface OutboxEntry {
   body: string;
   /** Images already uploaded into the chat, in the order they show. */
   attachments: Attachment[];
+  /** The message it replies to, quoted as it was when the reply was written (sent as `replyToId`). */
+  replyTo: ReplyQuote | null;
   createdAt: Date;
   state: OutboxState;
   /** Why the last attempt failed. */
@@ -34,8 +37,9 @@ export function createEntry(
   body: string,
   attachments: Attachment[] = [],
   now: Date = new Date(),
+  replyTo: ReplyQuote | null = null,
 ): OutboxEntry {
-  return { id, chatId, body, attachments, createdAt: now, state: 'queued', error: null, refused: false };
+  return { id, chatId, body, attachments, replyTo, createdAt: now, state: 'queued', error: null, refused: false };
 }
 
 /** The next message to send, or none: one at a time, and never past a failed one of the same chat. */
@@ -133,7 +137,7 @@ export function parseOutbox(text: string | null): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const item of raw as Record<string, unknown>[]) {
     if (typeof item !== 'object' || item === null) continue;
-    const { id, chatId, body, attachments, createdAt, state, error, refused } = item;
+    const { id, chatId, body, attachments, replyTo, createdAt, state, error, refused } = item;
     const at = typeof createdAt === 'string' ? new Date(createdAt) : null;
     if (typeof id !== 'string' || typeof chatId !== 'string' || typeof body !== 'string') continue;
     if (!at || Number.isNaN(at.getTime()) || typeof state !== 'string' || !STATES.includes(state)) continue;
@@ -142,6 +146,7 @@ export function parseOutbox(text: string | null): OutboxEntry[] {
       chatId,
       body,
       attachments: parseAttachments(attachments),
+      replyTo: parseQuote(replyTo),
       createdAt: at,
       state: state === 'sending' ? 'queued' : (state as OutboxState),
       error: typeof error === 'string' ? error : null,
@@ -162,11 +167,28 @@ function isAttachment(value: unknown): value is Attachment {
   );
 }
 
+/** A stored reply's quote; none when unreadable (older outboxes have none). */
+function parseQuote(value: unknown): ReplyQuote | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const q = value as Record<string, unknown>;
+  if (typeof q.messageId !== 'string' || typeof q.senderId !== 'string') return null;
+  return {
+    messageId: q.messageId,
+    senderId: q.senderId,
+    text: typeof q.text === 'string' ? q.text : null,
+    hasImage: q.hasImage === true,
+    deleted: q.deleted === true,
+    fileName: typeof q.fileName === 'string' ? q.fileName : null,
+  };
+}
+
 /** Stored attachments; an unreadable one is dropped (older outboxes have none). */
 function parseAttachments(value: unknown): Attachment[] {
   if (!Array.isArray(value)) return [];
   return value.filter(isAttachment).map((a) => ({
     id: a.id,
+    // An outbox stored before files held images only.
+    kind: a.kind === 'file' ? 'file' : 'image',
     contentType: a.contentType,
     fileName: a.fileName,
     bytes: a.bytes,

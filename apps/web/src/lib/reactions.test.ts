@@ -13,6 +13,9 @@ const message = (id: string, reactions: MessageView['reactions'] = []): MessageV
   deletedAt: null,
   attachments: [],
   reactions,
+  system: null,
+  replyToId: null,
+  replyTo: null,
 });
 
 describe('withReaction', () => {

@@ -69,6 +69,8 @@ describe('a new page of the same hits', () => {
     createdAt: new Date('2030-01-01T10:00:00Z'),
     editedAt: null,
     snippet: [{ text, match: true }],
+    replyTo: null,
+    attachments: [],
   });
 
   it('keeps the hits already shown that did not change, in the new order', () => {

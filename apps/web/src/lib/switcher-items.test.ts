@@ -23,7 +23,8 @@ function chat(id: string, peer: Profile | null, name: string | null, unreadCount
     peer,
     lastSeq: 0,
     lastMessage: null,
-    readState: { deliveredSeq: 0, readSeq: 0, unreadCount },
+    readState: { deliveredSeq: 0, readSeq: 0, unreadCount, mentionCount: 0 },
+    muted: false,
   };
 }
 

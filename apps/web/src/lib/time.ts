@@ -24,7 +24,8 @@ export function lastSeenText(at: Date | null, now: Date = new Date()): string {
   return relative.format(Math.round(seconds / size), unit);
 }
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+// 'numeric' hours, as the full date's timeStyle has them: the visible time is then part of the link's name (WCAG 2.5.3).
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
 const weekdayShort = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
 const dayMonth = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });

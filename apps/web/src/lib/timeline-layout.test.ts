@@ -20,6 +20,17 @@ describe('grouping messages by day and sender', () => {
     expect(ids(days)).toEqual([['alice:1,2', 'bob:3', 'alice:4,5']]);
   });
 
+  it('keeps a line about the group out of every run: its sender’s next message starts a run', () => {
+    const line = { ...msg('2', 'alice', at(3, 9, 1)), system: { type: 'renamed' } };
+    const days = groupByDayAndSender([
+      msg('1', 'alice', at(3, 9, 0)),
+      line,
+      msg('3', 'alice', at(3, 9, 2)),
+      msg('4', 'alice', at(3, 9, 3)),
+    ]);
+    expect(ids(days)).toEqual([['alice:1', 'alice:2', 'alice:3,4']]);
+  });
+
   it('starts a new day, and a new run, at midnight', () => {
     const days = groupByDayAndSender([
       msg('1', 'alice', at(3, 23, 58)),

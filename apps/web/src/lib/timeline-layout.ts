@@ -9,6 +9,8 @@ export interface LayoutItem {
   id: string;
   senderId: string;
   createdAt: Date;
+  /** A line about the group: never part of a sender's run (the message after it starts one). */
+  system?: unknown;
 }
 
 export interface RowLayout {
@@ -48,6 +50,8 @@ export function layoutRows(items: readonly LayoutItem[], options: LayoutOptions 
       newDay ||
       newMessages ||
       previous?.senderId !== item.senderId ||
+      Boolean(previous?.system) ||
+      Boolean(item.system) ||
       item.createdAt.getTime() - (previous?.createdAt.getTime() ?? 0) > gap;
     if (firstInRun && previousRow) previousRow.lastInRun = true;
     const row: RowLayout = { day: newDay ? item.createdAt : null, firstInRun, lastInRun: false, newMessages };

@@ -55,6 +55,10 @@ export interface TimelineEntry {
   deletedAt: Date | null;
   attachments: MessageView['attachments'];
   reactions: MessageView['reactions'];
+  /** A line about the group (shown centred, not as a bubble); null for what a person wrote. */
+  system: MessageView['system'];
+  /** A reply's quote of the message it answers. */
+  replyTo: MessageView['replyTo'];
   /** Set while the message is in the outbox (pending or failed). */
   unsent: OutboxEntry | null;
 }
@@ -85,6 +89,8 @@ export function timelineEntries(
       deletedAt: null,
       attachments: e.attachments,
       reactions: [],
+      system: null,
+      replyTo: e.replyTo,
       unsent: e,
     });
   }

@@ -40,6 +40,7 @@ import {
 import { createSignal } from 'solid-js';
 import superjson from 'superjson';
 import { browserStreamSetup, TRPC_PATH } from './stream-attempts';
+import { TAB_ID } from './tab-id';
 import { type TransportMode, transportMode } from './transport-mode';
 
 /** The link of the WebSocket the stream is live on, or null (no stream, another transport, reconnecting). */
@@ -136,7 +137,10 @@ export interface StreamHandlers {
 export function openEventStream(handlers: StreamHandlers): () => void {
   const mode = transportMode();
   setActiveMode(mode);
-  const setup = browserStreamSetup((input, signal) => api.events.poll.query(input, { signal }));
+  const setup = {
+    ...browserStreamSetup((input, signal) => api.events.poll.query(input, { signal })),
+    tabId: TAB_ID,
+  };
   const chooser = new TransportChooser<StreamItem, TransportAttempt>({
     choice: mode,
     open: (transport, lastEventId, hooks) => openStreamAttempt(setup, transport, lastEventId, hooks),

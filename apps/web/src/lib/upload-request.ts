@@ -1,5 +1,5 @@
 /**
- * Uploading one image into a chat: `POST /api/uploads?chatId=…&name=…` with
+ * Uploading one image or file into a chat: `POST /api/uploads?chatId=…&name=…` with
  * the file as the body (apps/server/src/routes/media.ts). XMLHttpRequest,
  * because fetch cannot report upload progress. The server judges the file
  * by its bytes; its refusal comes back as `{ error: { message } }` and is
@@ -24,7 +24,12 @@ export interface UploadRequest {
 function isAttachment(value: unknown): value is Attachment {
   if (typeof value !== 'object' || value === null) return false;
   const a = value as Record<string, unknown>;
-  return typeof a.id === 'string' && typeof a.width === 'number' && typeof a.thumbWidth === 'number';
+  return (
+    typeof a.id === 'string' &&
+    (a.kind === 'image' || a.kind === 'file') &&
+    typeof a.bytes === 'number' &&
+    typeof a.thumbWidth === 'number'
+  );
 }
 
 /** The server's words for a refusal, or a plain one from the status. */
@@ -36,17 +41,19 @@ export function refusalMessage(status: number, body: string): string {
     // not JSON: say what the status means
   }
   if (status === 0) return 'Could not upload: no connection to the server.';
-  if (status === 413) return 'This image is larger than 20 MB.';
-  if (status === 401) return 'Please sign in again to upload images.';
+  if (status === 413) return 'This file is larger than the server takes.';
+  if (status === 401) return 'Please sign in again to upload files.';
   return `Could not upload (the server answered ${status}).`;
 }
 
-export function uploadImage(chatId: string, file: File, onProgress: (fraction: number) => void): UploadRequest {
+/** Uploads `file` (an image or any other file: the server tells which by its bytes). */
+export function uploadFile(chatId: string, file: File, onProgress: (fraction: number) => void): UploadRequest {
   const xhr = new XMLHttpRequest();
   const done = new Promise<Attachment>((resolve, reject) => {
     const query = new URLSearchParams({ chatId, name: file.name });
     xhr.open('POST', `/api/uploads?${query}`);
-    xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+    // Never the file's own type: the server reads the bytes, and refuses a form's types (text/plain…) as cross-site posts.
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.responseType = 'text';
     xhr.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);

@@ -1,19 +1,26 @@
 import type { ChatSummary } from '@chat/api';
 import { useParams } from '@solidjs/router';
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from 'solid-js';
+import { BlockButton } from '../components/block-button';
+import { ChatMenu } from '../components/chat-menu';
 import { MessageLink } from '../components/message-link';
 import { MessagePane } from '../components/messages/message-pane';
+import { MuteButton } from '../components/mute-button';
 import { PaneHeader } from '../components/pane';
 import { AvatarWithPresence, presenceText } from '../components/presence';
-import { ProfilePanel } from '../components/profile-panel';
 import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
 import { errorMessage, isNotFound } from '../lib/form-errors';
+import { lazyPart } from '../lib/lazy-part';
 import { usePageTitle } from '../lib/title';
+import { isBlocked } from '../stores/blocks';
 import { chatPath, findChat, openDirectChat } from '../stores/chats';
 import { addressBook, addressBookStatus } from '../stores/contacts';
 import { clearRefusal } from '../stores/outbox';
 import { currentUser } from '../stores/session';
 import NotFoundPage from './not-found';
+
+// Opened on demand, so not in the first paint's script (lib/lazy-part.ts).
+const ProfilePanel = lazyPart(() => import('../components/profile-panel'), 'ProfilePanel');
 
 /**
  * `/chats/@alice` and `/chats/@alice/messages/<id>`: the one-to-one chat with alice. A message
@@ -93,9 +100,9 @@ function DirectChat(props: { handle: string; messageId: string | undefined }) {
 
 const errorMessageOf = (o: Opening) => ('message' in o ? o.message : '');
 
-/** What the server answers a message to someone who is no longer a contact (domain/messages/send.ts). */
+/** What the server answers a message to someone who is no longer a contact (domain/access/writing.ts). */
 const NOT_CONTACTS =
-  'You are no longer contacts, so you cannot send messages here. Add them as a contact again to continue.';
+  'This chat is not available: you are no longer contacts, so you cannot write or react here. Add them as a contact again to continue.';
 
 function ChatView(props: { chat: ChatSummary; messageId: string | undefined }) {
   const [showProfile, setShowProfile] = createSignal(false);
@@ -111,6 +118,10 @@ function ChatView(props: { chat: ChatSummary; messageId: string | undefined }) {
     addressBookStatus() === 'ready' &&
     Boolean(props.chat.peer) &&
     !addressBook().contacts.some((c) => c.id === props.chat.peer?.id);
+  /** The user blocked the peer: a banner says so, with "Unblock", and the composer is closed. */
+  const blocked = () => isBlocked(props.chat.peer?.id);
+  const composerNote = () =>
+    blocked() ? `You blocked ${name()}. Unblock them to write here.` : notContacts() ? NOT_CONTACTS : null;
   // Contacts again: whatever the server refused before may go now.
   createEffect(() => {
     if (addressBookStatus() === 'ready' && !notContacts()) clearRefusal(props.chat.id);
@@ -128,17 +139,28 @@ function ChatView(props: { chat: ChatSummary; messageId: string | undefined }) {
         subtitle={<span data-testid="presence">{subtitle()}</span>}
         onTitlesClick={toggleProfile}
         leading={
-          <button
-            type="button"
-            class="header-person"
-            aria-label={`View profile of ${name()}`}
-            aria-expanded={showProfile()}
-            onClick={toggleProfile}
-          >
+          <button type="button" class="header-person" aria-expanded={showProfile()} onClick={toggleProfile}>
+            {/* Named by text, not aria-label: the avatar's initials are decoration, not a visible label. */}
+            <span class="visually-hidden">View profile of {name()}</span>
             <AvatarWithPresence name={name()} userId={props.chat.peer?.id ?? ''} />
           </button>
         }
-      />
+      >
+        <MuteButton chat={props.chat} />
+        <Show when={props.chat.peer}>
+          {(peer) => <ChatMenu person={peer()} onProfile={() => setShowProfile(true)} />}
+        </Show>
+      </PaneHeader>
+      <Show when={blocked() && props.chat.peer}>
+        {(peer) => (
+          <div class="block-banner" role="status" data-testid="block-banner">
+            <span>
+              You blocked <strong>{name()}</strong>. They cannot message you, and are not told.
+            </span>
+            <BlockButton person={peer()} class="button small" />
+          </div>
+        )}
+      </Show>
       <div class="pane-main">
         <Show when={props.messageId ?? 'latest'} keyed>
           <MessagePane
@@ -146,12 +168,18 @@ function ChatView(props: { chat: ChatSummary; messageId: string | undefined }) {
             messageId={props.messageId}
             path={chatPath(props.chat)}
             nameOf={nameOf}
-            blocked={notContacts() ? NOT_CONTACTS : null}
+            blocked={composerNote()}
             placeholder={`Message ${name()}`}
           />
         </Show>
         <Show when={showProfile() && props.chat.peer}>
-          {(peer) => <ProfilePanel profile={peer()} onClose={() => setShowProfile(false)} />}
+          {(peer) => (
+            <ProfilePanel profile={peer()} onClose={() => setShowProfile(false)}>
+              <div class="profile-actions">
+                <BlockButton person={peer()} />
+              </div>
+            </ProfilePanel>
+          )}
         </Show>
       </div>
     </>

@@ -1,17 +1,22 @@
 import { useParams } from '@solidjs/router';
 import { createSignal, Match, Show, Switch } from 'solid-js';
-import { type GroupPanel, GroupPanels } from '../components/group/group-panels';
+import type { GroupPanel } from '../components/group/group-panels';
 import { Icon } from '../components/icons';
 import { MessageLink } from '../components/message-link';
 import { MessagePane } from '../components/messages/message-pane';
+import { MuteButton } from '../components/mute-button';
 import { PaneHeader } from '../components/pane';
 import { LoadFailed, PaneLoading, Unavailable } from '../components/unavailable';
 import { errorMessage, isNotFound } from '../lib/form-errors';
+import { lazyPart } from '../lib/lazy-part';
 import { usePageTitle } from '../lib/title';
 import { authorIn } from '../stores/authors';
 import { findChat } from '../stores/chats';
 import { type GoneReason, type OpenGroup, useGroup } from '../stores/group';
 import { currentUser } from '../stores/session';
+
+// The side panels open on demand, so they are not in the first paint's script (lib/lazy-part.ts).
+const GroupPanels = lazyPart(() => import('../components/group/group-panels'), 'GroupPanels');
 
 /** `/groups/<id>` and `/groups/<id>/messages/<messageId>`: a group chat. */
 export default function GroupPage() {
@@ -106,6 +111,7 @@ function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
   return (
     <>
       <PaneHeader title={name()} subtitle={`${count()} member${count() === 1 ? '' : 's'}`} onTitlesClick={toggleInfo}>
+        <Show when={summary()}>{(chat) => <MuteButton chat={chat()} />}</Show>
         <button
           type="button"
           class="icon-button"
@@ -130,6 +136,7 @@ function GroupView(props: { group: OpenGroup; messageId: string | undefined }) {
                 placeholder={`Message ${name()}`}
                 profileOpener={profileOpener}
                 onSeenBy={(messageId) => setPanel({ kind: 'seen', messageId })}
+                mentionable={() => details()?.members ?? []}
               />
             </Show>
           )}

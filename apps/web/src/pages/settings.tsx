@@ -1,7 +1,10 @@
 import { createSignal, Show } from 'solid-js';
+import { BlockedList } from '../components/account/blocked-list';
 import { PasswordForm } from '../components/account/password-form';
 import { SessionsList } from '../components/account/sessions-list';
+import { ThemeSection } from '../components/account/theme-section';
 import { Avatar } from '../components/avatar';
+import { NotifySettingsSection } from '../components/notifications/notify-settings-section';
 import { PaneHeader } from '../components/pane';
 import { ProfileForm } from '../components/profile-form';
 import { usePageTitle } from '../lib/title';
@@ -32,6 +35,17 @@ export default function SettingsPage() {
                   </dl>
                 </div>
                 <ProfileForm />
+              </section>
+              <ThemeSection />
+              <NotifySettingsSection />
+              <section class="card" aria-labelledby="blocked-title">
+                <h2 id="blocked-title" class="card-title">
+                  Blocked people
+                </h2>
+                <p class="muted">
+                  They cannot message you, send you contact requests or add you to groups, and are not told.
+                </p>
+                <BlockedList />
               </section>
               <section class="card" aria-labelledby="password-title">
                 <h2 id="password-title" class="card-title">

@@ -8,13 +8,14 @@
 import type { ChatSummary, MessageView, Profile } from '@chat/api';
 import { createMemo, createRoot } from 'solid-js';
 import { withChangedMessage, withNewMessage, withReadLocally, withReadState } from '../lib/chat-summary';
+import { withMarkdown } from '../lib/markdown-chunk';
 import { type Change, createSynced } from '../lib/synced';
 import { api } from '../lib/trpc';
 import { onEvents } from './events';
 import { currentUser } from './session';
 import { keepStoreInSync } from './sync';
 
-const list = createSynced<ChatSummary[]>([], () => api.chats.list.query());
+const list = createSynced<ChatSummary[]>([], () => withMarkdown(api.chats.list.query()));
 keepStoreInSync(list);
 
 export const chatList = list.value;
@@ -36,10 +37,26 @@ const withoutChat =
   (chats) =>
     chats.filter((c) => c.id !== chatId);
 
+/**
+ * One chat changed in the list; the same list when nothing changed (the chat is
+ * not in it, or the edit kept it), so nothing that reads the list runs again.
+ * A new list each time looped: a page still open on a group the user was just
+ * removed from marked its messages read, which edited the list, which re-ran
+ * the marking (stack overflow, before the page could say "You are no longer in
+ * this group").
+ */
 const editChat =
   (chatId: string, edit: (chat: ChatSummary) => ChatSummary): Change<ChatSummary[]> =>
-  (chats) =>
-    chats.map((c) => (c.id === chatId ? edit(c) : c));
+  (chats) => {
+    let changed = false;
+    const next = chats.map((c) => {
+      if (c.id !== chatId) return c;
+      const edited = edit(c);
+      if (edited !== c) changed = true;
+      return edited;
+    });
+    return changed ? next : chats;
+  };
 
 const withPeer =
   (profile: Profile): Change<ChatSummary[]> =>
@@ -49,7 +66,9 @@ const withPeer =
 const withMessage =
   (message: MessageView): Change<ChatSummary[]> =>
   (chats) =>
-    chats.map((c) => (c.id === message.chatId ? withNewMessage(c, message, currentUser()?.id) : c)).sort(newestFirst);
+    chats
+      .map((c) => (c.id === message.chatId ? withNewMessage(c, message, currentUser() ?? undefined) : c))
+      .sort(newestFirst);
 
 const withEditedMessage =
   (message: MessageView): Change<ChatSummary[]> =>
@@ -61,6 +80,7 @@ onEvents({
   'chat.left': (e) => list.update(withoutChat(e.payload.chatId)),
   'chat.renamed': (e) => renameInList(e.payload.chatId, e.payload.name),
   'chat.owner_changed': (e) => list.update(editChat(e.payload.chatId, (c) => ({ ...c, ownerId: e.payload.ownerId }))),
+  'chat.muted': (e) => list.update(editChat(e.payload.chatId, (c) => ({ ...c, muted: e.payload.muted }))),
   'profile.updated': (e) => list.update(withPeer(e.payload.profile)),
   'message.created': (e) => list.update(withMessage(e.payload.message)),
   'message.edited': (e) => list.update(withEditedMessage(e.payload.message)),
@@ -98,6 +118,21 @@ export function markReadInList(chatId: string, seq: number): void {
 
 export function renameInList(chatId: string, name: string): void {
   list.update(editChat(chatId, (c) => ({ ...c, name })));
+}
+
+/**
+ * Mutes or unmutes a chat for this user: shown at once, put back if the
+ * server refuses (its `chat.muted` tells the user's other devices).
+ */
+export async function setChatMuted(chatId: string, muted: boolean): Promise<void> {
+  const before = findChat(chatId)?.muted;
+  list.update(editChat(chatId, (c) => ({ ...c, muted })));
+  try {
+    await api.chats.setMuted.mutate({ chatId, muted });
+  } catch (error) {
+    if (before !== undefined) list.update(editChat(chatId, (c) => ({ ...c, muted: before })));
+    throw error;
+  }
 }
 
 /** Drops a chat the user has just left or deleted (its `chat.left` follows). */

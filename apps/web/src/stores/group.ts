@@ -22,6 +22,8 @@ export interface OpenGroup {
   rename(name: string): Promise<void>;
   addMembers(userIds: string[]): Promise<void>;
   removeMember(userId: string): Promise<void>;
+  /** The owner makes another member the owner. */
+  passOwnership(userId: string): Promise<void>;
   leave(): Promise<void>;
   remove(): Promise<void>;
 }
@@ -96,6 +98,10 @@ export function useGroup(chatId: string): OpenGroup {
     async removeMember(userId) {
       await api.groups.removeMember.mutate({ chatId, userId });
       details.update(withoutMember(userId));
+    },
+    async passOwnership(userId) {
+      await api.groups.passOwnership.mutate({ chatId, userId });
+      details.update(withOwner(userId));
     },
     async leave() {
       await api.groups.leave.mutate({ chatId });

@@ -4,17 +4,23 @@
  * Opens at the newest page, at the first unread one when many are unread, or
  * around one message (permalinks). While the newest messages are not loaded,
  * new ones wait aside and join when paging reaches them (so the loaded range
- * never has a gap).
+ * never has a gap). At most `WINDOW` are held (and drawn) at once: paging
+ * one way lets go of the far end of the other, which paging back reloads
+ * (docs/web-timeline.md), so a long history costs what a few pages cost.
  */
 import type { MessageView } from '@chat/api';
 import { type Accessor, batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { withMarkdown } from '../lib/markdown-chunk';
 import { applyReaction, type ReactionChange } from '../lib/reactions';
+import { withOriginal } from '../lib/reply-quote';
 import { mergeMessages, newestSeq, oldestSeq, replaceMessage } from '../lib/timeline';
 import { api } from '../lib/trpc';
 import { onEvents, onResync, streamLive } from './events';
 import { onSent } from './outbox';
 
 const PAGE = 50;
+/** The most messages held at once: two pages (a page ahead either way of what is on screen). */
+export const WINDOW = 2 * PAGE;
 /** Messages shown before the first unread when opening there. */
 const CONTEXT = 20;
 /** Messages on each side of a permalink's target. */
@@ -85,11 +91,16 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     if (atLatest()) take([message]);
     else aside = mergeMessages(aside, [message]);
   };
+  /** An edit or delete: the message itself, and the quotes of its replies. */
   const changed = (message: MessageView) => {
     if (message.chatId !== chatId) return;
-    setMessages((list) => replaceMessage(list, message));
-    aside = replaceMessage(aside, message);
-    if (target()?.id === message.id) setTarget(message);
+    batch(() => {
+      setMessages((list) => withOriginal(replaceMessage(list, message), message));
+      aside = withOriginal(replaceMessage(aside, message), message);
+      const current = target();
+      if (current?.id === message.id) setTarget(message);
+      else if (current?.replyToId === message.id) setTarget(withOriginal([current], message)[0] ?? current);
+    });
   };
   const reacted = (change: ReactionChange) => {
     batch(() => {
@@ -108,7 +119,7 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
   /** Loads where the chat opens; `current()` says whether this load still counts (none newer began). */
   async function firstPage(current: () => boolean): Promise<void> {
     if (aroundId) {
-      const page = await api.message.around.query({ messageId: aroundId, limit: AROUND });
+      const page = await withMarkdown(api.message.around.query({ messageId: aroundId, limit: AROUND }));
       if (page.chatId !== chatId) throw new WrongChat();
       if (!current()) return;
       batch(() => {
@@ -122,10 +133,12 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     const unread = options.lastSeq - options.readSeq;
     if (unread > PAGE && !latestOnly) {
       // Many unread: open at the first of them, with a little context above.
-      const [before, after] = await Promise.all([
-        api.message.history.query({ chatId, direction: 'older', cursor: options.readSeq + 1, limit: CONTEXT }),
-        api.message.history.query({ chatId, direction: 'newer', cursor: options.readSeq, limit: PAGE }),
-      ]);
+      const [before, after] = await withMarkdown(
+        Promise.all([
+          api.message.history.query({ chatId, direction: 'older', cursor: options.readSeq + 1, limit: CONTEXT }),
+          api.message.history.query({ chatId, direction: 'newer', cursor: options.readSeq, limit: PAGE }),
+        ]),
+      );
       if (!current()) return;
       batch(() => {
         take([...before.messages, ...after.messages]);
@@ -134,7 +147,7 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
       });
       return;
     }
-    const page = await api.message.history.query({ chatId, direction: 'older', limit: PAGE });
+    const page = await withMarkdown(api.message.history.query({ chatId, direction: 'older', limit: PAGE }));
     if (!current()) return;
     batch(() => {
       take(page.messages);
@@ -175,6 +188,13 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
       batch(() => {
         take(page.messages);
         setOlderCursor(page.nextCursor);
+        // Over the window: the newest go (paging down fetches them again, with whatever came meanwhile).
+        const list = messages();
+        if (list.length > WINDOW) {
+          setMessages(list.slice(0, WINDOW));
+          setAtLatest(false);
+          aside = [];
+        }
       });
     } finally {
       if (mine === generation) setLoadingOlder(false);
@@ -198,6 +218,13 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
         batch(() => {
           take(page.messages);
           if (page.nextCursor === null) reachedLatest();
+          // Over the window: the oldest go (paging up fetches them again).
+          const list = messages();
+          if (list.length > WINDOW) {
+            const kept = list.slice(-WINDOW);
+            setMessages(kept);
+            setOlderCursor(oldestSeq(kept));
+          }
         });
         if (page.nextCursor === null || !untilLatest) return;
       }

@@ -23,6 +23,7 @@ import {
   withEntry,
   withoutEntry,
 } from '../lib/outbox-queue';
+import type { ReplyQuote } from '../lib/reply-quote';
 import { api, browserOnline, isApiError, isConnected, transportState } from '../lib/trpc';
 import { newMessageId } from '../lib/uuid';
 import { noteSentMessage } from './chats';
@@ -94,6 +95,7 @@ async function flush(): Promise<void> {
           chatId: next.chatId,
           body: next.body,
           attachmentIds: next.attachments.map((a) => a.id),
+          replyToId: next.replyTo?.messageId ?? null,
         });
         if (ownerId !== owner) return;
         batch(() => {
@@ -175,12 +177,18 @@ if (typeof window !== 'undefined') window.addEventListener('storage', storageCha
 // --- What the pages use -----------------------------------------------------------
 
 /**
- * Writes a message into `chatId`, with images already uploaded there: it
+ * Writes a message into `chatId`, with images already uploaded there (and
+ * as a reply to `replyTo`'s message, one of the same chat): it
  * shows at once and is sent as soon as possible. Returns its id.
  */
-export function sendMessage(chatId: string, body: string, attachments: Attachment[] = []): string {
+export function sendMessage(
+  chatId: string,
+  body: string,
+  attachments: Attachment[] = [],
+  replyTo: ReplyQuote | null = null,
+): string {
   const id = newMessageId();
-  save(withEntry(entries(), createEntry(id, chatId, body, attachments)));
+  save(withEntry(entries(), createEntry(id, chatId, body, attachments, new Date(), replyTo)));
   void flush();
   return id;
 }

@@ -66,7 +66,12 @@ createRoot(() => {
 
 onEphemeral((item) => {
   if (item.type !== 'presence') return;
-  const state: PresenceState = { userId: item.userId, online: item.online, lastSeenAt: item.lastSeenAt };
+  const state: PresenceState = {
+    userId: item.userId,
+    online: item.online,
+    lastSeenAt: item.lastSeenAt,
+    status: item.status,
+  };
   arrivedDuringLoad?.push(state);
   setStates((current) => new Map(current).set(state.userId, state));
 });

@@ -5,6 +5,7 @@
  */
 import type { SessionUser } from '@chat/api';
 import { createSignal } from 'solid-js';
+import { withMarkdown } from '../lib/markdown-chunk';
 import { api, isApiError } from '../lib/trpc';
 
 export type SessionState =
@@ -30,7 +31,8 @@ const signedIn = (user: SessionUser): SessionState => ({ status: 'signed-in', us
 export async function loadSession(): Promise<void> {
   setSession({ status: 'loading' });
   try {
-    const user = await api.auth.me.query();
+    // Nothing signed-in renders before the formatter is there too (lib/markdown-chunk.ts).
+    const user = await withMarkdown(api.auth.me.query());
     setSession(user ? signedIn(user) : { status: 'signed-out', explicit: false });
   } catch {
     setSession({ status: 'unreachable' });

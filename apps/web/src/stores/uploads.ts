@@ -1,17 +1,19 @@
 /**
- * Images being attached to the next message of a chat, per chat for as long
+ * Images and files being attached to the next message of a chat, per chat for as long
  * as the tab lives (like the composer's draft): each uploads at once, with
  * its progress, and can be cancelled; a refused one shows the server's reason.
  * The message takes the uploaded ones when it is sent.
  */
 import { type Accessor, createEffect, createRoot, createSignal, on } from 'solid-js';
 import type { Attachment } from '../lib/outbox-queue';
-import { UploadCancelled, uploadImage } from '../lib/upload-request';
+import { UploadCancelled, uploadFile } from '../lib/upload-request';
 import { currentUser } from './session';
 
 /** The server's limits (packages/api domain/media): copied, not imported (see components/messages/limits.ts). */
 export const MAX_ATTACHMENTS = 10;
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** Types the server shows as images (and holds to 20 MB); any other file's limit is the server's FILE_MAX_MB, which it enforces. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 export type UploadStatus = 'uploading' | 'done' | 'failed';
 
@@ -50,7 +52,7 @@ function createTray(chatId: string): UploadTray {
     setItems((list) => list.map((u) => (u.key === key ? { ...u, ...patch } : u)));
 
   const start = (file: File, key: string) => {
-    const request = uploadImage(chatId, file, (progress) => update(key, { progress }));
+    const request = uploadFile(chatId, file, (progress) => update(key, { progress }));
     aborts.set(key, request.abort);
     request.done.then(
       (attachment) => update(key, { status: 'done', progress: 1, attachment }),
@@ -72,7 +74,7 @@ function createTray(chatId: string): UploadTray {
         counter += 1;
         const item: PendingUpload = {
           key: `u${counter}`,
-          name: file.name || 'image',
+          name: file.name || 'file',
           bytes: file.size,
           status: 'uploading',
           progress: 0,
@@ -80,8 +82,12 @@ function createTray(chatId: string): UploadTray {
           attachment: null,
         };
         if (kept >= MAX_ATTACHMENTS) {
-          added.push({ ...item, status: 'failed', error: `At most ${MAX_ATTACHMENTS} images in one message.` });
-        } else if (file.size > MAX_IMAGE_BYTES) {
+          added.push({
+            ...item,
+            status: 'failed',
+            error: `At most ${MAX_ATTACHMENTS} images and files in one message.`,
+          });
+        } else if (IMAGE_TYPES.has(file.type) && file.size > MAX_IMAGE_BYTES) {
           added.push({ ...item, status: 'failed', error: 'This image is larger than 20 MB.' });
         } else {
           kept += 1;
@@ -129,7 +135,7 @@ export function uploadTray(chatId: string): UploadTray {
   return tray;
 }
 
-/** The files pasted or dropped (the server judges whether each is an image we accept). */
+/** The files pasted or dropped (the server judges whether each is an image or a file). */
 export function filesOf(data: DataTransfer | null): File[] {
   if (!data) return [];
   return [...data.files];

@@ -35,6 +35,8 @@ export interface EventsOptions {
   shouldResume?: (error: unknown) => Promise<boolean>;
   /** Deadlines and intervals of the choice (tests shorten them). */
   timing?: Partial<Timing>;
+  /** Names the stream's tab (a UUID) for `presence.setIdle` (docs/presence.md, "Status"). */
+  tabId?: string;
 }
 
 export interface EventSubscription {
@@ -71,13 +73,14 @@ export function subscribeEvents(
   onItem: Handler,
   options: EventsOptions = {},
 ): EventSubscription {
-  const streams = options.pollIntervalMs === undefined ? setup : { ...setup, pollPauseMs: options.pollIntervalMs };
+  const paced = options.pollIntervalMs === undefined ? setup : { ...setup, pollPauseMs: options.pollIntervalMs };
+  const streams = options.tabId ? { ...paced, tabId: options.tabId } : paced;
   const chooser = new TransportChooser<StreamItem, TransportAttempt>({
     choice,
     lastEventId: options.lastEventId ?? null,
     open: (transport, lastEventId, hooks) =>
       choice !== 'auto' && transport !== 'poll'
-        ? { stop: subscribe(api.events.stream, lastEventId, hooks) }
+        ? { stop: subscribe(api.events.stream, lastEventId, hooks, options.tabId) }
         : openStreamAttempt(streams, transport, lastEventId, hooks),
     onItem,
     onStatus: (status) => options.onStatus?.(status),

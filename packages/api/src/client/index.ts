@@ -25,7 +25,10 @@ export type { StreamStatus, TransportReason } from './transport-choice';
 
 import type { StreamItem } from '../domain/events/types';
 
-export type { MessageView } from '../domain/messages/view';
+export type { AttachmentView, MessageView } from '../domain/messages/view';
+
+import type { AttachmentView } from '../domain/messages/view';
+
 export type { StreamItem };
 
 export type Transport = EventTransport;
@@ -75,8 +78,38 @@ export interface ChatClient {
    * the id to resume from next time and the transport in use.
    */
   events(onItem: (item: StreamItem, id: string) => void, options?: EventsOptions): EventSubscription;
+  /**
+   * Uploads an image or any other file into a chat (`POST /api/uploads`);
+   * send it by naming its id in `message.send`'s `attachmentIds`. Throws an
+   * `UploadError` (status, human message) when refused: 413 past the size
+   * limit, 429 past the upload rate limit, 404 not in the chat.
+   */
+  upload(chatId: string, data: Uint8Array, fileName?: string): Promise<AttachmentView>;
+  /**
+   * A file or image's bytes as a member fetches them (`GET /api/files/<id>`,
+   * `/api/images/<id>`), with the response's headers; throws `UploadError`
+   * when refused (404 for anyone who may not see it).
+   */
+  download(attachment: Pick<AttachmentView, 'id' | 'kind'>): Promise<{ data: Uint8Array; headers: Headers }>;
   /** Closes the WebSocket, if one was opened. */
   close(): void;
+}
+
+/** An upload or download the server refused: its HTTP status and its human message (and the field, if any). */
+export class UploadError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+async function refusal(response: Response): Promise<UploadError> {
+  const body = (await response.json().catch(() => null)) as { error?: { message?: string; field?: string } } | null;
+  return new UploadError(response.status, body?.error?.message ?? `HTTP ${response.status}`, body?.error?.field);
 }
 
 /** Keeps one session cookie, as a browser would for this origin. */
@@ -175,6 +208,22 @@ export function createChatClient(options: ClientOptions): ChatClient {
     api,
     cookie: () => jar.value,
     events: (onItem, eventOptions) => subscribeEvents(api, options.transport ?? 'auto', streams, onItem, eventOptions),
+    async upload(chatId, data, fileName) {
+      const query = new URLSearchParams({ chatId, ...(fileName === undefined ? {} : { name: fileName }) });
+      const response = await jarFetch(`${base}/api/uploads?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(data), // a copy typed as fetch wants it (a Buffer's may be shared)
+      });
+      if (!response.ok) throw await refusal(response);
+      return (await response.json()) as AttachmentView;
+    },
+    async download(attachment) {
+      const path = attachment.kind === 'file' ? 'files' : 'images';
+      const response = await jarFetch(`${base}/api/${path}/${encodeURIComponent(attachment.id)}`);
+      if (!response.ok) throw await refusal(response);
+      return { data: new Uint8Array(await response.arrayBuffer()), headers: response.headers };
+    },
     close: () => wsClient?.close(),
   };
 }

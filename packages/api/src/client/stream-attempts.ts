@@ -43,6 +43,8 @@ export interface StreamSetup {
   pollWaitMs?: number;
   /** A pause after each answered poll (default none: ask again at once). */
   pollPauseMs?: number;
+  /** This tab's name, sent with its stream so that its idle reports (`presence.setIdle`) count for it. */
+  tabId?: string;
 }
 
 /** An attempt; over WebSocket it also has the link that sends calls on its socket. */
@@ -59,7 +61,7 @@ export function openStreamAttempt(
   if (transport === 'ws') return overWebSocket(setup, lastEventId, hooks);
   if (transport === 'sse') {
     const client = createTRPCClient<AppRouter>({ links: [setup.sseLink()] });
-    return { stop: subscribe(client.events.stream, lastEventId, hooks) };
+    return { stop: subscribe(client.events.stream, lastEventId, hooks, setup.tabId) };
   }
   return { stop: longPoll(setup, lastEventId, hooks) };
 }
@@ -67,26 +69,28 @@ export function openStreamAttempt(
 type Subscriber = TRPCClient<AppRouter>['events']['stream'];
 
 /** Runs `events.stream` on a client's link, reporting to `hooks`; returns the function that stops it. */
-export function subscribe(stream: Subscriber, lastEventId: string | null, hooks: AttemptHooks<StreamItem>): () => void {
+export function subscribe(
+  stream: Subscriber,
+  lastEventId: string | null,
+  hooks: AttemptHooks<StreamItem>,
+  tabId?: string,
+): () => void {
   let connected = false;
-  const subscription = stream.subscribe(
-    { lastEventId },
-    {
-      onData: ({ id, data }) => hooks.item(id, data),
-      onConnectionStateChange(state) {
-        // WebSocket: the socket opened; SSE: the stream's first event (`connected`) arrived.
-        if (state.state === 'pending') {
-          connected = true;
-          hooks.connected();
-        } else if (state.state === 'connecting' && connected) {
-          connected = false;
-          hooks.reconnecting();
-        }
-      },
-      onError: (error) => hooks.failed(error),
-      onComplete: () => hooks.ended(),
+  const subscription = stream.subscribe(tabId ? { lastEventId, tabId } : { lastEventId }, {
+    onData: ({ id, data }) => hooks.item(id, data),
+    onConnectionStateChange(state) {
+      // WebSocket: the socket opened; SSE: the stream's first event (`connected`) arrived.
+      if (state.state === 'pending') {
+        connected = true;
+        hooks.connected();
+      } else if (state.state === 'connecting' && connected) {
+        connected = false;
+        hooks.reconnecting();
+      }
     },
-  );
+    onError: (error) => hooks.failed(error),
+    onComplete: () => hooks.ended(),
+  });
   return () => subscription.unsubscribe();
 }
 
@@ -115,7 +119,7 @@ function overWebSocket(setup: StreamSetup, lastEventId: string | null, hooks: At
   });
   const link = wsLink<AppRouter>({ client: wsClient, transformer: superjson });
   const client = createTRPCClient<AppRouter>({ links: [link] });
-  const stop = subscribe(client.events.stream, lastEventId, hooks);
+  const stop = subscribe(client.events.stream, lastEventId, hooks, setup.tabId);
   return {
     stop() {
       stop();

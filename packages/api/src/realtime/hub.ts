@@ -53,6 +53,24 @@ export interface HubDatabase {
   relisten(): void;
 }
 
+/**
+ * What a hub has done since it started, for capacity measurements
+ * (docs/capacity.md): plain counters, one increment each where it happens.
+ */
+export interface HubCounters {
+  /** NOTIFYs this hub sent (after commits, and its beats). */
+  notifiesSent: number;
+  /** NOTIFYs of other hubs this hub heard: each woke it. */
+  notifiesHeard: number;
+  /** Its own NOTIFYs heard back (the LISTEN connection's health check). */
+  echoesHeard: number;
+  /** Reads of the event log after the cursor, and the rows they returned. */
+  reads: number;
+  rowsRead: number;
+  /** Rows routed without a read: handed over by this process's own writers. */
+  rowsHandedOver: number;
+}
+
 export class EventHub implements Hub {
   /** Sent as the NOTIFY payload: this hub's own notifications come back to it, and are not a reason to read again. */
   private readonly id = randomUUID();
@@ -76,7 +94,14 @@ export class EventHub implements Hub {
   /** When another hub was last heard (Date.now()), and since when this hub has been listening. */
   private lastPeerAt = Number.NEGATIVE_INFINITY;
   private listeningSince = Number.NEGATIVE_INFINITY;
-  private sentNotifies = 0;
+  private readonly count: HubCounters = {
+    notifiesSent: 0,
+    notifiesHeard: 0,
+    echoesHeard: 0,
+    reads: 0,
+    rowsRead: 0,
+    rowsHandedOver: 0,
+  };
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
   /** Set while reading the log fails: every local stream is told once, and again when it recovers. */
@@ -102,9 +127,11 @@ export class EventHub implements Hub {
       // Our own NOTIFY follows a commit `announce` has already read after.
       (payload) => {
         if (payload === this.id) {
+          this.count.echoesHeard += 1;
           this.echoPendingSince = undefined;
           return;
         }
+        this.count.notifiesHeard += 1;
         this.lastPeerAt = Date.now();
         this.wake();
       },
@@ -125,7 +152,12 @@ export class EventHub implements Hub {
 
   /** NOTIFYs this hub has sent (tests read it). */
   get notifies(): number {
-    return this.sentNotifies;
+    return this.count.notifiesSent;
+  }
+
+  /** A copy of the counters (the server logs them on SIGUSR2, for the load tool). */
+  get counters(): HubCounters {
+    return { ...this.count };
   }
 
   /** True while another hub may be listening: heard lately, or this one (re)connected too lately to know. */
@@ -215,7 +247,7 @@ export class EventHub implements Hub {
     try {
       do {
         this.notifyAgain = false;
-        this.sentNotifies += 1;
+        this.count.notifiesSent += 1;
         // Owed back to this hub's own LISTEN once committed; set before sending,
         // since the echo can arrive before this call's answer is read.
         this.echoPendingSince ??= Date.now();
@@ -273,12 +305,15 @@ export class EventHub implements Hub {
         this.held = [];
         if (!this.readNeeded && isRunAfter(held, cursor.id)) {
           rows = held;
+          this.count.rowsHandedOver += rows.length;
         } else {
           // A read after the cursor finds every held event too: each was
           // committed before it was handed over.
           this.readNeeded = false;
           rows = await this.database.withinDeadline(readAllAfter(this.database.db, cursor, PAGE));
           read = true;
+          this.count.reads += 1;
+          this.count.rowsRead += rows.length;
           this.outage.worked();
           if (rows.length === PAGE) this.readNeeded = true;
         }

@@ -86,12 +86,17 @@ export class LiveStream implements Sink {
     // Registered before the backlog is read: an event committed meanwhile is
     // queued, and dropped below if the backlog already had it.
     this.deps.hub.subscribe(this.actor.userId, this);
-    this.deps.presence.connect(this.actor.userId);
+    this.deps.presence.connect(this.actor.userId, this.actor.tabId);
     if (session) this.expiry = new SessionWatch(this.deps, session.id, session.expiresAt, this);
     // The one refusal of a stream's start that is about its session: gone by
     // the snapshot the stream opens in. Its `session.ended` may have come
     // before, to whatever watched it: the connection is told it ended too.
     this.open(lastEventId).catch((error: unknown) => this.finish({ error, sessionEnded: isSessionGone(error) }));
+  }
+
+  /** Whether its start and backlog have been handed to the outlet (it now sends each event as it comes). */
+  get live(): boolean {
+    return this.queue === undefined && !this.done;
   }
 
   /** Ends the stream without a word to its outlet (the transport stopped it, or its connection closed). */
@@ -181,7 +186,7 @@ export class LiveStream implements Sink {
     this.done = true;
     this.queue = undefined;
     this.deps.hub.unsubscribe(this.actor.userId, this);
-    this.deps.presence.disconnect(this.actor.userId);
+    this.deps.presence.disconnect(this.actor.userId, this.actor.tabId);
     this.expiry?.stop();
     if (end) this.outlet.ended(end);
   }

@@ -43,6 +43,19 @@ const SWEEP_MS = 10_000;
  */
 export const BUSY_MS = 1_000;
 export const LINGER_MS = 50;
+/**
+ * A long wait ends on a whole second (at most this much early), so that the
+ * idle polls whose waits end within the same second are answered in one
+ * wake-up of the process rather than one each: at idle a wake-up, not the
+ * answer, is most of what a poll costs (docs/event-stream.md, "Long-polling").
+ */
+export const COALESCE_MS = 1_000;
+
+/** `until` moved back to a whole `COALESCE_MS`, for a wait long enough that it hardly changes. */
+export function coalesced(until: number, waitMs: number): number {
+  if (waitMs < 5 * COALESCE_MS) return until;
+  return Math.floor(until / COALESCE_MS) * COALESCE_MS;
+}
 
 export interface LongPollDeps {
   db: Database;
@@ -68,6 +81,8 @@ interface Waiter {
   /** Ephemeral items that came while it waited. */
   ephemeral: EphemeralItem[];
   wake: (() => void) | undefined;
+  /** Ends the current wait at once: the client went away, or the service is stopping. */
+  stop: (() => void) | undefined;
 }
 
 /** The polls of one session in a mailbox. */
@@ -203,6 +218,7 @@ class Mailbox implements Sink {
       if (endsSession(row, session.ref)) return { items, cursor };
     }
     // Ephemeral items carry the position they came after, as on the stream.
+    if (waiter.ephemeral.length === 0 && session.pending.length === 0) return { items, cursor };
     const ephemeral = [...waiter.ephemeral, ...session.pending];
     waiter.ephemeral = [];
     session.pending = [];
@@ -276,34 +292,34 @@ class Mailbox implements Sink {
 }
 
 /**
- * Waits until `waiter` is woken (something came), `ms` pass, or `signal`
- * aborts (the client went away). One timer and one listener, removed as it
- * ends whichever way.
+ * Waits until `waiter` is woken (something came), `ms` pass, or its poll's
+ * client goes away (`waiter.stop`, called by the poll's one abort listener).
+ * One timer, removed as it ends whichever way.
  */
-function pause(waiter: Waiter, ms: number, signal: AbortSignal | undefined): Promise<void> {
+function pause(waiter: Waiter, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
       waiter.wake = undefined;
+      waiter.stop = undefined;
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
     waiter.wake = done;
+    waiter.stop = done;
   });
 }
 
-/** Waits `ms`, or less if `signal` aborts; what comes meanwhile joins the answer. */
-function linger(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less if the poll's client goes away; what comes meanwhile joins the answer. */
+function linger(waiter: Waiter, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      waiter.stop = undefined;
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    waiter.stop = done;
   });
 }
 
@@ -391,8 +407,11 @@ export class LongPollService implements LongPolls {
     }
     // Held no longer than asked, nor past the session's end (the next poll is then refused).
     const left = request.session.expiresAt.getTime() - this.deps.clock.now().getTime();
-    const until = Date.now() + Math.min(request.waitMs, Math.max(0, left));
-    const waiter: Waiter = { cursor: at, ephemeral: [], wake: undefined };
+    const until = coalesced(Date.now() + Math.min(request.waitMs, Math.max(0, left)), request.waitMs);
+    const waiter: Waiter = { cursor: at, ephemeral: [], wake: undefined, stop: undefined };
+    // One listener for the whole poll, however many times it waits.
+    const gone = () => waiter.stop?.();
+    request.signal?.addEventListener('abort', gone, { once: true });
     session.waiters.add(waiter);
     try {
       let lingered = false;
@@ -405,7 +424,7 @@ export class LongPollService implements LongPolls {
         if (box.hasFor(waiter, session)) {
           if (!lingered && !done && Date.now() - session.answeredAt < BUSY_MS) {
             lingered = true;
-            await linger(Math.min(LINGER_MS, wait), request.signal);
+            await linger(waiter, Math.min(LINGER_MS, wait));
             continue;
           }
           const answer = box.collect(waiter, session, request.limit) ?? { items: [], cursor: waiter.cursor };
@@ -413,9 +432,10 @@ export class LongPollService implements LongPolls {
           return answer;
         }
         if (done) return { items: [], cursor: waiter.cursor };
-        await pause(waiter, wait, request.signal);
+        await pause(waiter, wait);
       }
     } finally {
+      request.signal?.removeEventListener('abort', gone);
       session.waiters.delete(waiter);
       // What came for it after it was answered waits for the session's next poll.
       if (waiter.ephemeral.length > 0) keepPending(session, waiter.ephemeral);

@@ -10,10 +10,10 @@ import { presence, serverProcesses, users } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { listPresenceWatchersOf } from '../domain/access/profiles';
 import { readAudiences } from '../domain/events/store';
-import type { PresenceState } from '../domain/presence/state';
+import { effectiveStatus, type PresenceState } from '../domain/presence/state';
 import type { Logger } from '../logger';
 import type { Presence } from '../ports';
-import { uuidArray } from '../sql';
+import { boolArray, uuidArray } from '../sql';
 import type { EventHub, HubDatabase } from './hub';
 
 export const EPHEMERAL_CHANNEL = 'chat_ephemeral';
@@ -22,8 +22,14 @@ const HEARTBEAT_MS = 10_000;
 const STALE_SECONDS = 30;
 const TYPING_EVERY_MS = 2_000;
 
-/** Presence of one user (`u`, as older processes send it) or several (`us`); typing in a chat. */
-type Signal = { k: 'p'; u?: string; us?: string[] } | { k: 't'; c: string; u: string };
+/**
+ * Presence of one user (`u`, as older processes send it) or several (`us`);
+ * typing in a chat; a tab of a user idle or back (`i`: for the process holding its stream).
+ */
+type Signal =
+  | { k: 'p'; u?: string; us?: string[] }
+  | { k: 't'; c: string; u: string }
+  | { k: 'i'; u: string; t: string; i: boolean };
 /** User ids per presence NOTIFY: about 6 KB of JSON, under PostgreSQL's 8,000-byte payload limit. */
 const IDS_PER_SIGNAL = 150;
 const WRITE_RETRY_MS = 1_000;
@@ -72,11 +78,30 @@ export interface PresenceOptions {
   offlineGraceMs: number;
   /** Between heartbeats (10 s; tests shorten it). */
   heartbeatMs?: number;
+  /**
+   * A tab without input for this long reports itself idle, and a user all of
+   * whose streams come from idle tabs shows as away (AWAY_AFTER_IDLE_SECONDS;
+   * the web app reads it from `presence.mine`). Default 10 minutes.
+   */
+  awayAfterIdleMs?: number;
+}
+
+/** The default of `awayAfterIdleMs`: ten minutes without input in any tab. */
+export const AWAY_AFTER_IDLE_MS = 10 * 60_000;
+
+/** A tab's streams here (a reconnect may overlap the stream it replaces), and whether the tab said it is idle. */
+interface Tab {
+  streams: number;
+  idle: boolean;
 }
 
 export class PresenceService implements Presence {
   readonly processId = randomUUID();
   private readonly local = new Map<string, number>();
+  /** The tabs (streams opened with a tab id) of local users; streams without one are never idle. */
+  private readonly tabs = new Map<string, Map<string, Tab>>();
+  /** Local users all of whose streams here come from idle tabs, as last computed (written with their row). */
+  private readonly idleHere = new Set<string>();
   /** Users whose last stream here closed, with when: offline once their grace has passed, unless back. */
   private readonly leaving = new Map<string, number>();
   private leavingTimer: NodeJS.Timeout | undefined;
@@ -102,6 +127,10 @@ export class PresenceService implements Presence {
     private readonly options: PresenceOptions,
   ) {}
 
+  get awayAfterIdleMs(): number {
+    return this.options.awayAfterIdleMs ?? AWAY_AFTER_IDLE_MS;
+  }
+
   async start(): Promise<void> {
     await this.database.db.insert(serverProcesses).values({ id: this.processId });
     this.unlisten = await this.database.listen(
@@ -122,6 +151,8 @@ export class PresenceService implements Presence {
     // Everyone still here, whoever is within their grace, and whoever left since the last round.
     const users = [...new Set([...this.local.keys(), ...this.leaving.keys(), ...this.writes.takePending()])];
     this.local.clear();
+    this.tabs.clear();
+    this.idleHere.clear();
     this.leaving.clear();
     try {
       await this.database.db.delete(serverProcesses).where(eq(serverProcesses.id, this.processId));
@@ -133,21 +164,43 @@ export class PresenceService implements Presence {
     await this.unlisten?.().catch(() => {});
   }
 
-  /** A stream of `userId` opened here; call `disconnect` once, when it closes. */
-  connect(userId: string): void {
+  /**
+   * A stream of `userId` opened here, from the tab `tabId` if the client
+   * named one; call `disconnect` with the same arguments once, when it closes.
+   */
+  connect(userId: string, tabId?: string): void {
     const count = (this.local.get(userId) ?? 0) + 1;
     this.local.set(userId, count);
+    if (tabId) {
+      let tabs = this.tabs.get(userId);
+      if (!tabs) {
+        tabs = new Map();
+        this.tabs.set(userId, tabs);
+      }
+      const tab = tabs.get(tabId);
+      if (tab) tab.streams += 1;
+      else tabs.set(tabId, { streams: 1, idle: false });
+    }
     // Back within the grace: their presence row was never deleted, and nobody was told they left.
     if (count === 1 && !this.leaving.delete(userId)) this.writes.add([userId]);
+    else this.recomputeIdle(userId);
   }
 
-  disconnect(userId: string): void {
+  disconnect(userId: string, tabId?: string): void {
+    const tabs = tabId ? this.tabs.get(userId) : undefined;
+    const tab = tabId ? tabs?.get(tabId) : undefined;
+    if (tabs && tab && tabId && --tab.streams <= 0) {
+      tabs.delete(tabId);
+      if (tabs.size === 0) this.tabs.delete(userId);
+    }
     const left = (this.local.get(userId) ?? 1) - 1;
     if (left > 0) {
       this.local.set(userId, left);
+      this.recomputeIdle(userId);
       return;
     }
     this.local.delete(userId);
+    this.idleHere.delete(userId);
     if (this.stopped) return;
     if (this.options.offlineGraceMs === 0) this.writes.add([userId]);
     else {
@@ -182,6 +235,38 @@ export class PresenceService implements Presence {
     }
   }
 
+  /**
+   * The tab `tabId` of `userId` had no input for a while (`idle`), or has
+   * again. Its stream may be on any process: the one holding it takes it.
+   */
+  async setIdle(userId: string, tabId: string, idle: boolean): Promise<void> {
+    await this.signal({ k: 'i', u: userId, t: tabId, i: idle });
+  }
+
+  /** Someone's status changed: whoever may see them is told, on every process. */
+  async changed(userId: string): Promise<void> {
+    await this.signal({ k: 'p', us: [userId] });
+  }
+
+  /** Idle here when every local stream of the user comes from a tab that said it is idle. */
+  private recomputeIdle(userId: string): void {
+    const count = this.local.get(userId) ?? 0;
+    let idleStreams = 0;
+    for (const tab of this.tabs.get(userId)?.values() ?? []) if (tab.idle) idleStreams += tab.streams;
+    const idle = count > 0 && idleStreams === count;
+    if (idle === this.idleHere.has(userId)) return;
+    if (idle) this.idleHere.add(userId);
+    else this.idleHere.delete(userId);
+    this.writes.add([userId]);
+  }
+
+  private tabIdle(userId: string, tabId: string, idle: boolean): void {
+    const tab = this.tabs.get(userId)?.get(tabId);
+    if (!tab || tab.idle === idle) return;
+    tab.idle = idle;
+    this.recomputeIdle(userId);
+  }
+
   /** "alice is typing…": at most one signal per user and chat every two seconds. */
   async typing(userId: string, chatId: string): Promise<void> {
     const key = `${userId}:${chatId}`;
@@ -192,21 +277,32 @@ export class PresenceService implements Presence {
     await this.signal({ k: 't', c: chatId, u: userId });
   }
 
-  /** Online state and last-seen of the given users (the caller has checked who may see them). */
+  /**
+   * Online state, last-seen and status of the given users (the caller has
+   * checked who may see them). Idle: online, and every live row says idle
+   * (each process holds only its own streams: docs/presence.md, "Status").
+   */
   async states(userIds: string[]): Promise<PresenceState[]> {
     if (userIds.length === 0) return [];
     const db = this.database.db;
+    // Spelled out: drizzle drops table names inside a one-table select, and `id` is ambiguous here.
+    const live = sql`from presence p join server_processes s on s.id = p.process_id
+      where p.user_id = "users"."id" and s.heartbeat_at > now() - make_interval(secs => ${STALE_SECONDS})`;
     const rows = await db
       .select({
         userId: users.id,
         lastSeenAt: users.lastSeenAt,
-        // Spelled out: drizzle drops table names inside a one-table select, and `id` is ambiguous here.
-        online: sql<boolean>`exists (select 1 from presence p join server_processes s on s.id = p.process_id
-          where p.user_id = "users"."id" and s.heartbeat_at > now() - make_interval(secs => ${STALE_SECONDS}))`,
+        status: users.status,
+        online: sql<boolean>`exists (select 1 ${live})`,
+        active: sql<boolean>`exists (select 1 ${live} and not p.idle)`,
       })
       .from(users)
       .where(inArray(users.id, userIds));
-    return rows.map((r) => ({ userId: r.userId, online: Boolean(r.online), lastSeenAt: r.lastSeenAt }));
+    return rows.map((r) => {
+      const online = Boolean(r.online);
+      const idle = online && !r.active;
+      return { userId: r.userId, online, lastSeenAt: r.lastSeenAt, status: effectiveStatus(r.status, idle) };
+    });
   }
 
   /**
@@ -239,10 +335,13 @@ export class PresenceService implements Presence {
    */
   private async markOnline(userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
+    const idle = userIds.map((u) => this.idleHere.has(u));
+    // Idle goes with the row: a user's row is written again when it changes (`recomputeIdle`).
     await this.database.db.execute(
-      sql`insert into ${presence} (user_id, process_id)
-        select u, ${this.processId} from unnest(${uuidArray(userIds)}) as u
-        on conflict do nothing`,
+      sql`insert into ${presence} (user_id, process_id, idle)
+        select u, ${this.processId}, i from unnest(${uuidArray(userIds)}, ${boolArray(idle)}) as t(u, i)
+        on conflict (user_id, process_id) do update set idle = excluded.idle
+        where ${presence}.idle is distinct from excluded.idle`,
     );
   }
 
@@ -346,6 +445,10 @@ export class PresenceService implements Presence {
         const members = (await readAudiences(db, [s.c])).get(s.c) ?? [];
         const here = members.filter((m) => m !== s.u && this.hub.hasLocal(m));
         this.hub.deliverEphemeral(here, { type: 'typing', chatId: s.c, userId: s.u });
+        return;
+      }
+      if (s.k === 'i') {
+        this.tabIdle(s.u, s.t, s.i);
         return;
       }
       this.routes.add(s.us ?? (s.u ? [s.u] : []));

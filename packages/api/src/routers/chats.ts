@@ -7,9 +7,11 @@ import {
   deleteGroup,
   getChat,
   leaveGroup,
+  passOwnership,
   removeMember,
   renameGroup,
 } from '../domain/chats/groups';
+import { setChatMuted } from '../domain/chats/mute';
 import { listChats } from '../domain/chats/summary';
 import { authedProcedure, limit, router } from '../trpc';
 import { groupName, id, usernameRef } from './inputs';
@@ -25,6 +27,10 @@ export const chatsRouter = router({
   direct: authedProcedure
     .input(z.object({ username: usernameRef }))
     .mutation(({ ctx, input }) => openDirectChat(ctx.deps, ctx.actor.user.id, input.username)),
+  /** Mutes or unmutes a chat for the caller: no sound or notification from it, except a mention of them. */
+  setMuted: authedProcedure
+    .input(chatRef.extend({ muted: z.boolean('Say whether the chat is muted (true or false).') }))
+    .mutation(({ ctx, input }) => setChatMuted(ctx.deps, ctx.actor.user.id, input.chatId, input.muted)),
 });
 
 export const groupsRouter = router({
@@ -48,6 +54,11 @@ export const groupsRouter = router({
     .input(chatRef)
     .use(limit('group.change'))
     .mutation(({ ctx, input }) => leaveGroup(ctx.deps, ctx.actor.user.id, input.chatId)),
+  /** The owner makes another member the owner. */
+  passOwnership: authedProcedure
+    .input(chatRef.extend({ userId: id('user') }))
+    .use(limit('group.change'))
+    .mutation(({ ctx, input }) => passOwnership(ctx.deps, ctx.actor.user.id, input.chatId, input.userId)),
   delete: authedProcedure
     .input(chatRef)
     .use(limit('group.change'))

@@ -3,6 +3,7 @@ import { encodePosition } from '../domain/events/cursor';
 import { pollEvents } from '../domain/events/poll';
 import { EventStream } from '../event-stream';
 import { authedProcedure, router } from '../trpc';
+import { tabIdInput } from './inputs';
 
 const POLL_LIMIT = 500;
 /**
@@ -72,13 +73,14 @@ export const eventsRouter = router({
   stream: authedProcedure
     // Its opening statement checks the session (`openLog`): see authedProcedure.
     .meta({ checksSession: true })
-    .input(z.object({ lastEventId: z.string().max(64).nullish() }))
+    .input(z.object({ lastEventId: z.string().max(64).nullish(), tabId: tabIdInput.optional() }))
     .subscription(
       ({ ctx, input, signal }) =>
         new EventStream(
           ctx.deps,
           {
             userId: ctx.actor.user.id,
+            ...(input.tabId ? { tabId: input.tabId } : {}),
             sessionRef: ctx.actor.session.ref,
             uncheckedSessionId: ctx.actor.verified ? undefined : ctx.actor.session.id,
           },

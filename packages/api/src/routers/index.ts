@@ -1,6 +1,7 @@
 import { router } from '../trpc';
 import { accountRouter } from './account';
 import { authRouter } from './auth';
+import { blocksRouter } from './blocks';
 import { chatsRouter, groupsRouter } from './chats';
 import { contactsRouter } from './contacts';
 import { eventsRouter } from './events';
@@ -14,6 +15,7 @@ export const appRouter = router({
   account: accountRouter,
   events: eventsRouter,
   contacts: contactsRouter,
+  blocks: blocksRouter,
   profiles: profilesRouter,
   chats: chatsRouter,
   groups: groupsRouter,

@@ -14,3 +14,5 @@ export const groupName = z
   .trim()
   .min(1, 'Give the group a name.')
   .max(100, 'Group names are at most 100 characters.');
+/** A client's name for one of its tabs (a UUID it makes): its stream and its idle reports carry it. */
+export const tabIdInput = z.uuid('tabId must be a UUID the client made for its tab.');

@@ -26,8 +26,10 @@ export const messagesRouter = router({
         body: messageText,
         attachmentIds: z
           .array(id('image'))
-          .max(MAX_ATTACHMENTS, `A message can have at most ${MAX_ATTACHMENTS} images.`)
+          .max(MAX_ATTACHMENTS, `A message can have at most ${MAX_ATTACHMENTS} images and files.`)
           .default([]),
+        /** Reply to this message (one of the same chat); omitted or null for a message that is not a reply. */
+        replyToId: id('message').nullish(),
       }),
     )
     .mutation(({ ctx, input }) => sendMessage(ctx.deps, senderOf(ctx.actor), input)),

@@ -1,3 +1,4 @@
+export * from './blocks';
 export * from './chats';
 export * from './contacts';
 export * from './event-log';

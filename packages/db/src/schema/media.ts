@@ -1,13 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { chats } from './chats';
 import { messages } from './messages';
 import { users } from './users';
 
 /**
- * An image uploaded into a chat, bound to its uploader and chat. It is
- * attached to at most one message; one never attached is removed after a
- * while (with its blobs).
+ * An image or any other file uploaded into a chat, bound to its uploader and
+ * chat. It is attached to at most one message; one never attached is removed
+ * after a while (with its blobs). An image is re-encoded (blobs
+ * `images/<id>` and a thumbnail); a file keeps its bytes as given
+ * (`files/<id>`) and is only ever served as a download (docs/media.md).
  */
 export const uploads = pgTable(
   'uploads',
@@ -22,11 +24,21 @@ export const uploads = pgTable(
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
     /** Order within its message. */
     position: integer('position').notNull().default(0),
-    /** The re-encoded image's type: image/jpeg, image/png, image/gif or image/webp. */
+    /** `image` (re-encoded, shown inline) or `file` (bytes as given, download only). */
+    kind: text('kind', { enum: ['image', 'file'] })
+      .notNull()
+      .default('image'),
+    /**
+     * An image: its re-encoded type (image/jpeg, image/png, image/gif or
+     * image/webp). A file: the type its bytes were sniffed as (shown, never
+     * sent as the served Content-Type unless on the safe list), else
+     * application/octet-stream.
+     */
     contentType: text('content_type').notNull(),
-    /** The name the user gave it (shown on download), not trusted for anything else. */
+    /** The name the user gave it, cleaned (shown and offered on download), not trusted for anything else. */
     fileName: text('file_name').notNull(),
     bytes: integer('bytes').notNull(),
+    /** An image's size in pixels and its thumbnail's; 0 for a file. */
     width: integer('width').notNull(),
     height: integer('height').notNull(),
     thumbWidth: integer('thumb_width').notNull(),
@@ -36,6 +48,7 @@ export const uploads = pgTable(
   (t) => [
     index('uploads_message_idx').on(t.messageId, t.position).where(sql`${t.messageId} is not null`),
     index('uploads_unattached_idx').on(t.createdAt).where(sql`${t.messageId} is null`),
+    check('uploads_kind_check', sql`${t.kind} in ('image', 'file')`),
   ],
 );
 

@@ -1,4 +1,17 @@
-import { bigint, boolean, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { chats } from './chats';
 import { users } from './users';
 
@@ -24,9 +37,23 @@ export const messages = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     /** Whether images are attached (set at send, cleared on delete): search's has: filter reads it from an index. */
     hasImage: boolean('has_image').notNull().default(false),
+    /**
+     * Set for a line about the group (created, renamed, member added, removed,
+     * left, ownership passed), written by the group change itself; null for
+     * what a person wrote. Its shape is `SystemLine` (packages/api, domain/chats/system-lines.ts).
+     */
+    system: jsonb('system').$type<Record<string, unknown>>(),
+    /**
+     * The message this one replies to, in the same chat (the send statement
+     * checks that; docs/send-path.md). Null for a message that is not a reply.
+     */
+    replyToId: uuid('reply_to_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('messages_chat_seq_key').on(t.chatId, t.seq),
+    // Replies only: the foreign key's ON DELETE looks replies up by it (a chat's deletion deletes its
+    // messages), and it stays small and out of a plain send's way.
+    index('messages_reply_to_idx').on(t.replyToId).where(sql`${t.replyToId} is not null`),
     // messages_chat_created_idx, messages_created_idx and messages_sender_idx carry search's short
     // vector (INCLUDE, which drizzle cannot declare): migration 0006 makes them, schema/search.ts
     // says what they are for.

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /**
@@ -23,6 +23,8 @@ export const presence = pgTable(
       .references(() => serverProcesses.id, { onDelete: 'cascade' }),
     connections: integer('connections').notNull().default(1),
     since: timestamp('since', { withTimezone: true }).notNull().defaultNow(),
+    /** Every stream of the user on this process comes from a tab without input for a while (docs/presence.md, "Status"). */
+    idle: boolean('idle').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.userId, t.processId] })],
 );

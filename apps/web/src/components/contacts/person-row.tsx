@@ -47,12 +47,9 @@ export function PersonRow(props: ParentProps<PersonRowProps>) {
     <li class="person" aria-busy={props.busy ? 'true' : undefined}>
       <Show when={props.onOpen} fallback={who()}>
         {(open) => (
-          <button
-            type="button"
-            class="person-open"
-            aria-label={`View profile of ${props.person.displayName}`}
-            onClick={() => open()()}
-          >
+          <button type="button" class="person-open" onClick={() => open()()}>
+            {/* Named by its text (the visible name, then the username), so what is seen is what is said. */}
+            <span class="visually-hidden">View profile of </span>
             {who()}
           </button>
         )}

@@ -2,6 +2,7 @@ import type { Profile } from '@chat/api';
 import { createSignal, For, type JSX, Show } from 'solid-js';
 import { errorMessage } from '../../lib/form-errors';
 import { acceptRequest, addressBook, cancelRequest, declineRequest } from '../../stores/contacts';
+import { BlockButton } from '../block-button';
 import { PersonRow } from './person-row';
 
 /** Requests waiting for the user's answer, then the user's own requests waiting for others. */
@@ -13,7 +14,7 @@ export function RequestLists() {
           <h2 id="incoming-title" class="card-title">
             Contact requests <span class="count">{addressBook().incoming.length}</span>
           </h2>
-          <ul class="people" aria-label="Contact requests">
+          <ul class="people requests" aria-label="Contact requests">
             <For each={addressBook().incoming}>
               {(request) => (
                 <RequestRow
@@ -36,6 +37,7 @@ export function RequestLists() {
                       >
                         Decline
                       </button>
+                      <BlockButton person={request.from} class="button small quiet-danger" named />
                     </>
                   )}
                 />

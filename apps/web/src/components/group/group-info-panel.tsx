@@ -15,6 +15,11 @@ export function GroupInfoPanel(props: { group: OpenGroup; onClose(): void; onOpe
   const details = () => props.group.details.value();
   const isOwner = () => details()?.chat.ownerId === currentUser()?.id;
   const alone = () => details()?.members.length === 1;
+  /** Who becomes the owner if the owner leaves: the longest-standing other member (as the server chooses). */
+  const heir = () =>
+    details()
+      ?.members.filter((m) => m.id !== currentUser()?.id)
+      .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
 
   return (
     <SidePanel title="Group info" onClose={props.onClose}>
@@ -31,6 +36,7 @@ export function GroupInfoPanel(props: { group: OpenGroup; onClose(): void; onOpe
               isOwner={isOwner()}
               onAdd={props.group.addMembers}
               onRemove={props.group.removeMember}
+              onMakeOwner={props.group.passOwnership}
               onOpenProfile={props.onOpenProfile}
             />
             <section class="panel-section panel-actions">
@@ -50,9 +56,14 @@ export function GroupInfoPanel(props: { group: OpenGroup; onClose(): void; onOpe
                   message={
                     <p>
                       Leave <strong>{d().chat.name}</strong>? You will no longer see it or its messages.
-                      <Show when={isOwner() && !alone()}>
-                        {' '}
-                        You own it: the longest-standing member becomes the owner.
+                      <Show when={isOwner() && !alone() && heir()}>
+                        {(next) => (
+                          <>
+                            {' '}
+                            You own it: <strong>{next().displayName}</strong>, its longest-standing member, becomes the
+                            owner. To choose someone else, use <em>Make owner</em> in the member list first.
+                          </>
+                        )}
                       </Show>
                       <Show when={alone()}> You are its only member, so the group will be deleted.</Show>
                     </p>

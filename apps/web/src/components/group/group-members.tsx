@@ -12,18 +12,21 @@ export interface GroupMembersProps {
   isOwner: boolean;
   onAdd(userIds: string[]): Promise<void>;
   onRemove(userId: string): Promise<void>;
+  onMakeOwner(userId: string): Promise<void>;
   onOpenProfile(member: Profile): void;
 }
 
 /**
  * Who is in the group: the owner first, then who is online, then by name,
  * with a filter box once there are more than a handful. Each opens its
- * profile; the owner can add and remove people. Everything comes from the
+ * profile; the owner can add and remove people, and make another member the
+ * owner. Everything comes from the
  * group's members and the presence states already loaded: no request per row.
  */
 export function GroupMembers(props: GroupMembersProps) {
   const [adding, setAdding] = createSignal(false);
   const [removing, setRemoving] = createSignal<Profile | null>(null);
+  const [crowning, setCrowning] = createSignal<Profile | null>(null);
   const [query, setQuery] = createSignal('');
   const me = () => currentUser()?.id;
   const tags = (member: Profile) =>
@@ -66,6 +69,14 @@ export function GroupMembers(props: GroupMembersProps) {
               <Show when={props.isOwner && member.id !== me()}>
                 <button
                   type="button"
+                  class="button small"
+                  aria-label={`Make owner: ${member.displayName}`}
+                  onClick={() => setCrowning(member)}
+                >
+                  Make owner
+                </button>
+                <button
+                  type="button"
                   class="button small quiet-danger"
                   aria-label={`Remove ${member.displayName} from the group`}
                   onClick={() => setRemoving(member)}
@@ -82,6 +93,23 @@ export function GroupMembers(props: GroupMembersProps) {
       </Show>
       <Show when={adding()}>
         <AddMembersDialog members={props.details.members} onAdd={props.onAdd} onClose={() => setAdding(false)} />
+      </Show>
+      <Show when={crowning()}>
+        {(member) => (
+          <ConfirmDialog
+            title="Make owner"
+            message={
+              <p>
+                Make <strong>{member().displayName}</strong> the owner of <strong>{props.details.chat.name}</strong>?
+                They will rename it, add and remove members, and can delete it; you stay a member, and can no longer do
+                those things.
+              </p>
+            }
+            confirmLabel="Make owner"
+            onConfirm={() => props.onMakeOwner(member().id)}
+            onClose={() => setCrowning(null)}
+          />
+        )}
       </Show>
       <Show when={removing()}>
         {(member) => (

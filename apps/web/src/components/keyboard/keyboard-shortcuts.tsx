@@ -2,9 +2,12 @@ import { useLocation, useNavigate } from '@solidjs/router';
 import { createSignal, Match, onCleanup, Switch } from 'solid-js';
 import { chatAtPath, stepChat } from '../../lib/chat-steps';
 import { detectPlatform, isTextField, modPressed } from '../../lib/keys';
+import { lazyPart } from '../../lib/lazy-part';
 import { chatList, chatPath } from '../../stores/chats';
-import { QuickSwitcher } from './quick-switcher';
-import { ShortcutsDialog } from './shortcuts-dialog';
+
+// Opened by a key, so not in the first paint's script (lib/lazy-part.ts).
+const QuickSwitcher = lazyPart(() => import('./quick-switcher'), 'QuickSwitcher');
+const ShortcutsDialog = lazyPart(() => import('./shortcuts-dialog'), 'ShortcutsDialog');
 
 type Open = 'switcher' | 'shortcuts' | null;
 const [open, setOpen] = createSignal<Open>(null);

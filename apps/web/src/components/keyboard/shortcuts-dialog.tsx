@@ -8,7 +8,8 @@ export function ShortcutsDialog(props: { onClose(): void }) {
   const platform = detectPlatform();
   return (
     <Dialog title="Keyboard shortcuts" onClose={props.onClose}>
-      <div class="shortcuts" data-platform={platform}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls on a small screen, and the keyboard must reach what is below (WCAG 2.1.1) */}
+      <section class="shortcuts" data-platform={platform} tabIndex={0} aria-label="Shortcuts">
         <div class="shortcut-columns">
           <For each={SHORTCUTS}>
             {(group) => (
@@ -37,7 +38,7 @@ export function ShortcutsDialog(props: { onClose(): void }) {
             )}
           </For>
         </div>
-      </div>
+      </section>
     </Dialog>
   );
 }

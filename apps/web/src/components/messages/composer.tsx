@@ -1,7 +1,16 @@
 import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js';
 import type { Mark } from '../../lib/compose-marks';
 import { comboLabel, detectPlatform, type Key } from '../../lib/keys';
+import {
+  completeMention,
+  type Mentionable,
+  type MentionQuery,
+  mentionQuery,
+  mentionSuggestions,
+} from '../../lib/mention-complete';
 import type { Attachment } from '../../lib/outbox-queue';
+import { quoteText, type ReplyQuote } from '../../lib/reply-quote';
+import { currentUser } from '../../stores/session';
 import { filesOf, MAX_ATTACHMENTS, type UploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 import { LENGTH_WARNING_FROM, MESSAGE_MAX_LENGTH } from './limits';
@@ -18,12 +27,18 @@ export interface ComposerProps {
   placeholder: string;
   /** Why the user cannot write here (the server's words), or null. */
   blocked: string | null;
-  /** Images being attached (the pane adds dropped ones too). */
+  /** Images and files being attached (the pane adds dropped ones too). */
   tray: UploadTray;
+  /** The message being replied to, and its author's name; null when not replying. */
+  replyingTo?: { quote: ReplyQuote; author: string } | null;
+  /** The reply's cancel button, or Escape in the box. */
+  onCancelReply?(): void;
   onSend(body: string, attachments: Attachment[]): void;
   onTyping(): void;
   /** ↑ in the empty box: edit one's last message; false when there is none. */
   onEditLast?(): boolean;
+  /** Groups: the members an `@` may name, suggested as it is typed (with `@all`). */
+  mentionable?: (() => readonly Mentionable[]) | undefined;
 }
 
 const MARK_BUTTONS: { mark: Mark; label: string; keys: Key[]; glyph: string }[] = [
@@ -50,7 +65,7 @@ const charactersOver = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'charac
 
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line; marks by the
- * toolbar or shortcuts; images picked, pasted or dropped (on the pane) upload
+ * toolbar or shortcuts; images and files picked, pasted or dropped (on the pane) upload
  * at once, and a message sent while they upload goes when they are done.
  */
 export function Composer(props: ComposerProps) {
@@ -77,6 +92,16 @@ export function Composer(props: ComposerProps) {
     fit();
   };
   createEffect(on(() => props.blocked, fit));
+  // Reply pressed on a message: write the reply.
+  createEffect(
+    on(
+      () => props.replyingTo?.quote.messageId,
+      (id) => {
+        if (id) field?.focus();
+      },
+      { defer: true },
+    ),
+  );
 
   const length = () => text().length;
   const tooLong = () => length() > MESSAGE_MAX_LENGTH;
@@ -106,6 +131,48 @@ export function Composer(props: ComposerProps) {
     else sendNow();
   });
 
+  // The `@name` being typed, its suggestions and the one the arrows are on.
+  const [typing, setTyping] = createSignal<MentionQuery | null>(null);
+  const [active, setActive] = createSignal(0);
+  const suggestions = () => {
+    const at = typing();
+    const members = props.mentionable?.();
+    if (!at || !members) return [];
+    return mentionSuggestions(members, at.query, currentUser()?.id, true);
+  };
+  const followCaret = () => {
+    if (!field || !props.mentionable) return;
+    const at = field.selectionStart === field.selectionEnd ? mentionQuery(field.value, field.selectionStart) : null;
+    if (at?.start !== typing()?.start || at?.query !== typing()?.query) setActive(0);
+    setTyping(at);
+  };
+  const pick = (who: Mentionable) => {
+    const at = typing();
+    if (!field || !at) return;
+    const done = completeMention(field.value, field.selectionStart, at, who.username);
+    change(done.text);
+    field.value = done.text;
+    field.setSelectionRange(done.caret, done.caret);
+    setTyping(null);
+    field.focus();
+  };
+  /** Arrows, Enter, Tab and Escape while suggestions show; true when the key was theirs. */
+  const suggestionKey = (e: KeyboardEvent): boolean => {
+    const list = suggestions();
+    if (list.length === 0 || e.isComposing) return false;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      setActive((i) => (i + step + list.length) % list.length);
+    } else if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey) {
+      pick(list[Math.min(active(), list.length - 1)] as Mentionable);
+    } else if (e.key === 'Escape') {
+      setTyping(null);
+      e.stopPropagation();
+    } else return false;
+    e.preventDefault();
+    return true;
+  };
+
   const marks = createMarkEditing({
     field: () => field,
     blocked: () => Boolean(props.blocked),
@@ -125,6 +192,27 @@ export function Composer(props: ComposerProps) {
         <p class="composer-blocked" role="note">
           {props.blocked}
         </p>
+      </Show>
+      <Show when={!props.blocked && props.replyingTo}>
+        {(replying) => (
+          <div class="composer-reply" data-testid="replying-to">
+            <p class="composer-reply-text">
+              Replying to <strong>{replying().author}</strong>: <span>{quoteText(replying().quote)}</span>
+            </p>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Cancel reply"
+              title="Cancel reply (Esc)"
+              onClick={() => {
+                props.onCancelReply?.();
+                field?.focus();
+              }}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          </div>
+        )}
       </Show>
       <UploadList tray={props.tray} />
       <Show when={waiting()}>
@@ -153,12 +241,12 @@ export function Composer(props: ComposerProps) {
         <button
           type="button"
           class="tool-button"
-          aria-label="Attach images"
-          title={`Attach images (up to ${MAX_ATTACHMENTS}; or paste, or drop them here)`}
+          aria-label="Attach images or files"
+          title={`Attach images or files (up to ${MAX_ATTACHMENTS}; or paste, or drop them here)`}
           disabled={Boolean(props.blocked)}
           onClick={() => picker?.click()}
         >
-          <Icon name="image" size={18} />
+          <Icon name="paperclip" size={18} />
         </button>
         <input
           ref={picker}
@@ -167,7 +255,6 @@ export function Composer(props: ComposerProps) {
           tabIndex={-1}
           aria-hidden="true"
           data-testid="image-picker"
-          accept="image/jpeg,image/png,image/gif,image/webp"
           multiple
           onChange={(e) => {
             props.tray.add([...(e.currentTarget.files ?? [])]);
@@ -176,6 +263,35 @@ export function Composer(props: ComposerProps) {
         />
       </div>
       <div class="composer-row">
+        <Show when={suggestions().length > 0}>
+          <div
+            class="mention-suggestions"
+            id={`mentions-${props.chatId}`}
+            role="listbox"
+            aria-label="People to mention"
+          >
+            <For each={suggestions()}>
+              {(who, i) => (
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the keys are read by the message box, which names this option as active
+                <div
+                  id={`mention-${props.chatId}-${who.id}`}
+                  role="option"
+                  tabIndex={-1}
+                  class="mention-suggestion"
+                  aria-selected={i() === active()}
+                  classList={{ active: i() === active() }}
+                  onMouseMove={() => setActive(i())}
+                  // Keeps the focus in the box: the click picks.
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => pick(who)}
+                >
+                  <span class="mention-suggestion-name">{who.displayName}</span>
+                  <span class="muted">@{who.username}</span>
+                </div>
+              )}
+            </For>
+          </div>
+        </Show>
         <textarea
           ref={field}
           data-composer
@@ -186,10 +302,23 @@ export function Composer(props: ComposerProps) {
           disabled={Boolean(props.blocked)}
           aria-invalid={tooLong()}
           aria-describedby={length() >= LENGTH_WARNING_FROM ? `count-${props.chatId}` : undefined}
+          aria-autocomplete={props.mentionable ? 'list' : undefined}
+          aria-controls={suggestions().length > 0 ? `mentions-${props.chatId}` : undefined}
+          aria-activedescendant={
+            suggestions().length > 0
+              ? `mention-${props.chatId}-${suggestions()[Math.min(active(), suggestions().length - 1)]?.id}`
+              : undefined
+          }
           onInput={(e) => {
             change(e.currentTarget.value);
+            followCaret();
             if (e.currentTarget.value.trim()) props.onTyping();
           }}
+          onKeyUp={(e) => {
+            if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End') followCaret();
+          }}
+          onClick={followCaret}
+          onBlur={() => setTyping(null)}
           onBeforeInput={(e) => marks.onBeforeInput(e)}
           onPaste={(e) => {
             const files = filesOf(e.clipboardData);
@@ -198,6 +327,7 @@ export function Composer(props: ComposerProps) {
             props.tray.add(files);
           }}
           onKeyDown={(e) => {
+            if (suggestionKey(e)) return;
             const mark = shortcutMark(e);
             if (mark) {
               e.preventDefault();
@@ -205,6 +335,10 @@ export function Composer(props: ComposerProps) {
             } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               send();
+            } else if (e.key === 'Escape' && bare(e) && props.replyingTo) {
+              e.preventDefault();
+              e.stopPropagation();
+              props.onCancelReply?.();
             } else if (e.key === 'ArrowUp' && bare(e) && !text() && props.tray.items().length === 0) {
               if (props.onEditLast?.()) e.preventDefault();
             }

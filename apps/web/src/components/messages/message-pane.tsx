@@ -3,11 +3,15 @@
  * and sender), who is typing, and the composer. Marks the chat read while it
  * is on screen at its newest message.
  */
+
 import type { ChatSummary } from '@chat/api';
 import { A, useNavigate } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch, untrack } from 'solid-js';
 import { pageAttended } from '../../lib/attention';
 import { errorMessage } from '../../lib/form-errors';
+import { lazyPart } from '../../lib/lazy-part';
+import type { Mentionable } from '../../lib/mention-complete';
+import { quoteOf, type ReplyQuote } from '../../lib/reply-quote';
 import { newestSeq, timelineEntries } from '../../lib/timeline';
 import { layoutRows } from '../../lib/timeline-layout';
 import { markRead } from '../../stores/marks';
@@ -18,12 +22,16 @@ import { currentUser } from '../../stores/session';
 import { signalTyping, stoppedTyping } from '../../stores/typing';
 import { filesOf, uploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
+import { ArrivalsAnnouncer } from './arrivals-announcer';
 import { Composer } from './composer';
 import { editLastOwnMessage } from './edit-last';
-import { ImageViewer } from './image-viewer';
 import { MessageRow } from './message-row';
+import { SystemRow } from './system-row';
 import { TypingLine } from './typing-line';
 import { useChatScroll } from './use-chat-scroll';
+
+// Opened on demand, so not in the first paint's script (lib/lazy-part.ts).
+const ImageViewer = lazyPart(() => import('./image-viewer'), 'ImageViewer');
 
 export interface MessagePaneProps {
   /** The chat as the list has it (kept live). */
@@ -41,6 +49,8 @@ export interface MessagePaneProps {
   profileOpener?: ((userId: string) => (() => void) | undefined) | undefined;
   /** Groups: opens who has seen one of the user's messages. */
   onSeenBy?: ((messageId: string) => void) | undefined;
+  /** Groups: the members an `@` in the composer may name. */
+  mentionable?: (() => readonly Mentionable[]) | undefined;
 }
 
 /** Chats whose next opening should be at the newest message ("Jump to latest" from a permalink). */
@@ -48,6 +58,10 @@ const openAtLatest = new Set<string>();
 
 /** Further than this from the bottom shows "Jump to latest". */
 const JUMP_FROM_PX = 240;
+/** How long an original shown from a reply's quote stays marked. */
+const FLASH_MS = 2_000;
+/** Older pages loaded in place to reach a quoted original; further back, its own link opens it in context. */
+const QUOTE_PAGES = 10;
 
 const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
@@ -77,12 +91,19 @@ export function MessagePane(props: MessagePaneProps) {
 
   let scroller: HTMLDivElement | undefined;
   let content: HTMLOListElement | undefined;
+  let loadingNewer = false;
   const scroll = useChatScroll({
     scroller: () => scroller,
     content: () => content,
     onNearTop: () => void loadOlder(),
+    // Paging down may let go of the oldest messages (stores/messages.ts, WINDOW): kept in place.
     onNearBottom: () => {
-      if (ready() && timeline.hasNewer()) void timeline.loadNewer();
+      if (ready() && timeline.hasNewer() && !loadingNewer) {
+        loadingNewer = true;
+        void scroll.keepPlace(timeline.loadNewer).finally(() => {
+          loadingNewer = false;
+        });
+      }
     },
   });
 
@@ -143,21 +164,65 @@ export function MessagePane(props: MessagePaneProps) {
     scroll.toBottom();
   }
 
+  // --- Replies: the message being answered, and showing a quote's original.
+  const [replying, setReplying] = createSignal<ReplyQuote | null>(null);
+  /** The quote as the original is now, while it is loaded (it may be edited or deleted meanwhile). */
+  const replyQuote = () => {
+    const quote = replying();
+    const original = quote ? byId().get(quote.messageId) : undefined;
+    return original ? quoteOf(original) : quote;
+  };
+  const startReply = (id: string) => {
+    const entry = byId().get(id);
+    if (entry && entry.seq !== null) setReplying(quoteOf(entry));
+  };
+  const [flashId, setFlashId] = createSignal<string | null>(null);
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(flashTimer));
+
+  /** Scrolls to a quoted original and marks it briefly, loading older pages until it is there. */
+  async function showOriginal(messageId: string): Promise<void> {
+    for (let pages = 0; !rowOf(messageId); ) {
+      if (!ready() || !timeline.hasOlder() || pages >= QUOTE_PAGES) {
+        // Not in this chat's loaded range, nor near it: its link opens it in context.
+        navigate(`/messages/${messageId}`);
+        return;
+      }
+      if (timeline.loadingOlder()) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      const before = timeline.messages().length;
+      await scroll.keepPlace(timeline.loadOlder);
+      pages += 1;
+      if (timeline.messages().length === before && !timeline.loadingOlder()) return;
+    }
+    const row = rowOf(messageId);
+    if (!row) return;
+    scroll.reveal(row, 'center');
+    setFlashId(messageId);
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => setFlashId(null), FLASH_MS);
+  }
+
   const send = (body: string, attachments: Attachment[]) => {
     if (timeline.hasNewer()) void jumpToLatest();
     scroll.toBottom();
-    sendMessage(chatId, body, attachments);
+    sendMessage(chatId, body, attachments, replyQuote());
+    setReplying(null);
     stoppedTyping(chatId);
   };
 
-  // --- Images: dropped on the pane, and the viewer over the chat's loaded ones.
+  // --- Images and files: dropped on the pane, and the viewer over the chat's loaded ones.
   const tray = uploadTray(chatId);
   const blocked = () => props.blocked ?? refusalIn(chatId);
   const [dragging, setDragging] = createSignal(false);
   let dragDepth = 0;
   const carriesFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
   const [viewing, setViewing] = createSignal<string | null>(null);
-  const allImages = createMemo(() => entries().flatMap((e) => (e.deletedAt ? [] : e.attachments)));
+  const allImages = createMemo(() =>
+    entries().flatMap((e) => (e.deletedAt ? [] : e.attachments.filter((a) => a.kind === 'image'))),
+  );
 
   // --- Reactions: a refusal shows for a few seconds.
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -202,7 +267,7 @@ export function MessagePane(props: MessagePaneProps) {
       <Show when={dragging()}>
         <div class="drop-overlay" aria-hidden="true">
           <Icon name="image" size={32} />
-          <span>Drop images to attach them</span>
+          <span>Drop images or files to attach them</span>
         </div>
       </Show>
       <div class="timeline-wrap">
@@ -253,25 +318,45 @@ export function MessagePane(props: MessagePaneProps) {
               {(id) => (
                 <Show when={byId().get(id)}>
                   {(entry) => (
-                    <MessageRow
-                      entry={entry()}
-                      layout={layout().get(id)}
-                      own={entry().senderId === myId()}
-                      showSender={props.chat.kind === 'group'}
-                      senderName={props.nameOf(entry().senderId)}
-                      onOpenSender={props.profileOpener?.(entry().senderId)}
-                      highlighted={timeline.target()?.id === id}
-                      permalink={`/messages/${id}`}
-                      status={statusContext()}
-                      myId={myId()}
-                      nameOf={props.nameOf}
-                      onReact={(emoji, on) => react(id, emoji, on)}
-                      onOpenImage={setViewing}
-                      onEdit={(body) => timeline.edit(id, body)}
-                      onDelete={() => timeline.remove(id)}
-                      onRetry={() => retryMessage(id)}
-                      onDiscard={() => discardMessage(id)}
-                    />
+                    <Show
+                      when={entry().system}
+                      fallback={
+                        <MessageRow
+                          entry={entry()}
+                          layout={layout().get(id)}
+                          own={entry().senderId === myId()}
+                          showSender={props.chat.kind === 'group'}
+                          senderName={props.nameOf(entry().senderId)}
+                          onOpenSender={props.profileOpener?.(entry().senderId)}
+                          highlighted={timeline.target()?.id === id}
+                          flashed={flashId() === id}
+                          onReply={() => startReply(id)}
+                          onOpenQuote={(messageId) => void showOriginal(messageId)}
+                          permalink={`/messages/${id}`}
+                          status={statusContext()}
+                          myId={myId()}
+                          nameOf={props.nameOf}
+                          onReact={(emoji, on) => react(id, emoji, on)}
+                          onOpenImage={setViewing}
+                          onEdit={(body) => timeline.edit(id, body)}
+                          onDelete={() => timeline.remove(id)}
+                          onRetry={() => retryMessage(id)}
+                          onDiscard={() => discardMessage(id)}
+                          readOnly={Boolean(blocked())}
+                        />
+                      }
+                    >
+                      {(line) => (
+                        <SystemRow
+                          entry={entry()}
+                          line={line()}
+                          layout={layout().get(id)}
+                          highlighted={timeline.target()?.id === id}
+                          permalink={`/messages/${id}`}
+                          myId={myId()}
+                        />
+                      )}
+                    </Show>
                   )}
                 </Show>
               )}
@@ -289,15 +374,22 @@ export function MessagePane(props: MessagePaneProps) {
           {notice()}
         </p>
       </Show>
+      <ArrivalsAnnouncer chatId={chatId} myId={myId} nameOf={props.nameOf} />
       <TypingLine chatId={chatId} nameOf={props.nameOf} />
       <Composer
         chatId={chatId}
         placeholder={props.placeholder}
         blocked={blocked()}
         tray={tray}
+        replyingTo={(() => {
+          const quote = replyQuote();
+          return quote ? { quote, author: props.nameOf(quote.senderId) } : null;
+        })()}
+        onCancelReply={() => setReplying(null)}
         onSend={send}
         onTyping={() => signalTyping(chatId)}
         onEditLast={() => editLastOwnMessage(content)}
+        mentionable={props.mentionable}
       />
       <Show when={viewing()}>
         {(startId) => <ImageViewer images={allImages()} startId={startId()} onClose={() => setViewing(null)} />}

@@ -1,18 +1,23 @@
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { now } from '../../lib/clock';
+import { lazyPart } from '../../lib/lazy-part';
 import { clockTime, dayLabel, fullDateTime } from '../../lib/time';
 import type { TimelineEntry } from '../../lib/timeline';
 import type { RowLayout } from '../../lib/timeline-layout';
 import { Avatar } from '../avatar';
 import { ConfirmDialog } from '../confirm-dialog';
 import { Icon } from '../icons';
-import { EmojiPicker } from './emoji-picker';
-import { MessageEditor } from './message-editor';
+import { MessageFiles } from './message-files';
 import { MessageImages } from './message-images';
 import { MessageStatus, type StatusContext } from './message-status';
 import { ReactionBar } from './reaction-bar';
+import { ReplyQuoteView } from './reply-quote-view';
 import { RichText } from './rich-text';
+
+// Opened on demand, so not in the first paint's script (lib/lazy-part.ts).
+const EmojiPicker = lazyPart(() => import('./emoji-picker'), 'EmojiPicker');
+const MessageEditor = lazyPart(() => import('./message-editor'), 'MessageEditor');
 
 export interface MessageRowProps {
   entry: TimelineEntry;
@@ -24,12 +29,18 @@ export interface MessageRowProps {
   /** Opens the sender's profile from their name or avatar (a current member's; nothing for others). */
   onOpenSender?: (() => void) | undefined;
   highlighted: boolean;
+  /** Briefly marked: a reply's quote was clicked to show it. */
+  flashed?: boolean;
   /** The message's own link (`/messages/<id>`: the same for every member, components/message-link.tsx). */
   permalink: string;
   status: StatusContext;
   myId: string;
   /** Who is behind a user id (for who reacted). */
   nameOf(userId: string): string;
+  /** Reply to this message (the composer shows what it answers). */
+  onReply(): void;
+  /** A reply's quote was clicked: show the original. */
+  onOpenQuote(messageId: string): void;
   onEdit(body: string): Promise<void>;
   onDelete(): Promise<void>;
   onRetry(): void;
@@ -37,6 +48,8 @@ export interface MessageRowProps {
   /** Put (`on`) or take away the user's emoji. */
   onReact(emoji: string, on: boolean): void;
   onOpenImage(imageId: string): void;
+  /** Nobody may write in the chat now (a former contact, a block): no reacting, replying or editing; deleting stays. */
+  readOnly?: boolean;
 }
 
 /** One message, with the day line and "New messages" line above it when it starts them. */
@@ -50,7 +63,9 @@ export function MessageRow(props: MessageRowProps) {
   const failed = () => props.entry.unsent?.state === 'failed';
   const mayChange = () => props.own && !props.entry.unsent && !deleted();
   const mayReact = () => !props.entry.unsent && !deleted();
-  const images = () => (deleted() ? [] : props.entry.attachments);
+  const mayWrite = () => !props.readOnly;
+  const images = () => (deleted() ? [] : props.entry.attachments.filter((a) => a.kind === 'image'));
+  const files = () => (deleted() ? [] : props.entry.attachments.filter((a) => a.kind === 'file'));
   const hasText = () => deleted() || Boolean(props.entry.body);
 
   return (
@@ -73,7 +88,7 @@ export function MessageRow(props: MessageRowProps) {
           <span>New messages</span>
         </div>
       </Show>
-      <div class="message" classList={{ highlighted: props.highlighted, failed: failed() }}>
+      <div class="message" classList={{ highlighted: props.highlighted, flashed: props.flashed, failed: failed() }}>
         <Show when={props.showSender && !props.own}>
           <div class="message-gutter">
             <Show when={first()}>
@@ -102,8 +117,20 @@ export function MessageRow(props: MessageRowProps) {
               )}
             </Show>
           </Show>
+          <Show when={!deleted() && props.entry.replyTo}>
+            {(quote) => (
+              <ReplyQuoteView
+                quote={quote()}
+                author={props.nameOf(quote().senderId)}
+                onOpen={() => props.onOpenQuote(quote().messageId)}
+              />
+            )}
+          </Show>
           <Show when={images().length > 0 && !editing()}>
             <MessageImages images={images()} onOpen={(id) => props.onOpenImage(id)} />
+          </Show>
+          <Show when={files().length > 0 && !editing()}>
+            <MessageFiles files={files()} />
           </Show>
           <Show
             when={editing()}
@@ -143,30 +170,43 @@ export function MessageRow(props: MessageRowProps) {
             </Show>
           </span>
         </div>
-        <Show when={mayReact() && !editing()}>
+        <Show when={mayReact() && !editing() && (mayWrite() || mayChange())}>
           <div class="message-actions" classList={{ open: picking() }} role="toolbar" aria-label="Message actions">
-            <button
-              ref={reactButton}
-              type="button"
-              class="icon-button"
-              aria-label="Add reaction"
-              aria-haspopup="dialog"
-              aria-expanded={picking()}
-              title="Add reaction"
-              onClick={() => setPicking((open) => !open)}
-            >
-              <Icon name="smile" size={16} />
-            </button>
-            <Show when={mayChange()}>
+            <Show when={mayWrite()}>
+              <button
+                ref={reactButton}
+                type="button"
+                class="icon-button"
+                aria-label="Add reaction"
+                aria-haspopup="dialog"
+                aria-expanded={picking()}
+                title="Add reaction"
+                onClick={() => setPicking((open) => !open)}
+              >
+                <Icon name="smile" size={16} />
+              </button>
               <button
                 type="button"
                 class="icon-button"
-                aria-label="Edit message"
-                title="Edit"
-                onClick={() => setEditing(true)}
+                aria-label="Reply"
+                title="Reply"
+                onClick={() => props.onReply()}
               >
-                <Icon name="edit" size={16} />
+                <Icon name="reply" size={16} />
               </button>
+            </Show>
+            <Show when={mayChange()}>
+              <Show when={mayWrite()}>
+                <button
+                  type="button"
+                  class="icon-button"
+                  aria-label="Edit message"
+                  title="Edit"
+                  onClick={() => setEditing(true)}
+                >
+                  <Icon name="edit" size={16} />
+                </button>
+              </Show>
               <button
                 type="button"
                 class="icon-button"

@@ -27,7 +27,8 @@ export function ReactionBar(props: ReactionBarProps) {
                   class="reaction-chip"
                   classList={{ mine: mine() }}
                   aria-pressed={mine()}
-                  aria-label={`${who()}. ${mine() ? 'Remove your reaction' : 'React with this too'}`}
+                  // The visible emoji and count lead the name, so voice control can say what is seen.
+                  aria-label={`${emoji} ${reaction().userIds.length}: ${who()}. ${mine() ? 'Remove your reaction' : 'React with this too'}`}
                   title={who()}
                   data-emoji={emoji}
                   onClick={() => props.onToggle(emoji, !mine())}

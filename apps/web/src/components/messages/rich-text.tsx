@@ -5,14 +5,35 @@
  * one that `safeHref` let through.
  */
 import { createMemo, For, type JSX, Match, Switch } from 'solid-js';
-import { type BlockNode, type MarkNode, parseMessage } from '../../lib/markdown';
+import type { BlockNode, MarkNode } from '../../lib/markdown';
+import { parseMessage } from '../../lib/markdown-chunk';
+import { mentionPieces } from '../../lib/mentions';
+import { currentUser } from '../../stores/session';
+
+/** A text node, its mentions highlighted (the viewer's own more). */
+function TextWithMentions(props: { text: string }): JSX.Element {
+  const pieces = createMemo(() => mentionPieces(props.text, currentUser()?.username));
+  return (
+    <For each={pieces()}>
+      {(piece) =>
+        piece.mention ? (
+          <span class="mention" classList={{ 'mention-me': piece.me }}>
+            {piece.text}
+          </span>
+        ) : (
+          piece.text
+        )
+      }
+    </For>
+  );
+}
 
 function Inline(props: { nodes: MarkNode[] }): JSX.Element {
   return (
     <For each={props.nodes}>
       {(node) => (
         <Switch>
-          <Match when={node.kind === 'text' && node}>{(n) => n().text}</Match>
+          <Match when={node.kind === 'text' && node}>{(n) => <TextWithMentions text={n().text} />}</Match>
           {/* A line break stays the newline typed: .message-text keeps white space (pre-wrap). */}
           <Match when={node.kind === 'break'}>{'\n'}</Match>
           <Match when={node.kind === 'code' && node}>{(n) => <code>{n().text}</code>}</Match>

@@ -116,12 +116,9 @@ function ReaderList(props: {
             <For each={props.people}>
               {(reader) => (
                 <li class="person">
-                  <button
-                    type="button"
-                    class="person-open"
-                    aria-label={`View profile of ${reader.displayName}`}
-                    onClick={() => props.onOpen(reader.id)}
-                  >
+                  <button type="button" class="person-open" onClick={() => props.onOpen(reader.id)}>
+                    {/* Named by its text, the visible name included (WCAG 2.5.3). */}
+                    <span class="visually-hidden">View profile of </span>
                     <Avatar name={reader.displayName} />
                     <span class="person-names">
                       <span class="display-name" title={reader.displayName}>

@@ -1,20 +1,21 @@
 import { Index, Match, Show, Switch } from 'solid-js';
+import { fileKind, sizeLabel } from '../../lib/file-label';
 import type { UploadTray } from '../../stores/uploads';
 import { Icon } from '../icons';
 
-const size = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-
-/** The images attached to the message being written: progress, cancel, and why a file was refused. */
+/** The images and files attached to the message being written: progress, cancel, and why one was refused. */
 export function UploadList(props: { tray: UploadTray }) {
   return (
     <Show when={props.tray.items().length > 0}>
-      <ul class="upload-list" aria-label="Attached images">
+      <ul class="upload-list" aria-label="Attached images and files">
         <Index each={props.tray.items()}>
           {(item) => (
             <li class="upload-item" classList={{ failed: item().status === 'failed' }} data-status={item().status}>
               <div class="upload-thumb" aria-hidden="true">
-                <Show when={item().attachment} fallback={<Icon name="image" size={22} />}>
+                <Show
+                  when={item().attachment?.kind === 'image' && item().attachment}
+                  fallback={<Icon name={item().attachment ? 'file' : 'paperclip'} size={22} />}
+                >
                   {(a) => <img src={`/api/images/${a().id}/thumb`} alt="" width={48} height={48} />}
                 </Show>
               </div>
@@ -32,7 +33,12 @@ export function UploadList(props: { tray: UploadTray }) {
                     />
                   </Match>
                   <Match when={item().status === 'done'}>
-                    <span class="upload-meta">{size(item().attachment?.bytes ?? item().bytes)}</span>
+                    <span class="upload-meta">
+                      <Show when={item().attachment?.kind === 'file' && item().attachment}>
+                        {(a) => `${fileKind(a()).label} · `}
+                      </Show>
+                      {sizeLabel(item().attachment?.bytes ?? item().bytes)}
+                    </span>
                   </Match>
                   <Match when={item().status === 'failed'}>
                     <span class="upload-error" role="alert">

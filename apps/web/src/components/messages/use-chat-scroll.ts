@@ -67,15 +67,27 @@ export function useChatScroll(options: ChatScrollOptions) {
     fromBottom,
     atBottom: () => fromBottom() <= BOTTOM_SLACK_PX,
     toBottom,
-    /** Runs `change` (which adds content above) so that what is on screen stays where it is. */
+    /**
+     * Runs `change` (which adds or takes away content above or below) so that
+     * what is on screen stays where it is: the first message in view is put
+     * back where it was, or, when it is gone, the view keeps its distance from
+     * the bottom.
+     */
     async keepPlace(change: () => Promise<void>): Promise<void> {
       const el = options.scroller();
-      if (!el) return change();
+      const content = options.content();
+      if (!el || !content) return change();
+      const anchor = firstInView(el, content);
+      const id = anchor?.getAttribute('data-message-id');
+      const top = anchor?.getBoundingClientRect().top ?? 0;
       const before = el.scrollHeight - el.scrollTop;
       await change();
       if (follow.following) return;
-      el.scrollTop = el.scrollHeight - before;
+      const again = id ? content.querySelector(`[data-message-id="${CSS.escape(id)}"]`) : null;
+      if (again) el.scrollTop += again.getBoundingClientRect().top - top;
+      else el.scrollTop = el.scrollHeight - before;
       follow = placedAt(el.scrollTop, distance(el));
+      setFromBottom(Math.max(0, distance(el)));
     },
     /** Shows `element` in the middle (a permalink's target) or at the top (the "New messages" line). */
     reveal(element: Element, where: 'center' | 'start'): void {
@@ -97,3 +109,12 @@ export function useChatScroll(options: ChatScrollOptions) {
 }
 
 export type ChatScroll = ReturnType<typeof useChatScroll>;
+
+/** The first message whose bottom is below the top of the view. */
+function firstInView(el: HTMLElement, content: HTMLElement): Element | undefined {
+  const viewTop = el.getBoundingClientRect().top;
+  for (const row of content.querySelectorAll('[data-message-id]')) {
+    if (row.getBoundingClientRect().bottom > viewTop) return row;
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@
  * lucia v3 makes the cookie (HttpOnly, SameSite=Lax, Path=/, Secure over
  * https) and reads it back. Expiry is ours, on the injected clock: a session
  * ends after `idleMs` without use and, used or not, `absoluteMs` after it
- * was created. Use is recorded at most once a minute.
+ * was created. Use is recorded at most once every five minutes.
  */
 import { createHash } from 'node:crypto';
 import type { Database, Executor } from '@chat/db';
@@ -21,8 +21,13 @@ export const SESSION_COOKIE = 'chat_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_IDLE_MS = 30 * DAY_MS;
 export const DEFAULT_ABSOLUTE_MS = 90 * DAY_MS;
-/** `last_active_at` is written at most this often per session. */
-const ACTIVITY_GRANULARITY_MS = 60_000;
+/**
+ * `last_active_at` is written at most this often per session, and `recent`
+ * remembers a lookup this long. Five minutes, not one: a long-polling user
+ * asks every 25 s on a new request, and at one minute 1,000 idle pollers cost
+ * the server a lookup and a write each per minute (docs/security.md, "Sessions").
+ */
+export const ACTIVITY_GRANULARITY_MS = 5 * 60_000;
 
 export interface SessionUser {
   id: string;
@@ -108,8 +113,9 @@ export interface SessionService {
   validate(sessionId: string): Promise<ValidatedSession | null>;
   /**
    * What `validate` found for this session in this process within the last
-   * minute (the granularity at which use is recorded, so a caller that takes
-   * this instead of validating delays that record by a minute at most), if
+   * five minutes (`ACTIVITY_GRANULARITY_MS`, the granularity at which use is
+   * recorded, so a caller that takes this instead of validating delays that
+   * record by that much at most), if
    * its end has not come; else null. Who a session belongs to never changes, but
    * it may have ended since, here or in another process: a caller must check
    * that it still exists where it writes (the text send's statement does).

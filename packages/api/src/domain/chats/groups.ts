@@ -6,6 +6,7 @@ import { accessChat, accessGroup, accessOwnedGroup } from '../access/chats';
 import { insertChatEvent, insertUserEvent, insertUserEvents } from '../events/store';
 import { loadProfiles, type Profile } from '../profiles/summary';
 import { summariseChat } from './summary';
+import { linePair, linePeople, linePerson, writeSystemLine } from './system-lines';
 import type { ChatSummary } from './view';
 
 const tooMany = (room: number) =>
@@ -65,19 +66,26 @@ export async function createGroup(
     for (const id of others) {
       await insertUserEvent(tx, id, 'chat.joined', { chat: await summariseChat(tx, id, created) });
     }
-    return created;
+    // After the membership events, so every hub routes the line to the members (realtime/audiences.ts).
+    await writeSystemLine(tx, created, await linePerson(tx, actorId), { type: 'created', name });
+    const [current] = await tx.select().from(chats).where(eq(chats.id, created.id));
+    return current ?? created;
   });
   deps.hub.announce();
   return summariseChat(deps.db, actorId, chat);
 }
 
+/** Renames the group; the same name again changes nothing (no event, no line). */
 export async function renameGroup(deps: Deps, actorId: string, chatId: string, name: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    await accessOwnedGroup(tx, actorId, chatId);
+  const renamed = await deps.db.transaction(async (tx) => {
+    const chat = await accessOwnedGroup(tx, actorId, chatId);
+    if (chat.name === name) return false;
     await tx.update(chats).set({ name }).where(eq(chats.id, chatId));
     await insertChatEvent(tx, chatId, 'chat.renamed', { chatId, name });
+    await writeSystemLine(tx, chat, await linePerson(tx, actorId), { type: 'renamed', name, from: chat.name });
+    return true;
   });
-  deps.hub.announce();
+  if (renamed) deps.hub.announce();
 }
 
 /**
@@ -97,7 +105,9 @@ export async function addMembers(deps: Deps, actorId: string, chatId: string, us
     const fresh = wanted.filter((id) => !already.has(id));
     if (fresh.length === 0) throw conflict('They are already in this group.', 'userIds');
     if (chat.memberCount + fresh.length > GROUP_MEMBER_LIMIT) throw tooMany(GROUP_MEMBER_LIMIT - chat.memberCount);
-    await tx.insert(chatMembers).values(fresh.map((userId) => ({ chatId, userId })));
+    // Joined at the clock, not the transaction's start: under the chat's lock, after every earlier line
+    // (a line's time is the clock too), so the lines before their adding are not theirs (access/messages.ts).
+    await tx.insert(chatMembers).values(fresh.map((userId) => ({ chatId, userId, joinedAt: sql`clock_timestamp()` })));
     const [updated] = await tx
       .update(chats)
       .set({ memberCount: sql`${chats.memberCount} + ${fresh.length}` })
@@ -106,13 +116,21 @@ export async function addMembers(deps: Deps, actorId: string, chatId: string, us
     const profiles = await loadProfiles(tx, fresh);
     const members = fresh.flatMap((id) => profiles.get(id) ?? []);
     await announceJoined(tx, updated ?? chat, members);
+    // After the membership events, so every hub routes the line to the newcomers too (realtime/audiences.ts).
+    const people = await linePeople(tx, [actorId, ...fresh]);
+    const named = (id: string) => people.get(id) ?? { id, username: '', displayName: '' };
+    await writeSystemLine(tx, chat, named(actorId), { type: 'added', users: fresh.map(named) });
     return members;
   });
   deps.hub.announce();
   return added;
 }
 
-/** Takes `userId` out of the group; their access ends with this commit. */
+/**
+ * Takes `userId` out of the group; their access ends with this commit. The
+ * line about it ("Ana removed Ben", "Ben left") reaches the members who stay
+ * only: a chat event goes to whoever is a member when it is routed.
+ */
 async function dropMember(tx: Executor, chat: Chat, userId: string, reason: 'removed' | 'left'): Promise<void> {
   const removed = await tx
     .delete(chatMembers)
@@ -132,11 +150,16 @@ export async function removeMember(deps: Deps, actorId: string, chatId: string, 
   await deps.db.transaction(async (tx) => {
     const chat = await accessOwnedGroup(tx, actorId, chatId);
     await dropMember(tx, chat, userId, 'removed');
+    const [actor, user] = await linePair(tx, actorId, userId);
+    await writeSystemLine(tx, chat, actor, { type: 'removed', user });
   });
   deps.hub.announce();
 }
 
-/** Leaves a group. An owner's leaving hands the group to the longest-standing member. */
+/**
+ * Leaves a group. An owner's leaving hands the group to the longest-standing
+ * member (a second line says so); the last member's leaving deletes it.
+ */
 export async function leaveGroup(deps: Deps, actorId: string, chatId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const chat = await accessGroup(tx, actorId, chatId, { lock: true });
@@ -151,10 +174,35 @@ export async function leaveGroup(deps: Deps, actorId: string, chatId: string): P
       await tx.delete(chats).where(eq(chats.id, chatId));
       return;
     }
+    // Not read by the one who left: they are no longer a member.
+    const [actor, user] = await linePair(tx, actorId, heir.userId);
+    await writeSystemLine(tx, chat, actor, { type: 'left' }, { actorReads: false });
     if (chat.ownerId === actorId) {
       await tx.update(chats).set({ ownerId: heir.userId }).where(eq(chats.id, chatId));
       await insertChatEvent(tx, chatId, 'chat.owner_changed', { chatId, ownerId: heir.userId });
+      await writeSystemLine(tx, chat, actor, { type: 'owner', user, auto: true }, { actorReads: false });
     }
+  });
+  deps.hub.announce();
+}
+
+/**
+ * The owner makes another member the owner (and stays a member). Only the
+ * owner may; the new owner must be in the group.
+ */
+export async function passOwnership(deps: Deps, actorId: string, chatId: string, userId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const chat = await accessOwnedGroup(tx, actorId, chatId);
+    if (userId === actorId) throw invalid('You already own this group.', 'userId');
+    const [member] = await tx
+      .select({ userId: chatMembers.userId })
+      .from(chatMembers)
+      .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId)));
+    if (!member) throw invalid('That user is not in this group.', 'userId');
+    await tx.update(chats).set({ ownerId: userId }).where(eq(chats.id, chatId));
+    await insertChatEvent(tx, chatId, 'chat.owner_changed', { chatId, ownerId: userId });
+    const [actor, user] = await linePair(tx, actorId, userId);
+    await writeSystemLine(tx, chat, actor, { type: 'owner', user, auto: false });
   });
   deps.hub.announce();
 }

@@ -6,13 +6,14 @@ import { loadMessageViews, type MessageView, messageColumns } from '../messages/
 import { loadProfiles, type Profile } from '../profiles/summary';
 import type { ChatReadState, ChatSummary } from './view';
 
-const NOTHING_READ: ChatReadState = { deliveredSeq: 0, readSeq: 0, unreadCount: 0 };
+const NOTHING_READ: ChatReadState = { deliveredSeq: 0, readSeq: 0, unreadCount: 0, mentionCount: 0 };
 
 function summarise(
   chat: Chat,
   peer: Profile | null,
   lastMessage: MessageView | null,
   readState: ChatReadState,
+  muted: boolean,
 ): ChatSummary {
   return {
     id: chat.id,
@@ -26,6 +27,7 @@ function summarise(
     lastSeq: chat.lastSeq,
     lastMessage,
     readState,
+    muted,
   };
 }
 
@@ -54,15 +56,22 @@ export async function summariseChats(db: Executor, viewerId: string, list: Chat[
   }
   const profiles = await loadProfiles(db, [...peers.values()]);
   const last = await loadLastMessages(db, list);
-  const states = await readStates(
-    db,
-    viewerId,
-    list.map((c) => c.id),
+  const ids = list.map((c) => c.id);
+  const states = await readStates(db, viewerId, ids);
+  const muted = new Set(
+    ids.length === 0
+      ? []
+      : (
+          await db
+            .select({ chatId: chatMembers.chatId })
+            .from(chatMembers)
+            .where(and(eq(chatMembers.userId, viewerId), inArray(chatMembers.chatId, ids), eq(chatMembers.muted, true)))
+        ).map((r) => r.chatId),
   );
   return list.map((c) => {
     const peerId = peers.get(c.id);
     const peer = peerId ? (profiles.get(peerId) ?? null) : null;
-    return summarise(c, peer, last.get(c.id) ?? null, states.get(c.id) ?? NOTHING_READ);
+    return summarise(c, peer, last.get(c.id) ?? null, states.get(c.id) ?? NOTHING_READ, muted.has(c.id));
   });
 }
 

@@ -11,6 +11,8 @@ export interface ChatReadState {
   deliveredSeq: number;
   readSeq: number;
   unreadCount: number;
+  /** Of the unread messages, those that mention the viewer or everyone (messages/mentions.ts). */
+  mentionCount: number;
 }
 
 /** A chat as one member sees it in their list. */
@@ -30,4 +32,6 @@ export interface ChatSummary {
   lastMessage: MessageView | null;
   /** The viewer's receipts and unread count in this chat. */
   readState: ChatReadState;
+  /** The viewer muted it: no sound or notification, except a mention of them (chats/mute.ts). */
+  muted: boolean;
 }

@@ -2,9 +2,14 @@ import { contactRequests, contacts, users } from '@chat/db';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { conflict, invalid, notFound } from '../../errors';
+import { hasBlocked, hasBlockedSql } from '../access/blocking';
 import { insertUserEvent } from '../events/store';
 import { loadProfiles, type Profile, profileColumns } from '../profiles/summary';
 import { areContacts, deleteRequest, hasRequest, lockPair } from './pair';
+
+/** To the blocker only: they know whom they blocked. */
+const unblockFirst = (who: string) =>
+  `You blocked ${who === 'them' ? 'them' : `@${who}`}. Unblock them first to add them as a contact.`;
 
 export type RequestOutcome = { status: 'requested'; to: Profile } | { status: 'accepted'; contact: Profile };
 
@@ -30,6 +35,7 @@ export async function requestContact(deps: Deps, actorId: string, username: stri
 
   const outcome = await deps.db.transaction(async (tx): Promise<RequestOutcome> => {
     await lockPair(tx, actorId, target.id);
+    if (await hasBlocked(tx, actorId, target.id)) throw conflict(unblockFirst(target.username), 'username');
     if (await areContacts(tx, actorId, target.id))
       throw conflict(`@${target.username} is already a contact.`, 'username');
     if (await hasRequest(tx, actorId, target.id)) {
@@ -41,7 +47,11 @@ export async function requestContact(deps: Deps, actorId: string, username: stri
       return { status: 'accepted', contact: them };
     }
     await tx.insert(contactRequests).values({ fromUserId: actorId, toUserId: target.id });
-    await insertUserEvent(tx, target.id, 'contact.request_received', { from: me });
+    // To someone who blocked the actor, the request is kept but held unseen (no event, left out of
+    // their list): the actor gets exactly the answer of a request not yet answered (docs/blocking.md).
+    if (!(await hasBlocked(tx, target.id, actorId))) {
+      await insertUserEvent(tx, target.id, 'contact.request_received', { from: me });
+    }
     await insertUserEvent(tx, actorId, 'contact.request_sent', { to: them });
     return { status: 'requested', to: them };
   });
@@ -69,6 +79,7 @@ export async function acceptRequest(deps: Deps, actorId: string, fromUserId: str
   const contact = await deps.db.transaction(async (tx) => {
     await lockPair(tx, actorId, fromUserId);
     if (!(await hasRequest(tx, fromUserId, actorId))) throw notFound('There is no pending request from that user.');
+    if (await hasBlocked(tx, actorId, fromUserId)) throw conflict(unblockFirst('them'));
     const [me, them] = await profilesOf({ db: tx }, actorId, fromUserId);
     await makeContacts(tx, me, them);
     return them;
@@ -109,7 +120,11 @@ export async function listRequests(deps: Pick<Deps, 'db'>, actorId: string): Pro
   const rows = await deps.db
     .select({ from: contactRequests.fromUserId, to: contactRequests.toUserId, at: contactRequests.createdAt })
     .from(contactRequests)
-    .where(sql`${contactRequests.fromUserId} = ${actorId} or ${contactRequests.toUserId} = ${actorId}`);
+    // Requests from people the actor blocked are held, unseen, until they unblock them.
+    .where(
+      sql`${contactRequests.fromUserId} = ${actorId}
+        or (${contactRequests.toUserId} = ${actorId} and not ${hasBlockedSql(actorId, sql`${contactRequests.fromUserId}`)})`,
+    );
   const profiles = await loadProfiles(
     deps.db,
     rows.map((r) => (r.from === actorId ? r.to : r.from)),

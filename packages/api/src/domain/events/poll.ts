@@ -12,6 +12,8 @@ import type { StreamItem } from './types';
 
 export interface StreamActor {
   userId: string;
+  /** The browser tab (or client) the stream is for, as it names itself: its idle reports name it too. */
+  tabId?: string;
   sessionRef: string;
   /**
    * A session checked earlier (at its WebSocket's upgrade) and not looked up

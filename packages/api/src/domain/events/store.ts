@@ -1,9 +1,10 @@
 /** Reading and writing the event log. See cursor.ts for the ordering rule. */
 import type { Database, Executor } from '@chat/db';
-import { chatMembers, eventLogFloor, events, sessions } from '@chat/db';
+import { chatMembers, eventLogFloor, events, messages, sessions } from '@chat/db';
 import { and, desc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { jsonOf, perDatabase, prepareStatement } from '../../sql';
+import { replyQuoteJsonSql } from '../messages/quote';
 import type { MessageView } from '../messages/view';
 import { type Position, START } from './cursor';
 import type { ChatEvent, EventPayloads, EventType } from './types';
@@ -147,6 +148,25 @@ export async function rewriteMessageEvents(tx: Executor, message: MessageView): 
     .update(events)
     .set({ payload: json({ message } satisfies EventPayloads['message.created']) })
     .where(and(eq(events.messageId, message.id), inArray(events.type, MESSAGE_EVENTS)));
+}
+
+/**
+ * After a message was edited or deleted (its row already changed in `tx`):
+ * the stored events of its replies get its quote as it is now, so a replayed
+ * reply shows the new text, and a deleted message's text leaves the log with
+ * its own events (messages/quote.ts).
+ */
+export async function rewriteReplyQuotes(tx: Executor, originalId: string): Promise<void> {
+  const quote = sql`(select ${replyQuoteJsonSql(sql`o`)} from ${messages} o where o.id = ${originalId})`;
+  await tx
+    .update(events)
+    .set({ payload: sql`jsonb_set(${events.payload}, '{json,message,replyTo}', ${quote})` })
+    .where(
+      and(
+        sql`${events.messageId} in (select r.id from ${messages} r where r.reply_to_id = ${originalId})`,
+        inArray(events.type, MESSAGE_EVENTS),
+      ),
+    );
 }
 
 /** Current members of the given chats: the audience of chat events, read once per batch. */

@@ -4,6 +4,7 @@
  */
 import type { ChatSummary } from '../chats/view';
 import type { MessageView } from '../messages/view';
+import type { UserStatus } from '../presence/state';
 import type { Profile } from '../profiles/summary';
 
 export interface EventPayloads {
@@ -19,6 +20,8 @@ export interface EventPayloads {
   'contact.added': { contact: Profile };
   'contact.removed': { userId: string };
   'profile.updated': { profile: Profile };
+  /** This user blocked (`blocked`) or unblocked `userId`: their other devices follow. Never sent to `userId`. */
+  'block.changed': { userId: string; blocked: boolean };
 
   /** This user can now see the chat (created, added to a group). */
   'chat.joined': { chat: ChatSummary };
@@ -28,6 +31,8 @@ export interface EventPayloads {
   'chat.member_added': { chatId: string; member: Profile };
   'chat.member_removed': { chatId: string; userId: string; reason: 'removed' | 'left' };
   'chat.owner_changed': { chatId: string; ownerId: string };
+  /** This user muted or unmuted the chat (their other devices follow). */
+  'chat.muted': { chatId: string; muted: boolean };
 
   'message.created': { message: MessageView };
   'message.edited': { message: MessageView };
@@ -40,7 +45,14 @@ export interface EventPayloads {
    */
   /** `userId` added (`on`) or took away an emoji on a message. */
   'reaction.updated': { chatId: string; messageId: string; emoji: string; userId: string; on: boolean };
-  'receipt.updated': { chatId: string; userId: string; deliveredSeq: number; readSeq: number; unreadCount: number };
+  'receipt.updated': {
+    chatId: string;
+    userId: string;
+    deliveredSeq: number;
+    readSeq: number;
+    unreadCount: number;
+    mentionCount: number;
+  };
 }
 
 export type EventType = keyof EventPayloads;
@@ -66,7 +78,8 @@ export type StreamItem =
 
 /** Not stored, not replayed: presence and typing travel by NOTIFY only. */
 export type EphemeralItem =
-  | { type: 'presence'; userId: string; online: boolean; lastSeenAt: Date | null }
+  /** `status`: the one shown (domain/presence/state.ts). */
+  | { type: 'presence'; userId: string; online: boolean; lastSeenAt: Date | null; status: UserStatus }
   | { type: 'typing'; chatId: string; userId: string }
   /**
    * The server lost (`available: false`) or got back its database. While it is

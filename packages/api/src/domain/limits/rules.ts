@@ -17,13 +17,17 @@ export const RATE_LIMIT_DEFAULTS = {
   'message.change': { points: 120, seconds: 60 },
   /** Contact requests, per user: the one way to reach a stranger. */
   'contact.request': { points: 30, seconds: 3600 },
+  /** Blocks and unblocks, per user (a block also ends a contact, which reaches the other side). */
+  'block.change': { points: 60, seconds: 3600 },
   /** Groups created, per user. */
   'group.create': { points: 30, seconds: 3600 },
   /** Renames, member changes, leaving and deleting groups, per user (each reaches every member). */
   'group.change': { points: 120, seconds: 60 },
   /** Profile changes, per user (each reaches every contact). */
   'profile.update': { points: 30, seconds: 60 },
-  /** Image uploads, per user (each costs a decode and a re-encode). */
+  /** Status changes and tabs' idle reports, per user (each is a NOTIFY, and a status reaches every contact). */
+  'presence.change': { points: 120, seconds: 60 },
+  /** Image and file uploads, per user (an image costs a decode and a re-encode; a file, its bytes stored). */
   upload: { points: 60, seconds: 600 },
   /** Searches, per user (the most expensive query). */
   search: { points: 60, seconds: 60 },
@@ -55,9 +59,11 @@ export const RATE_LIMIT_MESSAGES: Record<RateLimitName, string> = {
   'message.send': 'You are sending messages too fast. Wait a moment and try again.',
   'message.change': 'You are changing messages too fast. Wait a moment and try again.',
   'contact.request': 'You have sent too many contact requests. Try again later.',
+  'block.change': 'You have blocked and unblocked people too often. Try again later.',
   'group.create': 'You have created too many groups. Try again later.',
   'group.change': 'You are changing groups too fast. Wait a moment and try again.',
   'profile.update': 'You are changing your profile too fast. Wait a moment and try again.',
+  'presence.change': 'You are changing your status too fast. Wait a moment and try again.',
   upload: 'You have uploaded too many images. Try again later.',
   search: 'You are searching too fast. Wait a moment and try again.',
   register: 'Too many accounts were created from your network. Try again later.',

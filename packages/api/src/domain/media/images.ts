@@ -5,7 +5,7 @@
  * and anything else riding along, and a thumbnail is made with sharp.
  */
 import sharp, { type Metadata } from 'sharp';
-import { invalid } from '../../errors';
+import { invalid, tooLarge } from '../../errors';
 
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 export const MAX_IMAGE_PIXELS = 50_000_000;
@@ -37,7 +37,7 @@ function checkNoMarkup(input: Buffer): void {
 
 export async function encodeImage(input: Buffer): Promise<EncodedImage> {
   if (input.length === 0) throw invalid('This file is empty.', 'file');
-  if (input.length > MAX_IMAGE_BYTES) throw invalid('This image is larger than 20 MB.', 'file');
+  if (input.length > MAX_IMAGE_BYTES) throw tooLarge('This image is larger than 20 MB.', 'file');
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();

@@ -4,17 +4,21 @@ import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { forbidden, invalid } from '../../errors';
 import { accessMessage } from '../access/messages';
-import { insertChatEvent, rewriteMessageEvents } from '../events/store';
+import { checkMaySend } from '../access/writing';
+import { insertChatEvent, rewriteMessageEvents, rewriteReplyQuotes } from '../events/store';
 import { dropMessageUploads } from '../media/uploads';
-import { EMPTY_MESSAGE } from './rules';
+import { checkWrittenByPerson, EMPTY_MESSAGE } from './rules';
 import { loadMessageView, type MessageView } from './view';
 
 const DELETED = 'This message was deleted.';
 
 export async function editMessage(deps: Deps, actorId: string, messageId: string, body: string): Promise<MessageView> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const { message } = await accessMessage(tx, actorId, messageId, { lock: true });
+    const { chat, message } = await accessMessage(tx, actorId, messageId, { lock: true });
+    checkWrittenByPerson(message);
     if (message.senderId !== actorId) throw forbidden('You can only edit your own messages.');
+    // A read-only one-to-one chat takes no new words; deleting your own stays allowed.
+    await checkMaySend(tx, chat, actorId);
     if (message.deletedAt) throw invalid(DELETED);
     const current = await loadMessageView(tx, message);
     if (body.trim().length === 0 && current.attachments.length === 0) throw invalid(EMPTY_MESSAGE, 'body');
@@ -27,6 +31,7 @@ export async function editMessage(deps: Deps, actorId: string, messageId: string
     if (!row) throw new Error('edited message vanished');
     const view = await loadMessageView(tx, row);
     await rewriteMessageEvents(tx, view);
+    await rewriteReplyQuotes(tx, row.id);
     await insertChatEvent(tx, row.chatId, 'message.edited', { message: view }, row.id);
     return { view, changed: true };
   });
@@ -37,6 +42,7 @@ export async function editMessage(deps: Deps, actorId: string, messageId: string
 export async function deleteMessage(deps: Deps, actorId: string, messageId: string): Promise<MessageView> {
   const outcome = await deps.db.transaction(async (tx) => {
     const { message } = await accessMessage(tx, actorId, messageId, { lock: true });
+    checkWrittenByPerson(message);
     if (message.senderId !== actorId) throw forbidden('You can only delete your own messages.');
     if (message.deletedAt) return { view: await loadMessageView(tx, message), changed: false, blobs: [] };
     const blobs = await dropMessageUploads(tx, message.id);
@@ -49,6 +55,7 @@ export async function deleteMessage(deps: Deps, actorId: string, messageId: stri
     if (!row) throw new Error('deleted message vanished');
     const view = await loadMessageView(tx, row);
     await rewriteMessageEvents(tx, view);
+    await rewriteReplyQuotes(tx, row.id);
     await insertChatEvent(tx, row.chatId, 'message.deleted', { message: view }, row.id);
     return { view, changed: true, blobs };
   });

@@ -3,7 +3,7 @@ import { type Executor, messages } from '@chat/db';
 import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { accessChat } from '../access/chats';
-import { accessMessage } from '../access/messages';
+import { accessMessage, visibleLineCondition } from '../access/messages';
 import { loadMessageView, loadMessageViews, type MessageView, messageColumns } from './view';
 
 export interface HistoryInput {
@@ -24,9 +24,9 @@ export interface HistoryPage {
   nextCursor: number | null;
 }
 
-async function readPage(db: Executor, input: HistoryInput): Promise<HistoryPage> {
+async function readPage(db: Executor, viewerId: string, input: HistoryInput): Promise<HistoryPage> {
   const older = input.direction === 'older';
-  const where: (SQL | undefined)[] = [eq(messages.chatId, input.chatId)];
+  const where: (SQL | undefined)[] = [eq(messages.chatId, input.chatId), visibleLineCondition(viewerId)];
   if (input.cursor !== undefined) where.push(older ? lt(messages.seq, input.cursor) : gt(messages.seq, input.cursor));
   if (input.from) where.push(gte(messages.createdAt, input.from));
   if (input.to) where.push(lte(messages.createdAt, input.to));
@@ -43,7 +43,7 @@ async function readPage(db: Executor, input: HistoryInput): Promise<HistoryPage>
 
 export async function listHistory(deps: Deps, actorId: string, input: HistoryInput): Promise<HistoryPage> {
   await accessChat(deps.db, actorId, input.chatId);
-  return readPage(deps.db, input);
+  return readPage(deps.db, actorId, input);
 }
 
 export interface AroundPage {
@@ -60,8 +60,8 @@ export interface AroundPage {
 export async function listAround(deps: Deps, actorId: string, messageId: string, limit: number): Promise<AroundPage> {
   const { message } = await accessMessage(deps.db, actorId, messageId);
   const base = { chatId: message.chatId, cursor: message.seq, limit };
-  const before = await readPage(deps.db, { ...base, direction: 'older' });
-  const after = await readPage(deps.db, { ...base, direction: 'newer' });
+  const before = await readPage(deps.db, actorId, { ...base, direction: 'older' });
+  const after = await readPage(deps.db, actorId, { ...base, direction: 'newer' });
   const target = await loadMessageView(deps.db, message);
   return {
     chatId: message.chatId,

@@ -4,7 +4,9 @@ import { and, countDistinct, eq } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { invalid } from '../../errors';
 import { accessMessage } from '../access/messages';
+import { checkMaySend } from '../access/writing';
 import { insertChatEvent } from '../events/store';
+import { checkWrittenByPerson } from './rules';
 import { loadReactions, type ReactionView } from './view';
 
 /** Distinct emoji one person may put on one message. */
@@ -20,8 +22,11 @@ export interface ReactInput {
 /** Returns the message's reactions after the change. */
 export async function setReaction(deps: Deps, actorId: string, input: ReactInput): Promise<ReactionView[]> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const { message } = await accessMessage(tx, actorId, input.messageId);
+    const { chat, message } = await accessMessage(tx, actorId, input.messageId);
+    checkWrittenByPerson(message);
     if (message.deletedAt) throw invalid('This message was deleted.');
+    // Adding one is writing (access/writing.ts); taking your own away stays allowed.
+    if (input.on) await checkMaySend(tx, chat, actorId);
     const mine = and(eq(reactions.messageId, message.id), eq(reactions.userId, actorId));
     let changed: boolean;
     if (input.on) {

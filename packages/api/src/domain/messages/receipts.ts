@@ -3,17 +3,22 @@
  * clients have received (`deliveredSeq`) and viewed (`readSeq`) it. A message
  * is delivered / read for a member when its seq is at or below theirs.
  */
-import { chatMembers, chatReceipts, type Executor } from '@chat/db';
+import { chatMembers, chatReceipts, type Executor, users } from '@chat/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { accessChat } from '../access/chats';
 import type { ChatReadState } from '../chats/view';
 import { insertChatEvent } from '../events/store';
+import { mentionPatternSql } from './mentions';
 
 /** Unread counts stop here; the UI shows "99+". */
 export const UNREAD_CAP = 100;
 
-/** The viewer's receipts and unread count (others' messages after `readSeq`, capped) per chat. */
+/**
+ * The viewer's receipts, unread count (others' messages after `readSeq`,
+ * capped) and how many of those mention them (mentions.ts) or reply to
+ * one of theirs, per chat.
+ */
 export async function readStates(db: Executor, userId: string, chatIds: string[]): Promise<Map<string, ChatReadState>> {
   if (chatIds.length === 0) return new Map();
   const readSeq = sql<number>`coalesce(${chatReceipts.readSeq}, 0)`;
@@ -26,9 +31,21 @@ export async function readStates(db: Executor, userId: string, chatIds: string[]
           select 1 from messages m
           where m.chat_id = ${chatMembers.chatId} and m.seq > ${readSeq}
             and m.sender_id <> ${userId} and m.deleted_at is null
+            -- A group's line from before the viewer joined is not theirs to read (access/messages.ts).
+            and (m.system is null or m.created_at >= ${chatMembers.joinedAt})
+          limit ${UNREAD_CAP}) u)`.mapWith(Number),
+      mentionCount: sql<number>`(select count(*) from (
+          select 1 from messages m
+          where m.chat_id = ${chatMembers.chatId} and m.seq > ${readSeq}
+            and m.sender_id <> ${userId} and m.deleted_at is null
+            and (m.body ~* ${mentionPatternSql(sql`${users.username}`)}
+              -- A reply to one of yours counts as a mention of you (docs/send-path.md, "Replies").
+              or (m.reply_to_id is not null
+                and exists (select 1 from messages o where o.id = m.reply_to_id and o.sender_id = ${userId})))
           limit ${UNREAD_CAP}) u)`.mapWith(Number),
     })
     .from(chatMembers)
+    .innerJoin(users, eq(users.id, chatMembers.userId))
     .leftJoin(
       chatReceipts,
       and(eq(chatReceipts.chatId, chatMembers.chatId), eq(chatReceipts.userId, chatMembers.userId)),
@@ -99,7 +116,11 @@ export async function markReceipts(deps: Deps, actorId: string, input: MarkInput
           set: { ...next, updatedAt: sql`now()` },
         });
     }
-    const state = (await readStates(tx, actorId, [chat.id])).get(chat.id) ?? { ...next, unreadCount: 0 };
+    const state = (await readStates(tx, actorId, [chat.id])).get(chat.id) ?? {
+      ...next,
+      unreadCount: 0,
+      mentionCount: 0,
+    };
     const announce = readMoved || (deliveredMoved && chat.kind === 'direct');
     if (announce) {
       await insertChatEvent(tx, chat.id, 'receipt.updated', { chatId: chat.id, userId: actorId, ...state });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forbidden } from '../../errors';
 
 export const MESSAGE_MAX_LENGTH = 4000;
 
@@ -28,3 +29,15 @@ export const emoji = z
   .min(1, 'Pick an emoji.')
   .max(32, 'Pick one emoji.')
   .refine(isOneEmoji, 'Pick one emoji.');
+
+/**
+ * A line about the group (chats/system-lines.ts) is the group's record, not
+ * anyone's words: nobody edits, deletes, reacts to or replies to it, its
+ * sender (who caused it) included.
+ */
+export function checkWrittenByPerson(message: { system: unknown }): void {
+  if (message.system !== null && message.system !== undefined) throw forbidden(LINE_IS_NOBODYS);
+}
+
+export const LINE_IS_NOBODYS =
+  'This line records a change to the group: it cannot be edited, deleted, reacted to or replied to.';

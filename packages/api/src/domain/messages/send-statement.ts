@@ -5,7 +5,7 @@
  * once and used from here: the session (`sessions` row), the `message.send`
  * limit (`RateLimits.counters`), membership (`isMemberCondition`), the
  * contact rule (`mayWriteSql`), the images (the sender's unattached uploads
- * in this chat), the chat's seq, the sender's receipt, the event log's lock
+ * in this chat), the message replied to (in this chat), the chat's seq, the sender's receipt, the event log's lock
  * (`lockEventLog`) and the message's view (`createdMessagePayloadSql`).
  */
 import { chatReceipts, chats, contacts, messages, sessions, uploads } from '@chat/db';
@@ -31,6 +31,8 @@ export interface SendRow {
   session: string | null;
   /** Upload ids, in display order; empty for text. */
   images: string[];
+  /** The message this one replies to, or null. */
+  reply_to: string | null;
 }
 
 /** What the statement found for one send. */
@@ -42,11 +44,15 @@ export type SendVerdict =
   /** Past the sender's `message.send` limit: counted, nothing else written. */
   | { kind: 'limited'; expire: Date }
   /** A message with this id was stored before: a retry of this send, or a clash. */
-  | { kind: 'earlier'; senderId: string; chatId: string; body: string | null }
+  | { kind: 'earlier'; senderId: string; chatId: string; body: string | null; replyToId: string | null }
   | { kind: 'not_member' }
   | { kind: 'not_contacts' }
   /** An image is not the sender's unattached upload in this chat. */
-  | { kind: 'images' };
+  | { kind: 'images' }
+  /** The message replied to is not a message of this chat. */
+  | { kind: 'reply_to' }
+  /** The message replied to is a line about the group. */
+  | { kind: 'reply_to_line' };
 
 const P = { sends: sql.placeholder('sends'), limitPoints: sql.placeholder('limitPoints') };
 
@@ -64,10 +70,10 @@ type Source = 'list' | 'one';
 
 const sources: Record<Source, SQL> = {
   list: sql`select * from jsonb_to_recordset(${P.sends}::jsonb)
-      as s(ord int, id uuid, chat_id uuid, actor uuid, body text, limit_key text, session text, images uuid[])`,
+      as s(ord int, id uuid, chat_id uuid, actor uuid, body text, limit_key text, session text, images uuid[], reply_to uuid)`,
   one: sql`select ${one('ord')}::int as ord, ${one('id')}::uuid as id, ${one('chat_id')}::uuid as chat_id,
       ${one('actor')}::uuid as actor, ${one('body')}::text as body, ${one('limit_key')}::text as limit_key,
-      ${one('session')}::text as session, ${one('images')}::uuid[] as images`,
+      ${one('session')}::text as session, ${one('images')}::uuid[] as images, ${one('reply_to')}::uuid as reply_to`,
 };
 
 const columnList = sql.join(
@@ -78,6 +84,13 @@ const columnList = sql.join(
 /** The statement as drizzle SQL, its values placeholders: for `runSendStatement`, and for reading its plan. */
 export function sendStatementSql(deps: Deps, source: Source = 'list'): SQL {
   const member = isMemberCondition(sql`s.actor`, sql`s.chat_id`);
+  // A reply answers a message of the same chat, stored before this statement (the sender is a member
+  // of it, so may see the message). Only a reply reads anything; by the original's key.
+  const replyInChat = sql`(s.reply_to is null
+    or exists (select 1 from ${messages} r where r.id = s.reply_to and r.chat_id = s.chat_id))`;
+  // ...and a person's words: a line about the group is nobody's to answer (rules.ts, checkWrittenByPerson).
+  const replyToPerson = sql`(s.reply_to is null
+    or not exists (select 1 from ${messages} r where r.id = s.reply_to and r.system is not null))`;
   return sql`with given as materialized (${sources[source]}),
   input as materialized (
     -- The sends whose session exists or was checked by the caller; each the sender's rank-th of n here.
@@ -107,22 +120,25 @@ export function sendStatementSql(deps: Deps, source: Source = 'list'): SQL {
   may_write as materialized (
     select s.* from member s where ${mayWriteSql(sql`s.kind`, sql`s.direct_key`, sql`s.actor`, sql`contact`)}),
   images as materialized (
-    select s.ord, u.id, u.content_type, u.file_name, u.bytes, u.width, u.height, u.thumb_width, u.thumb_height,
+    select s.ord, u.id, u.kind, u.content_type, u.file_name, u.bytes, u.width, u.height, u.thumb_width, u.thumb_height,
       array_position(s.images, u.id) - 1 as position
     from may_write s join ${uploads} u on u.id = any(s.images)
     where u.uploader_id = s.actor and u.chat_id = s.chat_id and u.message_id is null
     order by u.id
     for update of u),
   allowed as materialized (
-    select s.ord, s.id, s.chat_id, s.actor, s.body, cardinality(s.images) > 0 as has_image,
+    -- has_image (search's has:image, a quote's "image"): an image among the uploads, not a file (files, issue 27).
+    select s.ord, s.id, s.chat_id, s.actor, s.body,
+      exists (select 1 from images i where i.ord = s.ord and i.kind = 'image') as has_image, s.reply_to,
       s.last_seq + row_number() over (partition by s.chat_id order by s.ord) as seq
     from may_write s join counted c on c.key = s.limit_key
     where c.points - s.n + s.rank <= ${P.limitPoints}::int
       and cardinality(s.images) = (select count(*) from images i where i.ord = s.ord)
-      and not exists (select 1 from ${messages} m where m.id = s.id)),
+      and not exists (select 1 from ${messages} m where m.id = s.id)
+      and ${replyInChat} and ${replyToPerson}),
   ins as (
-    insert into ${messages} (id, chat_id, sender_id, seq, body, has_image, created_at)
-    select id, chat_id, actor, seq, body, has_image, clock_timestamp() from allowed order by ord
+    insert into ${messages} (id, chat_id, sender_id, seq, body, has_image, reply_to_id, created_at)
+    select id, chat_id, actor, seq, body, has_image, reply_to, clock_timestamp() from allowed order by ord
     returning ${columnList}),
   upd as (
     update ${chats} set last_seq = x.seq, last_activity_at = x.created_at
@@ -159,13 +175,16 @@ select
     when not exists (select 1 from member m where m.ord = g.ord) then 'not_member'
     when not exists (select 1 from may_write w where w.ord = g.ord) then 'not_contacts'
     when cardinality(g.images) <> (select count(*) from images i where i.ord = g.ord) then 'images'
+    when not (select ${replyInChat} from may_write s where s.ord = g.ord) then 'reply_to'
+    when not (select ${replyToPerson} from may_write s where s.ord = g.ord) then 'reply_to_line'
   end as verdict,
   c.expire, e.sender_id as earlier_sender, e.chat_id as earlier_chat, e.body as earlier_body,
+  e.reply_to_id as earlier_reply_to,
   ev.id as event_id, ev.created_at as event_at, ev.payload
 from given g left join input s on s.ord = g.ord left join counted c on c.key = s.limit_key
   left join ev on ev.message_id = g.id
   -- By its key, row by row: a join the planner may hash would read the whole messages table.
-  left join lateral (select m.id, m.sender_id, m.chat_id, m.body from ${messages} m where m.id = g.id and ev.id is null offset 0) e on true
+  left join lateral (select m.id, m.sender_id, m.chat_id, m.body, m.reply_to_id from ${messages} m where m.id = g.id and ev.id is null offset 0) e on true
 order by g.ord`;
 }
 
@@ -204,6 +223,7 @@ export async function runSendStatement(deps: Deps, sends: readonly SendRow[]): P
           one_limit_key: only.limit_key,
           one_session: only.session,
           one_images: uuidArrayLiteral(only.images),
+          one_reply_to: only.reply_to,
         })
       : await built.list({ ...counter, sends: JSON.stringify(sends) });
   if (rows.length !== sends.length) throw new Error(`a list of ${sends.length} sends returned ${rows.length} rows`);
@@ -213,6 +233,8 @@ export async function runSendStatement(deps: Deps, sends: readonly SendRow[]): P
       case 'not_member':
       case 'not_contacts':
       case 'images':
+      case 'reply_to':
+      case 'reply_to_line':
         return { kind: row.verdict };
       case 'created':
         return { kind: 'created', ...createdEvent(row) };
@@ -224,6 +246,7 @@ export async function runSendStatement(deps: Deps, sends: readonly SendRow[]): P
           senderId: String(row.earlier_sender),
           chatId: String(row.earlier_chat),
           body: row.earlier_body === null ? null : String(row.earlier_body),
+          replyToId: row.earlier_reply_to === null ? null : String(row.earlier_reply_to),
         };
       default:
         throw new Error('a send wrote nothing, yet it was allowed and its id is free');

@@ -17,7 +17,7 @@ import { conflict, DomainError, forbidden, invalid, notFound, unauthorized } fro
 import { errorCodes } from '../../unavailable';
 import { CHAT_NOT_FOUND } from '../access/chats';
 import { NOT_CONTACTS } from '../access/writing';
-import { EMPTY_MESSAGE, MAX_ATTACHMENTS } from './rules';
+import { EMPTY_MESSAGE, LINE_IS_NOBODYS, MAX_ATTACHMENTS } from './rules';
 import { runSendStatement, type SendRow, type SendVerdict } from './send-statement';
 import { loadMessageView, type MessageView } from './view';
 
@@ -29,6 +29,8 @@ export interface SendInput {
   body: string;
   /** Uploads (images) of the sender's in this chat, in display order. */
   attachmentIds?: string[];
+  /** The message this one replies to: a message of the same chat. */
+  replyToId?: string | null | undefined;
 }
 
 /**
@@ -41,15 +43,18 @@ export interface Sender {
   uncheckedSessionId?: string | undefined;
 }
 
-const IMAGES_UNUSABLE = 'One of these images cannot be attached: upload it again in this chat.';
+const IMAGES_UNUSABLE = 'One of these images or files cannot be attached: upload it again in this chat.';
+/** The same answer whether the original is in another chat, one the sender is not in, or nowhere. */
+export const REPLY_NOT_IN_CHAT = 'The message you are replying to is not in this chat.';
 
 /** What a send must be before it reaches the database; null when it may go. */
 function malformed(input: SendInput): DomainError | null {
   const images = input.attachmentIds ?? [];
   if (input.body.trim().length === 0 && images.length === 0) return invalid(EMPTY_MESSAGE, 'body');
-  if (new Set(images).size !== images.length) return invalid('The same image is attached twice.', 'attachmentIds');
+  if (new Set(images).size !== images.length)
+    return invalid('The same image or file is attached twice.', 'attachmentIds');
   if (images.length > MAX_ATTACHMENTS) {
-    return invalid(`A message can have at most ${MAX_ATTACHMENTS} images.`, 'attachmentIds');
+    return invalid(`A message can have at most ${MAX_ATTACHMENTS} images and files.`, 'attachmentIds');
   }
   return null;
 }
@@ -86,6 +91,7 @@ async function sendOne(deps: Deps, sender: Sender, input: SendInput): Promise<Me
     limit_key: deps.limits.limitKey('message.send', sender.userId),
     session: sender.uncheckedSessionId ?? null,
     images: input.attachmentIds ?? [],
+    reply_to: input.replyToId ?? null,
   };
   return judge(deps, sender, input, await queueOf(deps).submit(row));
 }
@@ -109,7 +115,8 @@ async function judge(
       const same =
         verdict.senderId === sender.userId &&
         verdict.chatId === input.chatId &&
-        (verdict.body === null || verdict.body === input.body);
+        (verdict.body === null || verdict.body === input.body) &&
+        verdict.replyToId === (input.replyToId ?? null);
       if (!same) return conflict('This message id was already used for a different message.', 'id');
       return loadMessageView(deps.db, await findMessage(deps, input.id));
     }
@@ -119,6 +126,10 @@ async function judge(
       return forbidden(NOT_CONTACTS);
     case 'images':
       return invalid(IMAGES_UNUSABLE, 'attachmentIds');
+    case 'reply_to':
+      return invalid(REPLY_NOT_IN_CHAT, 'replyToId');
+    case 'reply_to_line':
+      return forbidden(LINE_IS_NOBODYS);
   }
 }
 

@@ -1,10 +1,19 @@
 import type { Executor, Message, Upload } from '@chat/db';
 import { messages, reactions, uploads } from '@chat/db';
 import { asc, type Column, inArray, type SQL, sql } from 'drizzle-orm';
+import type { SystemLine } from '../chats/line-view';
+import { loadQuotes, type ReplyQuote, replyQuoteJsonSql } from './quote';
 
-/** An image of a message as members see it (its bytes are served by media/uploads.ts). */
+export type { ReplyQuote };
+
+/**
+ * An image or file of a message as members see it (its bytes are served by
+ * media/uploads.ts). A file's sizes in pixels are 0; its `contentType` is
+ * what its bytes were sniffed as (application/octet-stream if unknown).
+ */
 export interface AttachmentView {
   id: string;
+  kind: 'image' | 'file';
   contentType: string;
   fileName: string;
   bytes: number;
@@ -17,6 +26,7 @@ export interface AttachmentView {
 export function toAttachmentView(u: Upload): AttachmentView {
   return {
     id: u.id,
+    kind: u.kind,
     contentType: u.contentType,
     fileName: u.fileName,
     bytes: u.bytes,
@@ -47,6 +57,14 @@ export interface MessageView {
   deletedAt: Date | null;
   attachments: AttachmentView[];
   reactions: ReactionView[];
+  /**
+   * Set for a line about the group (chats/system-lines.ts): `body` is null,
+   * the sender is who caused it, and nobody edits, deletes or reacts to it.
+   */
+  system: SystemLine | null;
+  /** The message this one replies to (same chat), or null; `replyTo` is its quote, resolved when read. */
+  replyToId: string | null;
+  replyTo: ReplyQuote | null;
 }
 
 export const messageColumns = {
@@ -58,13 +76,16 @@ export const messageColumns = {
   createdAt: messages.createdAt,
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
+  system: messages.system,
+  replyToId: messages.replyToId,
 } as const;
 
 type Row = Pick<Message, keyof typeof messageColumns>;
 
-/** An image's view: the upload's columns under their view names (`toAttachmentView` in code). */
+/** An attachment's view: the upload's columns under their view names (`toAttachmentView` in code). */
 const attachmentColumns = {
   id: uploads.id,
+  kind: uploads.kind,
   contentType: uploads.contentType,
   fileName: uploads.fileName,
   bytes: uploads.bytes,
@@ -90,7 +111,8 @@ const jsonObject = (entries: [string, SQL][]) =>
  * message's event without a round trip back to us (docs/send-path.md). `m`
  * names a relation with the messages table's columns; `images`, one with the
  * uploads table's columns and `position`, holding this message's images.
- * Reactions are none yet. A test compares it with superjson's own output.
+ * Reactions are none yet; a reply's quote is read from its original
+ * (`replyQuoteJsonSql`). A test compares it with superjson's own output.
  */
 export function createdMessagePayloadSql(m: SQL, images: SQL): SQL {
   const column = (c: Column) => sql`${m}.${sql.identifier(c.name)}`;
@@ -111,7 +133,8 @@ export function createdMessagePayloadSql(m: SQL, images: SQL): SQL {
       : [],
   );
   return sql`jsonb_build_object(
-    'json', jsonb_build_object('message', ${jsonObject(message)} || jsonb_build_object('attachments', ${attachments}, 'reactions', '[]'::jsonb)),
+    'json', jsonb_build_object('message', ${jsonObject(message)} || jsonb_build_object('attachments', ${attachments}, 'reactions', '[]'::jsonb,
+      'replyTo', (select ${replyQuoteJsonSql(sql`o`)} from ${messages} o where o.id = ${column(messageColumns.replyToId)}))),
     'meta', jsonb_build_object('values', ${sql.join(dates, sql` || `)}, 'v', 1))`;
 }
 
@@ -119,6 +142,7 @@ export function toMessageView(
   m: Row,
   attachments: AttachmentView[] = [],
   reactionList: ReactionView[] = [],
+  replyTo: ReplyQuote | null = null,
 ): MessageView {
   return {
     id: m.id,
@@ -131,6 +155,9 @@ export function toMessageView(
     deletedAt: m.deletedAt,
     attachments,
     reactions: reactionList,
+    system: (m.system as SystemLine | null) ?? null,
+    replyToId: m.replyToId,
+    replyTo: m.replyToId === null ? null : replyTo,
   };
 }
 
@@ -153,22 +180,35 @@ export async function loadReactions(db: Executor, messageIds: string[]): Promise
   return out;
 }
 
-/** Full views of stored messages: their images and reactions, two queries for any number. */
-export async function loadMessageViews(db: Executor, rows: Row[]): Promise<MessageView[]> {
-  const ids = rows.map((r) => r.id);
-  if (ids.length === 0) return [];
+/** The images and files of these messages, each message's in order (one query). */
+export async function loadAttachments(db: Executor, messageIds: string[]): Promise<Map<string, AttachmentView[]>> {
+  const byMessage = new Map<string, AttachmentView[]>();
+  if (messageIds.length === 0) return byMessage;
   const attached = await db
     .select()
     .from(uploads)
-    .where(inArray(uploads.messageId, ids))
+    .where(inArray(uploads.messageId, messageIds))
     .orderBy(asc(uploads.position));
-  const byMessage = new Map<string, AttachmentView[]>();
   for (const u of attached) {
     if (!u.messageId) continue;
     byMessage.set(u.messageId, [...(byMessage.get(u.messageId) ?? []), toAttachmentView(u)]);
   }
+  return byMessage;
+}
+
+/** Full views of stored messages: their images, reactions and quotes, two or three queries for any number. */
+export async function loadMessageViews(db: Executor, rows: Row[]): Promise<MessageView[]> {
+  const ids = rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  const byMessage = await loadAttachments(db, ids);
   const reacted = await loadReactions(db, ids);
-  return rows.map((r) => toMessageView(r, byMessage.get(r.id) ?? [], reacted.get(r.id) ?? []));
+  const quotes = await loadQuotes(
+    db,
+    rows.filter((r) => r.replyToId !== null).map((r) => r.id),
+  );
+  return rows.map((r) =>
+    toMessageView(r, byMessage.get(r.id) ?? [], reacted.get(r.id) ?? [], quotes.get(r.id) ?? null),
+  );
 }
 
 export async function loadMessageView(db: Executor, row: Row): Promise<MessageView> {

@@ -2,6 +2,7 @@
 import type { Deps } from '../../deps';
 import { accessChat } from '../access/chats';
 import { listProfileViewers } from '../access/profiles';
+import { checkMaySend } from '../access/writing';
 import type { PresenceState } from './state';
 
 /** Online state of everyone the actor may see (contacts and co-members). */
@@ -14,6 +15,7 @@ export async function listPresence(deps: Deps, actorId: string): Promise<Presenc
 
 /** Tells the chat's other members that the actor is typing in it. */
 export async function signalTyping(deps: Deps, actorId: string, chatId: string): Promise<void> {
-  await accessChat(deps.db, actorId, chatId);
+  const chat = await accessChat(deps.db, actorId, chatId);
+  await checkMaySend(deps.db, chat, actorId);
   await deps.presence.typing(actorId, chatId);
 }

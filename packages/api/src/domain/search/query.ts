@@ -76,7 +76,8 @@ function timeConditions(q: HitsQuery, alias: 'm' | 'c'): SQL[] {
  * has:image were already tested on the index entry the row was found by.
  */
 function conditions(q: HitsQuery, stage: 'whole' | 'fetched' = 'whole'): SQL[] {
-  const c: SQL[] = [sql`m.deleted_at is null`];
+  // Lines about a group (system) have no body, so no words: this keeps them out of searches by filters alone.
+  const c: SQL[] = [sql`m.deleted_at is null`, sql`m.system is null`];
   if (q.senderIds) c.push(sql`m.sender_id = any(${uuidArray(q.senderIds)})`);
   if (stage === 'whole') {
     c.push(...timeConditions(q, 'm'));

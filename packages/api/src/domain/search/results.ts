@@ -2,6 +2,8 @@
 import { chatMembers, type Database, type Executor, users } from '@chat/db';
 import { and, inArray, ne, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../sql';
+import { loadQuotes, type ReplyQuote } from '../messages/quote';
+import { type AttachmentView, loadAttachments } from '../messages/view';
 import type { SearchScope } from './scope';
 import { type SnippetSegment, toSegments } from './snippets';
 
@@ -30,6 +32,10 @@ export interface SearchHit {
   editedAt: Date | null;
   /** The message with the matching words marked; … where it was cut. */
   snippet: SnippetSegment[];
+  /** A reply's quote of the message it answers, as it is now; null when the hit is not a reply. */
+  replyTo: ReplyQuote | null;
+  /** The message's images and files, as in its view (docs/media.md). */
+  attachments: AttachmentView[];
 }
 
 export interface RawHit {
@@ -89,6 +95,14 @@ export async function toHits(db: Database, actorId: string, scope: SearchScope, 
   const directIds = [...new Set(rows.map((r) => r.chatId))].filter((id) => chats.get(id)?.kind === 'direct');
   const peers = await loadPeers(db, actorId, directIds);
   const people = await loadPeople(db, [...rows.map((r) => r.senderId), ...peers.values()]);
+  const quotes = await loadQuotes(
+    db,
+    rows.map((r) => r.id),
+  );
+  const attachments = await loadAttachments(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const chat = chats.get(r.chatId);
     const sender = people.get(r.senderId);
@@ -107,6 +121,8 @@ export async function toHits(db: Database, actorId: string, scope: SearchScope, 
       createdAt: new Date(r.at),
       editedAt: r.editedAt ? new Date(r.editedAt) : null,
       snippet: toSegments(r.headline, r.body),
+      replyTo: quotes.get(r.id) ?? null,
+      attachments: attachments.get(r.id) ?? [],
     };
   });
 }

@@ -1,0 +1,78 @@
+/**
+ * A cold load with the message formatter as its own chunk (lib/markdown-chunk.ts),
+ * made slow on purpose: the chat list and the chat wait for it, so text is
+ * never shown with its marks as typed and then changed (no flash), and the
+ * parts loaded later (the emoji picker) still open.
+ */
+import { startTestServer, type TestServer } from '@chat/server/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, maybeScreenshot } from './browser';
+import { befriend, chatList, heading, messageList, openChatWith, person, send } from './people';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Records, from before the app's first script runs, every text the document ever shows that has the marks as typed. */
+function recordRawMarks(marker: string): string {
+  return `(() => {
+    window.__rawMarks = [];
+    const check = (node) => {
+      const text = node.nodeType === Node.TEXT_NODE ? node.data : node.textContent ?? '';
+      if (text.includes(${JSON.stringify(marker)})) window.__rawMarks.push(text);
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'characterData') check(r.target);
+        for (const n of r.addedNodes) check(n);
+      }
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  })();`;
+}
+
+describe('a cold load with the formatter loaded on the side', () => {
+  it('shows the chat list and the chat formatted from their first paint, and lazy parts still open', async () => {
+    const alice = await person(browser, server.url);
+    const bob = await person(browser, server.url);
+    await befriend(alice, bob);
+    await openChatWith(alice, bob);
+    await send(alice.page, '**Loud** and *clear*');
+    await messageList(alice.page).locator('strong', { hasText: 'Loud' }).waitFor();
+
+    // Bob loads the chat cold, with the formatter's chunk held back 800 ms.
+    const page = bob.page;
+    await page.route(/\/assets\/markdown-[^/]+\.js$/, async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    await page.addInitScript(recordRawMarks('**Loud**'));
+    await page.goto(`/chats/@${alice.user.username}`);
+    await heading(page, alice.user.displayName).waitFor();
+    await messageList(page).locator('strong', { hasText: 'Loud' }).waitFor();
+    await messageList(page).locator('em', { hasText: 'clear' }).waitFor();
+    await chatList(page).getByText('Loud and clear').waitFor();
+    await maybeScreenshot(page, 'cold-load-formatted');
+    expect(await page.evaluate(() => (window as unknown as { __rawMarks: string[] }).__rawMarks)).toEqual([]);
+
+    // A part fetched on demand: the reaction picker.
+    const row = messageList(page).getByRole('listitem').filter({ hasText: 'Loud and clear' });
+    await row.hover();
+    await row.getByRole('button', { name: 'Add reaction' }).click();
+    await page
+      .getByRole('dialog', { name: 'Add reaction' })
+      .getByRole('button', { name: 'thumbs up' })
+      .first()
+      .waitFor();
+    expect(bob.problems.uncaught).toEqual([]);
+  });
+});
