@@ -108,9 +108,17 @@ describe('keyboard only', () => {
     const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } })
       .png()
       .toBuffer();
+    // The chooser is awaited before any key goes: Playwright turns on its interception with that
+    // listener, asynchronously, and a chooser opened before then is the browser's own and never
+    // reported (CI once lost that race with Promise.all).
+    const choosing = page.waitForEvent('filechooser', { timeout: 15_000 });
     // The paperclip sits on the formatting bar, above (before) the composer.
     await tabTo(page, page.getByRole('button', { name: 'Attach images or files' }), { back: true, max: 10 });
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await page.keyboard.press('Enter');
+    const chooser = await choosing.catch(async (error: unknown) => {
+      const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 160) ?? 'nothing');
+      throw new Error(`Enter on the paperclip opened no file chooser; the focus is on ${focused}`, { cause: error });
+    });
     await chooser.setFiles({ name: 'chart.png', mimeType: 'image/png', buffer: png });
     await tabTo(page, composer(page), { max: 10 });
     await page.keyboard.type('the chart');
