@@ -161,6 +161,20 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       await rowWith(a, 'The view from the office').locator('img').waitFor();
       await messageList(a).locator('.reaction-chip').first().waitFor();
       found.push(...(await audit(a, 'chat')));
+      // Each message is one sentence to a screen reader: author and time, text, then what surrounds it in words.
+      const time = String.raw`\d{1,2}[:.]\d{2}(\s?[AP]M)?`;
+      const said = (pattern: string) => messageList(a).getByRole('listitem', { name: new RegExp(`^${pattern}$`) });
+      await said(
+        `Bob Stone at ${time}: Morning! Did you see the draft of the plan\\? You reacted with 👍\\.`,
+      ).waitFor();
+      await said(
+        `Bob Stone at ${time}, replying to Bob Stone: @\\S+ great, the notes are at https://example.com/plan`,
+      ).waitFor();
+      await said(`You at ${time}: The view from the office 1 image\\. (Sent|Delivered|Read)\\.`).waitFor();
+      // The lead is also read in place, before the text (a one-to-one chat shows no names).
+      expect(await rowWith(a, 'The view from the office').locator('.visually-hidden').first().textContent()).toMatch(
+        new RegExp(`^You at ${time}:$`),
+      );
 
       // The skip link: the first Tab stop, shown while focused; Enter puts the caret in the composer.
       // From the top of the page, as after a load (opening a chat focuses its composer, so start over there).

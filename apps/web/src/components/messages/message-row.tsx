@@ -2,6 +2,8 @@ import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { now } from '../../lib/clock';
 import { lazyPart } from '../../lib/lazy-part';
+import { type MessageFacts, messageLead, messageTail } from '../../lib/message-sentence';
+import { whoReacted } from '../../lib/reactions';
 import { clockTime, dayLabel, fullDateTime } from '../../lib/time';
 import type { TimelineEntry } from '../../lib/timeline';
 import type { RowLayout } from '../../lib/timeline-layout';
@@ -10,7 +12,7 @@ import { ConfirmDialog } from '../confirm-dialog';
 import { Icon } from '../icons';
 import { MessageFiles } from './message-files';
 import { MessageImages } from './message-images';
-import { MessageStatus, type StatusContext } from './message-status';
+import { MessageStatus, type StatusContext, statusWords } from './message-status';
 import { ReactionBar } from './reaction-bar';
 import { ReplyQuoteView } from './reply-quote-view';
 import { RichText } from './rich-text';
@@ -67,6 +69,20 @@ export function MessageRow(props: MessageRowProps) {
   const images = () => (deleted() ? [] : props.entry.attachments.filter((a) => a.kind === 'image'));
   const files = () => (deleted() ? [] : props.entry.attachments.filter((a) => a.kind === 'file'));
   const hasText = () => deleted() || Boolean(props.entry.body);
+  // One sentence for a screen reader: the lead is read in place, and the row is named lead, text, tail.
+  const ids = () => `msg-${props.entry.id}`;
+  const facts = (): MessageFacts => ({
+    author: props.own ? 'You' : props.senderName,
+    time: clockTime(props.entry.createdAt),
+    replyTo: !deleted() && props.entry.replyTo ? props.nameOf(props.entry.replyTo.senderId) : null,
+    deleted: deleted(),
+    edited: Boolean(props.entry.editedAt),
+    images: images().length,
+    files: files().map((f) => f.fileName),
+    reactions: deleted() ? [] : props.entry.reactions.map((r) => whoReacted(r, props.myId, props.nameOf)),
+    status: props.own ? statusWords(props.entry, props.status) : null,
+  });
+  const tail = () => messageTail(facts());
 
   return (
     <li
@@ -75,6 +91,7 @@ export function MessageRow(props: MessageRowProps) {
       data-message-id={props.entry.id}
       data-status={props.entry.unsent ? props.entry.unsent.state : 'stored'}
       aria-current={props.highlighted ? 'true' : undefined}
+      aria-labelledby={`${ids()}-lead ${ids()}-text ${ids()}-tail`}
     >
       <Show when={props.layout?.day}>
         {(day) => (
@@ -89,6 +106,9 @@ export function MessageRow(props: MessageRowProps) {
         </div>
       </Show>
       <div class="message" classList={{ highlighted: props.highlighted, flashed: props.flashed, failed: failed() }}>
+        <span class="visually-hidden" id={`${ids()}-lead`}>
+          {messageLead(facts())}
+        </span>
         <Show when={props.showSender && !props.own}>
           <div class="message-gutter">
             <Show when={first()}>
@@ -136,8 +156,15 @@ export function MessageRow(props: MessageRowProps) {
             when={editing()}
             fallback={
               <Show when={hasText()}>
-                <Show when={!deleted()} fallback={<p class="message-text">This message was deleted</p>}>
-                  <RichText class="message-text" text={props.entry.body ?? ''} />
+                <Show
+                  when={!deleted()}
+                  fallback={
+                    <p class="message-text" id={`${ids()}-text`}>
+                      This message was deleted
+                    </p>
+                  }
+                >
+                  <RichText class="message-text" id={`${ids()}-text`} text={props.entry.body ?? ''} />
                 </Show>
               </Show>
             }
@@ -241,6 +268,12 @@ export function MessageRow(props: MessageRowProps) {
             }}
           />
         )}
+      </Show>
+      {/* Only in the row's name: the eye takes these in around the bubble, and each has its own words in place. */}
+      <Show when={tail()}>
+        <span hidden id={`${ids()}-tail`}>
+          {tail()}
+        </span>
       </Show>
       <Show when={failed()}>
         <div class="send-failed" role="alert">

@@ -14,6 +14,17 @@ export interface StatusContext {
 
 const DELIVERY_TEXT: Record<Delivery, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
 
+/** Where one of the user's own messages has got to, in words ("Read", "Read by 2 of 5"). */
+export function statusWords(entry: TimelineEntry, context: StatusContext): string {
+  if (entry.unsent) return entry.unsent.state === 'failed' ? 'Not sent' : 'Sending';
+  const seq = entry.seq ?? 0;
+  if (context.kind === 'group') {
+    const readers = readCount(context.receipts, entry.senderId, seq);
+    return readers > 0 ? `Read by ${readers} of ${Math.max(0, context.receipts.size - 1)}` : 'Sent';
+  }
+  return DELIVERY_TEXT[context.peerId ? deliveryTo(context.receipts, context.peerId, seq) : 'sent'];
+}
+
 /**
  * Where one of the user's own messages has got to: sending (a clock), sent
  * (✓), delivered (✓✓), read (✓✓ in colour); in a group, "Read by N", a

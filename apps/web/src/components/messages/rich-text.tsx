@@ -93,10 +93,10 @@ function Block(props: { block: BlockNode }): JSX.Element {
 }
 
 /** The formatted text of a message (`class` goes on the wrapper). */
-export function RichText(props: { text: string; class?: string }): JSX.Element {
+export function RichText(props: { text: string; class?: string; id?: string }): JSX.Element {
   const blocks = createMemo(() => parseMessage(props.text));
   return (
-    <div class={props.class}>
+    <div class={props.class} id={props.id}>
       <For each={blocks()}>{(block) => <Block block={block} />}</For>
     </div>
   );
