@@ -95,7 +95,7 @@ beforeAll(async () => {
   workdir = join(bundleRoot, 'app');
   execFileSync('sh', [bundleScript, workdir], { cwd: repoRoot, stdio: 'pipe' });
 
-  database = await createTestDatabase();
+  database = await createTestDatabase({ migrated: false });
   // The image store, as compose runs one: an S3-compatible server with the bucket made.
   s3Dir = mkdtempSync(join(tmpdir(), 'chat-s3-'));
   const s3Port = await freePort();

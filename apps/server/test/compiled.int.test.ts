@@ -32,7 +32,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'build.ts', outDir], { cwd: serverDir, stdio: 'pipe' });
   mkdirSync(webDist);
   writeFileSync(join(webDist, 'index.html'), INDEX);
-  database = await createTestDatabase();
+  database = await createTestDatabase({ migrated: false });
   server = await spawnServer(database, undefined, { WEB_DIST: webDist }, { main: join(outDir, 'main.js') });
 }, 120_000);
 

@@ -1,5 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { connectPostgres, type DatabaseHandle, openDatabase } from './client';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectPostgres, type DatabaseHandle, migrationsFolder, openDatabase } from './client';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
 
@@ -24,16 +28,16 @@ export interface TestDatabase {
 /**
  * Creates an empty database for one test file: a fresh PostgreSQL database on
  * the local server, or a fresh PGlite directory. Migrations are applied by
- * whoever opens it (the server under test or `openTestDatabase`).
+ * whoever opens it (the server under test or `openTestDatabase`); a PGlite
+ * directory starts already migrated unless `migrated: false` (a first start
+ * from nothing, as an operator's).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   const kind = testDatabaseKind();
   const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   if (kind === 'pglite') {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const dataDir = mkdtempSync(join(tmpdir(), `chat-${name}-`));
+    if (migrated) cpSync(await pgliteTemplate(), dataDir, { recursive: true });
     return {
       kind,
       url: undefined,
@@ -58,6 +62,34 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await a.end();
     },
   };
+}
+
+/**
+ * A migrated, empty PGlite data directory that test databases start as a copy
+ * of: PGlite's initdb and the migrations cost seconds of CPU, a copy a tenth
+ * of one. Named by the migrations and PGlite's build, so a change to either
+ * makes a new one; made once per machine, whichever test file gets there first
+ * (built aside, then renamed into place, so no one copies half of one).
+ */
+async function pgliteTemplate(): Promise<string> {
+  const hash = createHash('sha256').update(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  for (const file of readdirSync(migrationsFolder, { recursive: true, encoding: 'utf8' }).sort()) {
+    const path = join(migrationsFolder, file);
+    if (file.endsWith('.sql') || file.endsWith('.json')) hash.update(file).update(readFileSync(path));
+  }
+  const template = join(tmpdir(), `chat-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(template)) return template;
+  const building = mkdtempSync(join(tmpdir(), 'chat-pglite-building-'));
+  const handle = await openDatabase({ databaseUrl: undefined, dataDir: building });
+  await handle.close();
+  try {
+    renameSync(building, template);
+  } catch (error) {
+    // Another test file made it first; theirs is the same.
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(template)) throw error;
+  }
+  return template;
 }
 
 /** A fresh, migrated database handle for domain tests. */
