@@ -4,11 +4,13 @@
  * never shown with its marks as typed and then changed (no flash), and the
  * parts loaded later (the emoji picker) still open.
  */
+import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '@chat/server/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, maybeScreenshot } from './browser';
-import { befriend, chatList, heading, messageList, openChatWith, person, send } from './people';
+import { mutateViaApi } from './helpers';
+import { befriend, chatList, heading, messageList, messageRow, openChatWith, person, send } from './people';
 
 let server: TestServer;
 let browser: Browser;
@@ -73,6 +75,39 @@ describe('a cold load with the formatter loaded on the side', () => {
       .getByRole('button', { name: 'thumbs up' })
       .first()
       .waitFor();
+    expect(bob.problems.uncaught).toEqual([]);
+  });
+
+  it("a group's address asks for the group and its newest messages in the session's request, and asks no second time", async () => {
+    const alice = await person(browser, server.url);
+    const bob = await person(browser, server.url);
+    await befriend(alice, bob);
+    const { id: groupId } = await mutateViaApi<{ id: string }>(alice.context, 'groups.create', {
+      name: 'Early birds',
+      userIds: [bob.user.id],
+    });
+    await mutateViaApi(alice.context, 'message.send', { id: randomUUID(), chatId: groupId, body: 'first worm' });
+
+    const page = bob.page;
+    const asked: string[][] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!url.pathname.startsWith('/trpc/')) return;
+      const input = url.searchParams.get('input') ?? '';
+      // A page of the newest (no cursor) is what the group opens at; a later "newer" one is the live catch-up.
+      asked.push(
+        url.pathname
+          .slice('/trpc/'.length)
+          .split(',')
+          .map((name) => (name === 'message.history' && !input.includes('cursor') ? 'message.history newest' : name)),
+      );
+    });
+    await page.goto(`/groups/${groupId}`);
+    await heading(page, 'Early birds').waitFor();
+    await messageRow(page, 'first worm').waitFor();
+    const first = asked.find((names) => names.includes('auth.me'));
+    expect(first).toEqual(expect.arrayContaining(['auth.me', 'chats.get', 'message.history newest']));
+    expect(asked.flat().filter((name) => name === 'message.history newest')).toHaveLength(1);
     expect(bob.problems.uncaught).toEqual([]);
   });
 });

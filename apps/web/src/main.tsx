@@ -2,6 +2,7 @@ import { render } from 'solid-js/web';
 import { App } from './app';
 import { loadMarkdown } from './lib/markdown-chunk';
 import { rememberTransportChoice } from './lib/transport-mode';
+import { askForAddress } from './stores/early-open';
 import { loadSession } from './stores/session';
 import { startTheme } from './stores/theme';
 import './styles.css';
@@ -19,6 +20,8 @@ rememberTransportChoice();
 // Its own chunk, fetched alongside the session and the first data (lib/markdown-chunk.ts).
 void loadMarkdown();
 void loadSession();
+// In the same request as the session: a group's details and newest messages (stores/early-open.ts).
+askForAddress(location.pathname);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

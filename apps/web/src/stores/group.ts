@@ -7,6 +7,7 @@ import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { type Change, createSynced, type Synced } from '../lib/synced';
 import { api } from '../lib/trpc';
 import { forgetChat, renameInList } from './chats';
+import { answerEarly, groupKey } from './early-open';
 import { onEvents } from './events';
 import { keepInSync } from './sync';
 
@@ -57,7 +58,10 @@ const withProfile = (p: Profile) =>
 
 /** Opens the group `chatId` for the calling component (loaded now, followed until cleanup). */
 export function useGroup(chatId: string): OpenGroup {
-  const details = createSynced<ChatDetails | null>(null, () => api.chats.get.query({ chatId }));
+  // A cold load of the group's address asked already, with the session (stores/early-open.ts).
+  const details = createSynced<ChatDetails | null>(null, () =>
+    answerEarly(groupKey(chatId), () => api.chats.get.query({ chatId })),
+  );
   const [gone, setGone] = createSignal<GoneReason | null>(null);
   keepInSync(details);
 

@@ -15,10 +15,11 @@ import { applyReaction, type ReactionChange } from '../lib/reactions';
 import { withOriginal } from '../lib/reply-quote';
 import { mergeMessages, newestSeq, oldestSeq, replaceMessage } from '../lib/timeline';
 import { api } from '../lib/trpc';
+import { answerEarly, LATEST_PAGE, latestKey } from './early-open';
 import { onEvents, onResync, streamLive } from './events';
 import { onSent } from './outbox';
 
-const PAGE = 50;
+const PAGE = LATEST_PAGE;
 /** The most messages held at once: two pages (a page ahead either way of what is on screen). */
 export const WINDOW = 2 * PAGE;
 /** Messages shown before the first unread when opening there. */
@@ -147,7 +148,9 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
       });
       return;
     }
-    const page = await withMarkdown(api.message.history.query({ chatId, direction: 'older', limit: PAGE }));
+    const page = await withMarkdown(
+      answerEarly(latestKey(chatId), () => api.message.history.query({ chatId, direction: 'older', limit: PAGE })),
+    );
     if (!current()) return;
     batch(() => {
       take(page.messages);
