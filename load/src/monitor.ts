@@ -82,6 +82,6 @@ export function progressLine(
   return (
     `[${secs}s] live ${n(p.ready)}/${n(p.connections)} | sent ${n(p.sent)} stored ${n(p.acked)}` +
     ` | delivered ${n(p.delivered)}/${n(p.owed)} (${n(p.window.count)}/s p50 ${p.window.p50.toFixed(1)} p99 ${p.window.p99.toFixed(1)} ms)` +
-    ` | dup ${n(p.duplicates)} err ${n(p.errors)}${srv}`
+    ` | dup ${n(p.duplicates)} err ${n(p.errors)}${srv} | ${new Date().toISOString().slice(11, 19)}`
   );
 }

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type HubCounters, RATE_LIMIT_DEFAULTS } from '@chat/api/server';
@@ -73,8 +74,12 @@ function spawnOne(databaseUrl: string, cpuProfDir: string | undefined): Promise<
 export async function spawnServer(env: Record<string, string>, cpuProfDir?: string | undefined): Promise<Spawned> {
   const port = await freePort();
   const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  // For finding stalls: LOAD_SERVER_NODE_FLAGS (e.g. --trace-gc) go to the server's node alone, and
+  // LOAD_SERVER_LOG=FILE keeps all it prints, each line stamped with the wall clock (load/README.md).
+  const flags = (process.env.LOAD_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const log = process.env.LOAD_SERVER_LOG ? createWriteStream(process.env.LOAD_SERVER_LOG, { flags: 'a' }) : null;
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'src/main.ts'], {
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', ...profile, 'src/main.ts'], {
     cwd: serverDir,
     env: {
       // A load run is many users from one address, some sending fast: the
@@ -92,8 +97,13 @@ export async function spawnServer(env: Record<string, string>, cpuProfDir?: stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const spawned: Spawned = { url: `http://127.0.0.1:${port}`, child, counterWaiters: [] };
+  let unstamped = '';
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-20_000);
+    if (!log) return;
+    const lines = (unstamped + d.toString()).split('\n');
+    unstamped = lines.pop() ?? '';
+    for (const line of lines) log.write(`${new Date().toISOString()} [${child.pid}] ${line}\n`);
   };
   let partial = '';
   child.stdout?.on('data', (d: Buffer) => {
