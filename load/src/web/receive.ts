@@ -54,6 +54,10 @@ export async function receiveMessages(browser: Browser, url: string, seed: WebSe
         while (sent < count - 1) {
           const i = sent++;
           await send(i, `Feed message ${i + 1}, sent while the tab is open.`);
+          if ((i + 1) % 1000 === 0) {
+            const s = (performance.now() - started) / 1000;
+            console.log(`receive: ${i + 1} of ${count} sent in ${s.toFixed(0)} s (${((i + 1) / s).toFixed(0)}/s)`);
+          }
         }
       }),
     );
