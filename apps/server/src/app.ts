@@ -282,7 +282,8 @@ function mountSpa(app: Hono, webDist: string): void {
     return;
   }
   const indexHtml = readFileSync(indexPath, 'utf8');
-  const files = serveStatic({ root: webDist });
+  // The build leaves .br and .gz copies of scripts and styles (apps/web/vite.config.ts): sent when accepted.
+  const files = serveStatic({ root: webDist, precompressed: true });
   // Hashed file names: cache for a year. A missing asset is a 404, never index.html.
   app.use('/assets/*', async (c, next) => {
     await next();

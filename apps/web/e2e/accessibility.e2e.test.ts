@@ -222,7 +222,7 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       await rowWith(a, 'The view from the office').locator('img').waitFor();
 
       const row = rowWith(a, 'Did you see');
-      await row.hover();
+      await row.locator('.message').hover();
       await row.getByRole('button', { name: 'Add reaction' }).click();
       const picker = a.getByRole('dialog', { name: 'Add reaction' });
       await picker.getByRole('button', { name: 'thumbs up' }).first().waitFor();

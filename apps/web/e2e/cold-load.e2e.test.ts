@@ -68,7 +68,7 @@ describe('a cold load with the formatter loaded on the side', () => {
 
     // A part fetched on demand: the reaction picker.
     const row = messageList(page).getByRole('listitem').filter({ hasText: 'Loud and clear' });
-    await row.hover();
+    await row.locator('.message').hover();
     await row.getByRole('button', { name: 'Add reaction' }).click();
     await page
       .getByRole('dialog', { name: 'Add reaction' })

@@ -28,7 +28,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const isFocused = (target: Locator) => target.evaluate((el) => el === document.activeElement).catch(() => false);
+/** Whether `target` has the focus now, without waiting for it to exist (message actions are drawn only while wanted). */
+const isFocused = (target: Locator) => target.evaluateAll((els) => els.some((el) => el === document.activeElement));
 
 /** Presses Tab (Shift+Tab with `back`) until `target` has the focus; fails after `max` presses. */
 async function tabTo(page: Page, target: Locator, { back = false, max = 60 } = {}): Promise<void> {

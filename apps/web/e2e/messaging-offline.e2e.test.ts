@@ -191,7 +191,7 @@ describe('messaging through lost connections', () => {
     await alice.context.route(SEND_PATH, (route) => route.abort());
     await send(a, 'kept for later');
     await messageRow(a, 'kept for later').getByRole('button', { name: 'Retry' }).waitFor();
-    await messageRow(a, 'kept for later').getByText('Not sent').waitFor();
+    await messageRow(a, 'kept for later').getByRole('alert').getByText('Not sent').waitFor();
     await a.reload();
     await messageRow(a, 'kept for later').getByRole('button', { name: 'Retry' }).waitFor();
     await maybeScreenshot(a, 'outbox-failed');

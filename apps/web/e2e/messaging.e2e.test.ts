@@ -77,7 +77,7 @@ describe('messaging in the browser', () => {
 
     // Alice edits her message: Bob sees the new text, marked edited.
     const mine = messageRow(a, 'Hello Bob');
-    await mine.hover();
+    await mine.locator('.message').hover();
     await mine.getByRole('button', { name: 'Edit message' }).click();
     await a.getByRole('textbox', { name: 'Edit message' }).fill('Hello Bob, edited');
     await a.getByRole('textbox', { name: 'Edit message' }).press('Enter');
@@ -85,10 +85,13 @@ describe('messaging in the browser', () => {
     await messageRow(a, 'Hello Bob, edited').getByText('(edited)').waitFor();
 
     // Bob cannot edit Alice's message; he deletes his own, Alice sees it go.
-    await messageRow(b, 'Hello Bob, edited').hover();
-    expect(await messageRow(b, 'Hello Bob, edited').getByRole('button', { name: 'Edit message' }).count()).toBe(0);
+    // Pointed at, Alice's message shows Bob its actions, and editing is not among them.
+    const hers = messageRow(b, 'Hello Bob, edited');
+    await hers.locator('.message').hover();
+    await hers.getByRole('button', { name: 'Add reaction' }).waitFor();
+    expect(await hers.getByRole('button', { name: 'Edit message' }).count()).toBe(0);
     const his = messageRow(b, 'Hi Alice\nHow are you?');
-    await his.hover();
+    await his.locator('.message').hover();
     await his.getByRole('button', { name: 'Delete message' }).click();
     await b.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
     await expectTexts(a, ['Hello Bob, edited', 'This message was deleted']);
@@ -293,7 +296,7 @@ describe('messaging in the browser', () => {
     await messageRow(a, 'thanks all').getByText('Read by', { exact: false }).waitFor({ state: 'detached' });
     await bob.page.goto(`/groups/${group.id}`);
     await messageRow(bob.page, 'thanks all').waitFor();
-    await messageRow(a, 'thanks all').getByText('Read by 1').waitFor();
+    await messageRow(a, 'thanks all').getByText('Read by 1', { exact: true }).waitFor();
     // Carol has 121 unread: she opens at the first (the sender's name heads his run), and has
     // read the last once she jumps there.
     const c = carol.page;
@@ -303,9 +306,9 @@ describe('messaging in the browser', () => {
     await messageList(c).locator('.sender').filter({ hasText: bob.user.displayName }).first().waitFor();
     expect((await texts(c))[0]).toBe('history 1');
     await c.waitForTimeout(1_000);
-    await messageRow(a, 'thanks all').getByText('Read by 1').waitFor();
+    await messageRow(a, 'thanks all').getByText('Read by 1', { exact: true }).waitFor();
     await c.getByRole('button', { name: 'Jump to latest' }).click();
-    await messageRow(a, 'thanks all').getByText('Read by 2').waitFor();
+    await messageRow(a, 'thanks all').getByText('Read by 2', { exact: true }).waitFor();
     await maybeScreenshot(a, 'group-chat');
 
     await finish(alice, bob, carol);

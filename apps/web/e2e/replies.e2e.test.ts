@@ -71,7 +71,7 @@ describe('replies', () => {
     // Alice replies to the newest message from its actions; Escape cancels, Reply again.
     await openChatWith(alice, bob);
     const friday = messageRow(alice.page, 'Ship it on Friday?');
-    await friday.hover();
+    await friday.locator('.message').hover();
     await friday.getByRole('button', { name: 'Reply' }).click();
     const replying = alice.page.getByTestId('replying-to');
     await expect.poll(() => replying.textContent()).toBe(`Replying to ${bob.user.displayName}: Ship it on Friday?`);
@@ -79,7 +79,7 @@ describe('replies', () => {
     await maybeScreenshotWidths(alice.page, 'reply-composer');
     await composer(alice.page).press('Escape');
     await replying.waitFor({ state: 'detached' });
-    await friday.hover();
+    await friday.locator('.message').hover();
     await friday.getByRole('button', { name: 'Reply' }).click();
     await composer(alice.page).fill('Yes, Friday works');
     await composer(alice.page).press('Enter');
@@ -95,7 +95,7 @@ describe('replies', () => {
       .getByRole('listitem')
       .filter({ has: alice.page.locator('.message-text', { hasText: ORIGINAL }) });
     await question.waitFor();
-    await question.hover();
+    await question.locator('.message').hover();
     await question.getByRole('button', { name: 'Reply' }).click();
     await expect
       .poll(() => alice.page.getByTestId('replying-to').textContent())

@@ -72,7 +72,7 @@ describe('rich messages in the browser', () => {
     await viewer.waitFor({ state: 'detached' });
 
     // Bob reacts from the picker: the full set is searchable by name.
-    await row.hover();
+    await row.locator('.message').hover();
     await row.getByRole('button', { name: 'Add reaction' }).click();
     const picker = b.getByRole('dialog', { name: 'Add reaction' });
     await picker.getByRole('button', { name: 'thumbs up' }).first().waitFor();

@@ -54,7 +54,7 @@ describe('seen by', () => {
     await expectAllStored(a);
     const row = messageRow(a, 'Who has seen this?');
     // Bob has the group open: he reads it. Carol's app lists it: it is delivered to her, unread.
-    await row.getByText('Read by 1').waitFor({ timeout: 15_000 });
+    await row.getByText('Read by 1', { exact: true }).waitFor({ timeout: 15_000 });
     const messageId = (await row.getAttribute('data-message-id')) ?? '';
     await expect
       .poll(
@@ -83,7 +83,7 @@ describe('seen by', () => {
     await heading(carol.page, 'Readers').waitFor();
     await expect.poll(() => names(read), { timeout: 15_000 }).toEqual(['Bob Reader', 'Carol Receiver']);
     expect(await delivered.count()).toBe(0);
-    await row.getByText('Read by 2').waitFor();
+    await row.getByText('Read by 2', { exact: true }).waitFor();
     expect(await status.getAttribute('aria-label')).toBe('Seen by: read by 2 of 3');
     await maybeScreenshotWidths(a, 'seen-by-after');
 

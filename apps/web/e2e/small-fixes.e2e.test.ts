@@ -54,7 +54,7 @@ describe('small fixes', () => {
     const chat = await mutateViaApi<{ id: string }>(alice.context, 'chats.direct', { username: bob.user.username });
     await mutateViaApi(bob.context, 'message.send', { id: randomUUID(), chatId: chat.id, body: 'react to me' });
     const row = messageRow(a, 'react to me');
-    await row.hover();
+    await row.locator('.message').hover();
     await row.getByRole('button', { name: 'Add reaction' }).click();
     await a.getByRole('dialog', { name: 'Add reaction' }).getByRole('button', { name: 'rocket' }).first().waitFor();
     await maybeScreenshotWidths(a, 'emoji-picker');

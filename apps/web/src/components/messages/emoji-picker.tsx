@@ -44,9 +44,10 @@ export function EmojiPicker(props: EmojiPickerProps) {
   const below = rect.bottom + 6 + HEIGHT <= window.innerHeight;
   const top = below ? rect.bottom + 6 : Math.max(8, rect.top - 6 - HEIGHT);
 
+  // The focus goes back first: a message row keeps its actions (and so the anchor) while the focus is in it.
   const close = () => {
-    props.onClose();
     if (anchor.isConnected) anchor.focus();
+    props.onClose();
   };
   const pick = (emoji: string) => {
     props.onPick(emoji);

@@ -10,6 +10,7 @@ import type { RowLayout } from '../../lib/timeline-layout';
 import { Avatar } from '../avatar';
 import { ConfirmDialog } from '../confirm-dialog';
 import { Icon } from '../icons';
+import { EDIT_REQUEST } from './edit-last';
 import { MessageFiles } from './message-files';
 import { MessageImages } from './message-images';
 import { MessageStatus, type StatusContext, statusWords } from './message-status';
@@ -59,6 +60,12 @@ export function MessageRow(props: MessageRowProps) {
   const [editing, setEditing] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
   const [picking, setPicking] = createSignal(false);
+  // The actions exist only while the message is pointed at or has the focus: a dozen elements a row
+  // otherwise, most of a long list's DOM (docs/web-timeline.md).
+  const [pointed, setPointed] = createSignal(false);
+  const [focused, setFocused] = createSignal(false);
+  const acting = () => pointed() || focused() || picking();
+  let actions: HTMLDivElement | undefined;
   let reactButton: HTMLButtonElement | undefined;
   const deleted = () => Boolean(props.entry.deletedAt) || (props.entry.seq !== null && props.entry.body === null);
   const first = () => props.layout?.firstInRun ?? true;
@@ -92,6 +99,8 @@ export function MessageRow(props: MessageRowProps) {
       data-status={props.entry.unsent ? props.entry.unsent.state : 'stored'}
       aria-current={props.highlighted ? 'true' : undefined}
       aria-labelledby={`${ids()}-lead ${ids()}-text ${ids()}-tail`}
+      data-editable={mayChange() && mayWrite() && !editing() ? '' : undefined}
+      ref={(row) => row.addEventListener(EDIT_REQUEST, () => mayChange() && mayWrite() && setEditing(true))}
     >
       <Show when={props.layout?.day}>
         {(day) => (
@@ -105,7 +114,30 @@ export function MessageRow(props: MessageRowProps) {
           <span>New messages</span>
         </div>
       </Show>
-      <div class="message" classList={{ highlighted: props.highlighted, flashed: props.flashed, failed: failed() }}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: pointing and focus only reveal the actions, which are buttons of their own */}
+      <div
+        class="message"
+        classList={{ highlighted: props.highlighted, flashed: props.flashed, failed: failed() }}
+        onMouseEnter={() => setPointed(true)}
+        onMouseLeave={() => setPointed(false)}
+        onFocusIn={(e) => {
+          const had = acting();
+          setFocused(true);
+          // Shift+Tab into the message from below: its actions, drawn just now, come last in it, so
+          // they take the focus first, as if they had been there all along.
+          const from = e.relatedTarget;
+          const fromBelow =
+            from instanceof Node &&
+            !e.currentTarget.contains(from) &&
+            (e.currentTarget.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+          if (!had && fromBelow && e.target instanceof HTMLElement && e.target.matches(':focus-visible')) {
+            (actions?.lastElementChild as HTMLElement | null)?.focus();
+          }
+        }}
+        onFocusOut={(e) => {
+          if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setFocused(false);
+        }}
+      >
         <span class="visually-hidden" id={`${ids()}-lead`}>
           {messageLead(facts())}
         </span>
@@ -197,8 +229,14 @@ export function MessageRow(props: MessageRowProps) {
             </Show>
           </span>
         </div>
-        <Show when={mayReact() && !editing() && (mayWrite() || mayChange())}>
-          <div class="message-actions" classList={{ open: picking() }} role="toolbar" aria-label="Message actions">
+        <Show when={acting() && mayReact() && !editing() && (mayWrite() || mayChange())}>
+          <div
+            ref={actions}
+            class="message-actions"
+            classList={{ open: picking() }}
+            role="toolbar"
+            aria-label="Message actions"
+          >
             <Show when={mayWrite()}>
               <button
                 ref={reactButton}
