@@ -94,11 +94,13 @@ export function sendStatementSql(deps: Deps, source: Source = 'list'): SQL {
   return sql`with given as materialized (${sources[source]}),
   input as materialized (
     -- The sends whose session exists or was checked by the caller; each the sender's rank-th of n here.
+    -- The session by its key, send by send (offset 0 keeps the test a subplan): as a semi-join the
+    -- planner hashed the whole sessions table for every batch (docs/send-path.md, step 4).
     select s.*, row_number() over (partition by s.limit_key order by s.ord)::int as rank,
       count(*) over (partition by s.limit_key)::int as n
     from given s
     where s.session is null
-      or exists (select 1 from ${sessions} x where x.id = s.session and x.user_id = s.actor)),
+      or exists (select 1 from ${sessions} x where x.id = s.session and x.user_id = s.actor offset 0)),
   counted as materialized (${deps.limits.counters(sql`select distinct limit_key, n from input`)}),
   locked as materialized (
     -- The membership test as a scalar subquery, so it runs per send on its index; as a semi-join
