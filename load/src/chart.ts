@@ -57,6 +57,10 @@ export function chart(runs: { name: string; seconds: Second[] }[], title: string
       `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`,
     );
   }
+  const tick = spanX > 60 ? 10 : 5;
+  for (let t = 0; t <= spanX; t += tick) {
+    parts.push(`<text x="${x(t)}" y="${H - bottom + 16}" text-anchor="middle">${t}</text>`);
+  }
   for (const [v, label] of [
     [100, 'p99 target 100 ms'],
     [150, 'no second above 150 ms'],
