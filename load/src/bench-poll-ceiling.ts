@@ -11,7 +11,7 @@
  * event's making to its arrival), deliveries and polls a second, events per
  * answer, and the CPU of the server, of this process and of the rest of the
  * machine: what the real server's figures are to be measured against
- * (load/REPORT.md, "Long-polling").
+ * (load/README.md, "bench:poll-ceiling"; docs/event-stream.md, "Long-polling").
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
