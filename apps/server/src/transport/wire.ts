@@ -5,8 +5,8 @@
  * every item they send, so a message to a 300-member group was serialised
  * 300 times: the load tool measured that path at about 120 µs of CPU per
  * delivery (docs/event-stream.md, "The transport module"). Our transports
- * (ws.ts, sse.ts) write a stream's items themselves, in the very bytes tRPC would: the hub hands the same
- * object to every member's stream, its superjson is made once and kept
+ * (ws.ts, sse.ts) write a stream's items themselves, in the very bytes tRPC
+ * would: the hub hands the same object to every member's stream, its superjson is made once and kept
  * (`cached`), and each recipient's frame joins its ids to that text. Most
  * recipients' frames are then the same bytes too, kept as well.
  *
