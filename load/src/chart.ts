@@ -46,7 +46,8 @@ export function chart(runs: { name: string; seconds: Second[] }[], title: string
   const path = (pts: [number, number][]) =>
     pts.map(([a, b], i) => `${i === 0 ? 'M' : 'L'}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' ');
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12" role="img" aria-labelledby="chart-title">`,
+    `<title id="chart-title">${title}: per-second p99 and p50 of ${runs.map((r) => r.name).join(', ')}</title>`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${left}" y="20" font-size="14">${title}</text>`,
   ];
