@@ -3,34 +3,17 @@
  * "Block" (with its confirmation) or "Unblock" (docs/blocking.md).
  */
 import type { Profile } from '@chat/api';
-import { createSignal, onCleanup, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { errorMessage } from '../lib/form-errors';
+import { createPopupMenu } from '../lib/popup-menu';
 import { isBlocked, unblockPerson } from '../stores/blocks';
 import { BlockDialog } from './block-button';
 import { Icon } from './icons';
 
 export function ChatMenu(props: { person: Profile; onProfile(): void }) {
-  const [open, setOpen] = createSignal(false);
+  const { open, setOpen, close, setRoot, setButton, focusButton } = createPopupMenu();
   const [asking, setAsking] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  let root: HTMLDivElement | undefined;
-  let button: HTMLButtonElement | undefined;
-  const close = () => setOpen(false);
-  const onDocumentClick = (event: MouseEvent) => {
-    if (open() && root && event.target instanceof Node && !root.contains(event.target)) close();
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && open()) {
-      close();
-      button?.focus();
-    }
-  };
-  document.addEventListener('click', onDocumentClick);
-  document.addEventListener('keydown', onKeyDown);
-  onCleanup(() => {
-    document.removeEventListener('click', onDocumentClick);
-    document.removeEventListener('keydown', onKeyDown);
-  });
   const unblock = () => {
     close();
     setError(null);
@@ -38,9 +21,9 @@ export function ChatMenu(props: { person: Profile; onProfile(): void }) {
   };
 
   return (
-    <div class="chat-menu" ref={root}>
+    <div class="chat-menu" ref={setRoot}>
       <button
-        ref={button}
+        ref={setButton}
         type="button"
         class="icon-button"
         aria-label="More actions"
@@ -73,7 +56,7 @@ export function ChatMenu(props: { person: Profile; onProfile(): void }) {
                 class="menu-item danger"
                 onClick={() => {
                   close();
-                  button?.focus(); // where the dialog gives the focus back
+                  focusButton(); // where the dialog gives the focus back
                   setAsking(true);
                 }}
               >

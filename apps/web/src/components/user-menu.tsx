@@ -1,6 +1,7 @@
 import type { UserStatus } from '@chat/api';
 import { A } from '@solidjs/router';
-import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+import { createPopupMenu } from '../lib/popup-menu';
 import { presenceOf } from '../stores/presence';
 import { currentUser, logout } from '../stores/session';
 import { chooseStatus, myStatus } from '../stores/status';
@@ -19,28 +20,9 @@ const STATUS_CHOICES: { status: UserStatus; label: string; hint: string }[] = [
  * menu to change it (Available, Away, Do not disturb), Settings and "Sign out".
  */
 export function UserMenu() {
-  const [open, setOpen] = createSignal(false);
+  const { open, setOpen, close, setRoot, setButton, focusButton } = createPopupMenu();
   const [signingOut, setSigningOut] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  let root: HTMLDivElement | undefined;
-  let button: HTMLButtonElement | undefined;
-
-  const close = () => setOpen(false);
-  const onDocumentClick = (event: MouseEvent) => {
-    if (open() && root && event.target instanceof Node && !root.contains(event.target)) close();
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && open()) {
-      close();
-      button?.focus();
-    }
-  };
-  document.addEventListener('click', onDocumentClick);
-  document.addEventListener('keydown', onKeyDown);
-  onCleanup(() => {
-    document.removeEventListener('click', onDocumentClick);
-    document.removeEventListener('keydown', onKeyDown);
-  });
 
   // What others see: our own presence item when one came (idle makes Available show as Away), else the chosen status.
   const shown = () => {
@@ -51,7 +33,7 @@ export function UserMenu() {
   const choose = async (status: UserStatus) => {
     setError(null);
     close();
-    button?.focus();
+    focusButton();
     try {
       await chooseStatus(status);
     } catch {
@@ -74,9 +56,9 @@ export function UserMenu() {
   return (
     <Show when={currentUser()}>
       {(user) => (
-        <div class="user-menu" ref={root}>
+        <div class="user-menu" ref={setRoot}>
           <button
-            ref={button}
+            ref={setButton}
             type="button"
             class="user-menu-button"
             data-testid="user-menu"
@@ -145,7 +127,7 @@ export function UserMenu() {
                 class="menu-item"
                 onClick={() => {
                   close();
-                  button?.focus(); // where the dialog gives the focus back
+                  focusButton(); // where the dialog gives the focus back
                   showShortcuts();
                 }}
               >
