@@ -197,21 +197,33 @@ export async function readHead(db: Database): Promise<Position> {
   return row ? { id: row.id } : START;
 }
 
-/** Every event after `from`, for one server process to route to its local subscribers. */
+/**
+ * Every event after `from`, for one server process to route to its local
+ * subscribers. Every process runs this on every wake-up, so it goes through
+ * `events_after` (migration 0013), whose plan walks the primary key whatever
+ * the log's statistics say (docs/capacity.md, "The hubs' log reads").
+ */
 export async function readAllAfter(db: Database, from: Position, limit: number): Promise<StoredEvent[]> {
-  const found = await allAfter(db).execute({ from: from.id, limit });
-  return found.map(toStored);
+  const found = await allAfter(db)({ from: from.id, limit });
+  return found.map((r) =>
+    toStored({
+      id: Number(r.id),
+      userId: (r.user_id as string | null) ?? null,
+      chatId: (r.chat_id as string | null) ?? null,
+      type: String(r.type),
+      payload: jsonOf(r.payload) as Row['payload'],
+      createdAt: asDate(r.created_at),
+    }),
+  );
 }
 
 /** The hub's read, built once per database. */
 const allAfter = perDatabase((db: Database) =>
-  db
-    .select()
-    .from(events)
-    .where(gt(events.id, sql.placeholder('from')))
-    .orderBy(events.id)
-    .limit(sql.placeholder('limit'))
-    .prepare('events_after'),
+  prepareStatement(
+    db,
+    sql`select id, user_id, chat_id, type, payload, created_at
+    from events_after(${sql.placeholder('from')}::bigint, ${sql.placeholder('limit')}::int)`,
+  ),
 );
 
 /** Where a stream or a poll starts, and its first page, read together (`openLog`). */
