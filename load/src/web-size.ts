@@ -3,9 +3,10 @@
  * apps/web with Vite's manifest into a temporary directory, then for each
  * kind of address adds up the entry script with its static imports, the
  * chunk of the page that address opens (fetched at start, lib/lazy-part.ts)
- * and the markdown chunk (fetched at start, in parallel with the first data,
- * lib/markdown-chunk.ts; the chat list and a chat's first page wait for it).
- * Other chunks load when first used, or in idle time after the first paint.
+ * and, in builds where the message formatter was a chunk of its own (before
+ * issue 28 §2 put lib/markdown.ts in the entry), that chunk (fetched at start,
+ * and the chat list and a chat's first page waited for it). Other chunks load
+ * when first used, or in idle time after the first paint.
  *
  *   pnpm --filter @chat/load bench:web-size [--dist DIR]   (an existing build made with --manifest)
  */
@@ -53,8 +54,9 @@ function closure(key: string, into = new Set<string>()): Set<string> {
   for (const dep of manifest[key]?.imports ?? []) closure(dep, into);
   return into;
 }
+const findKey = (src: string) => Object.keys(manifest).find((k) => manifest[k]?.src === src);
 const keyOf = (src: string): string => {
-  const key = Object.keys(manifest).find((k) => manifest[k]?.src === src);
+  const key = findKey(src);
   if (!key) throw new Error(`${src} is not a chunk of its own in this build`);
   return key;
 };
@@ -62,7 +64,8 @@ const sum = (keys: Set<string>) => [...keys].reduce((total, k) => total + gzipKb
 
 const entryKey = Object.keys(manifest).find((k) => manifest[k]?.isEntry) ?? 'index.html';
 const entry = closure(entryKey);
-const markdown = closure(keyOf('src/lib/markdown.ts'));
+const markdownKey = findKey('src/lib/markdown.ts');
+const markdown = markdownKey ? closure(markdownKey) : new Set<string>();
 for (const k of entry) markdown.delete(k);
 
 console.log('| address | entry script | + the page | + markdown | all JS before the first messages paint |');

@@ -1,8 +1,8 @@
 /**
- * A cold load with the message formatter as its own chunk (lib/markdown-chunk.ts),
- * made slow on purpose: the chat list and the chat wait for it, so text is
- * never shown with its marks as typed and then changed (no flash), and the
- * parts loaded later (the emoji picker) still open.
+ * A cold load: the message formatter is in the entry script (lib/markdown.ts),
+ * so text is never shown with its marks as typed and then changed (no flash);
+ * the parts loaded later (the emoji picker) still open; a group's address asks
+ * for its first data with the session.
  */
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '@chat/server/testing';
@@ -42,7 +42,7 @@ function recordRawMarks(marker: string): string {
   })();`;
 }
 
-describe('a cold load with the formatter loaded on the side', () => {
+describe('a cold load', () => {
   it('shows the chat list and the chat formatted from their first paint, and lazy parts still open', async () => {
     const alice = await person(browser, server.url);
     const bob = await person(browser, server.url);
@@ -51,12 +51,8 @@ describe('a cold load with the formatter loaded on the side', () => {
     await send(alice.page, '**Loud** and *clear*');
     await messageList(alice.page).locator('strong', { hasText: 'Loud' }).waitFor();
 
-    // Bob loads the chat cold, with the formatter's chunk held back 800 ms.
+    // Bob loads the chat cold, watching every text the page shows.
     const page = bob.page;
-    await page.route(/\/assets\/markdown-[^/]+\.js$/, async (route) => {
-      await new Promise((r) => setTimeout(r, 800));
-      await route.continue();
-    });
     await page.addInitScript(recordRawMarks('**Loud**'));
     await page.goto(`/chats/@${alice.user.username}`);
     await heading(page, alice.user.displayName).waitFor();

@@ -1,6 +1,5 @@
 import { render } from 'solid-js/web';
 import { App } from './app';
-import { loadMarkdown } from './lib/markdown-chunk';
 import { rememberTransportChoice } from './lib/transport-mode';
 import { askForAddress } from './stores/early-open';
 import { loadSession } from './stores/session';
@@ -17,8 +16,6 @@ import './styles/blocking.css';
 
 startTheme();
 rememberTransportChoice();
-// Its own chunk, fetched alongside the session and the first data (lib/markdown-chunk.ts).
-void loadMarkdown();
 void loadSession();
 // In the same request as the session: a group's details and newest messages (stores/early-open.ts).
 askForAddress(location.pathname);

@@ -1,5 +1,5 @@
 import type { ChatSummary, MessageView } from '@chat/api';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   previewText,
   unreadBadge,
@@ -8,10 +8,6 @@ import {
   withReadLocally,
   withReadState,
 } from './chat-summary';
-import { loadMarkdown } from './markdown-chunk';
-
-// The formatter is its own chunk in the app; here it is loaded before any text is read.
-beforeAll(loadMarkdown);
 
 const t0 = new Date('2030-01-01T10:00:00Z');
 const me = { id: 'me', username: 'me.too' };

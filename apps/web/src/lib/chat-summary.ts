@@ -6,7 +6,7 @@
  */
 import type { ChatReadState, ChatSummary, MessageView } from '@chat/api';
 import { attachmentsLabel } from './file-label';
-import { plainText } from './markdown-chunk';
+import { plainText } from './markdown';
 import { mentionsViewer } from './mentions';
 import { systemLineText } from './system-line';
 import { newerVersion } from './timeline';

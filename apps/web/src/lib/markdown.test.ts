@@ -110,6 +110,44 @@ describe('parseMessage', () => {
     expect(hrefs(parseMessage('[fine](https://example.com)'))).toEqual(['https://example.com/']);
   });
 
+  it('reads marks by the delimiter rules of CommonMark, as markdown-it did', () => {
+    expect(parseMessage('snake_case_word and in*word*emph')).toEqual([
+      para(text('snake_case_word and in'), { kind: 'em', children: [text('word')] }, text('emph')),
+    ]);
+    expect(parseMessage('x ~~a~~~ y')).toEqual([
+      para(text('x '), { kind: 'strike', children: [text('a')] }, text('~ y')),
+    ]);
+    expect(parseMessage('*a **b** c*')).toEqual([
+      para({ kind: 'em', children: [text('a '), { kind: 'strong', children: [text('b')] }, text(' c')] }),
+    ]);
+    expect(parseMessage('1*2*3 and `` a ` b `` and ` x `')).toEqual([
+      para(
+        text('1'),
+        { kind: 'em', children: [text('2')] },
+        text('3 and '),
+        { kind: 'code', text: 'a ` b' },
+        text(' and '),
+        {
+          kind: 'code',
+          text: 'x',
+        },
+      ),
+    ]);
+    expect(parseMessage(' ```\n  a\n ```\nafter')).toEqual([{ kind: 'codeBlock', text: ' a' }, para(text('after'))]);
+  });
+
+  it('ends a found link before trailing punctuation and a bracket it did not open', () => {
+    expect(hrefs(parseMessage('see https://example.com/a_b_c.'))).toEqual(['https://example.com/a_b_c']);
+    expect(hrefs(parseMessage('(https://en.wikipedia.org/wiki/Foo_(bar)) here'))).toEqual([
+      'https://en.wikipedia.org/wiki/Foo_(bar)',
+    ]);
+    expect(hrefs(parseMessage('go to www.example.com/path?x=1, then'))).toEqual(['http://www.example.com/path?x=1']);
+    expect(hrefs(parseMessage('mail ann.lee+x@mail.example.co.uk!'))).toEqual(['mailto:ann.lee+x@mail.example.co.uk']);
+    expect(hrefs(parseMessage('http://localhost:3000/x'))).toEqual(['http://localhost:3000/x']);
+    // An address with a name before its host is not opened as that host.
+    expect(hrefs(parseMessage('https://bank.example@evil.example/x')).some((h) => h.startsWith('http'))).toBe(false);
+  });
+
   it('survives very long and deeply nested input, nesting at most MAX_DEPTH deep', () => {
     const depth = (nodes: MarkNode[]): number =>
       Math.max(0, ...nodes.map((n) => ('children' in n ? 1 + depth(n.children) : 0)));

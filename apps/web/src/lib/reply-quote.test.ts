@@ -1,10 +1,6 @@
 import type { MessageView } from '@chat/api';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMarkdown } from './markdown-chunk';
+import { describe, expect, it } from 'vitest';
 import { firstLine, quoteOf, quoteText, withOriginal } from './reply-quote';
-
-// The formatter is its own chunk in the app; here it is loaded before any text is read.
-beforeAll(loadMarkdown);
 
 const message = (over: Partial<MessageView> = {}): MessageView => ({
   id: 'm1',

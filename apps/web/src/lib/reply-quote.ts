@@ -5,7 +5,7 @@
  * packages/api/src/domain/messages/quote.ts, whose first-line rule this mirrors).
  */
 import type { MessageView } from '@chat/api';
-import { plainText } from './markdown-chunk';
+import { plainText } from './markdown';
 
 export type ReplyQuote = NonNullable<MessageView['replyTo']>;
 

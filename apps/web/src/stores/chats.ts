@@ -8,14 +8,13 @@
 import type { ChatSummary, MessageView, Profile } from '@chat/api';
 import { createMemo, createRoot } from 'solid-js';
 import { withChangedMessage, withNewMessage, withReadLocally, withReadState } from '../lib/chat-summary';
-import { withMarkdown } from '../lib/markdown-chunk';
 import { type Change, createSynced } from '../lib/synced';
 import { api } from '../lib/trpc';
 import { onEvents } from './events';
 import { currentUser } from './session';
 import { keepStoreInSync } from './sync';
 
-const list = createSynced<ChatSummary[]>([], () => withMarkdown(api.chats.list.query()));
+const list = createSynced<ChatSummary[]>([], () => api.chats.list.query());
 keepStoreInSync(list);
 
 export const chatList = list.value;

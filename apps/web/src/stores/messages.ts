@@ -10,7 +10,6 @@
  */
 import type { MessageView } from '@chat/api';
 import { type Accessor, batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
-import { withMarkdown } from '../lib/markdown-chunk';
 import { applyReaction, type ReactionChange } from '../lib/reactions';
 import { withOriginal } from '../lib/reply-quote';
 import { mergeMessages, newestSeq, oldestSeq, replaceMessage } from '../lib/timeline';
@@ -120,7 +119,7 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
   /** Loads where the chat opens; `current()` says whether this load still counts (none newer began). */
   async function firstPage(current: () => boolean): Promise<void> {
     if (aroundId) {
-      const page = await withMarkdown(api.message.around.query({ messageId: aroundId, limit: AROUND }));
+      const page = await api.message.around.query({ messageId: aroundId, limit: AROUND });
       if (page.chatId !== chatId) throw new WrongChat();
       if (!current()) return;
       batch(() => {
@@ -134,12 +133,10 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     const unread = options.lastSeq - options.readSeq;
     if (unread > PAGE && !latestOnly) {
       // Many unread: open at the first of them, with a little context above.
-      const [before, after] = await withMarkdown(
-        Promise.all([
-          api.message.history.query({ chatId, direction: 'older', cursor: options.readSeq + 1, limit: CONTEXT }),
-          api.message.history.query({ chatId, direction: 'newer', cursor: options.readSeq, limit: PAGE }),
-        ]),
-      );
+      const [before, after] = await Promise.all([
+        api.message.history.query({ chatId, direction: 'older', cursor: options.readSeq + 1, limit: CONTEXT }),
+        api.message.history.query({ chatId, direction: 'newer', cursor: options.readSeq, limit: PAGE }),
+      ]);
       if (!current()) return;
       batch(() => {
         take([...before.messages, ...after.messages]);
@@ -148,8 +145,8 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
       });
       return;
     }
-    const page = await withMarkdown(
-      answerEarly(latestKey(chatId), () => api.message.history.query({ chatId, direction: 'older', limit: PAGE })),
+    const page = await answerEarly(latestKey(chatId), () =>
+      api.message.history.query({ chatId, direction: 'older', limit: PAGE }),
     );
     if (!current()) return;
     batch(() => {
@@ -299,3 +296,4 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     },
   };
 }
+

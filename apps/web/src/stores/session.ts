@@ -5,7 +5,6 @@
  */
 import type { SessionUser } from '@chat/api';
 import { createSignal } from 'solid-js';
-import { withMarkdown } from '../lib/markdown-chunk';
 import { api, isApiError } from '../lib/trpc';
 
 export type SessionState =
@@ -31,8 +30,7 @@ const signedIn = (user: SessionUser): SessionState => ({ status: 'signed-in', us
 export async function loadSession(): Promise<void> {
   setSession({ status: 'loading' });
   try {
-    // Nothing signed-in renders before the formatter is there too (lib/markdown-chunk.ts).
-    const user = await withMarkdown(api.auth.me.query());
+    const user = await api.auth.me.query();
     setSession(user ? signedIn(user) : { status: 'signed-out', explicit: false });
   } catch {
     setSession({ status: 'unreachable' });

@@ -5,8 +5,7 @@
  * one that `safeHref` let through.
  */
 import { createMemo, For, type JSX, Match, Switch } from 'solid-js';
-import type { BlockNode, MarkNode } from '../../lib/markdown';
-import { parseMessage } from '../../lib/markdown-chunk';
+import { type BlockNode, type MarkNode, parseMessage } from '../../lib/markdown';
 import { mentionPieces } from '../../lib/mentions';
 import { currentUser } from '../../stores/session';
 
