@@ -12,7 +12,7 @@ import { lazyPart } from '../lib/lazy-part';
 import { usePageTitle } from '../lib/title';
 import { authorIn } from '../stores/authors';
 import { findChat } from '../stores/chats';
-import { type GoneReason, type OpenGroup, useGroup } from '../stores/group';
+import { type GoneReason, type OpenGroup, useKeptGroup } from '../stores/group';
 import { currentUser } from '../stores/session';
 
 // The side panels open on demand, so they are not in the first paint's script (lib/lazy-part.ts).
@@ -43,7 +43,7 @@ const GONE_TEXT: Record<GoneReason, string> = {
 };
 
 function Group(props: { chatId: string; messageId: string | undefined }) {
-  const group = useGroup(props.chatId);
+  const group = useKeptGroup(props.chatId);
   const details = () => group.details.value();
   const status = () => group.details.status();
   usePageTitle(() => details()?.chat.name ?? 'Group');

@@ -4,6 +4,7 @@
  */
 import type { ChatDetails, Profile } from '@chat/api';
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
+import { createKeeper } from '../lib/kept';
 import { type Change, createSynced, type Synced } from '../lib/synced';
 import { api } from '../lib/trpc';
 import { forgetChat, renameInList } from './chats';
@@ -118,4 +119,13 @@ export function useGroup(chatId: string): OpenGroup {
       forgetChat(chatId);
     },
   };
+}
+
+/** Groups whose details (members) stay loaded, and followed, after their page closes (lib/kept.ts). */
+const kept = createKeeper<OpenGroup>(4);
+const usable = (g: OpenGroup) => g.details.status() === 'ready' && g.details.value() !== null && !g.gone();
+
+/** `useGroup`, but a group opened again takes the details it had, kept live since, and draws at once. */
+export function useKeptGroup(chatId: string): OpenGroup {
+  return kept.use(chatId, () => useGroup(chatId), usable, usable);
 }

@@ -9,7 +9,8 @@
  * (docs/web-timeline.md), so a long history costs what a few pages cost.
  */
 import type { MessageView } from '@chat/api';
-import { type Accessor, batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { type Accessor, batch, createEffect, createRoot, createSignal, on, onCleanup } from 'solid-js';
+import { createKeeper } from '../lib/kept';
 import { applyReaction, type ReactionChange } from '../lib/reactions';
 import { withOriginal } from '../lib/reply-quote';
 import { mergeMessages, newestSeq, oldestSeq, replaceMessage } from '../lib/timeline';
@@ -17,6 +18,7 @@ import { api } from '../lib/trpc';
 import { answerEarly, LATEST_PAGE, latestKey } from './early-open';
 import { onEvents, onResync, streamLive } from './events';
 import { onSent } from './outbox';
+import { currentUser } from './session';
 
 const PAGE = LATEST_PAGE;
 /** The most messages held at once: two pages (a page ahead either way of what is on screen). */
@@ -297,3 +299,35 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
   };
 }
 
+/** Chats whose messages stay loaded, and followed, after their page closes (lib/kept.ts). */
+export const KEPT_CHATS = 4;
+const kept = createKeeper<Timeline>(KEPT_CHATS);
+// Another user in this tab sees none of what the last one had open.
+createRoot(() =>
+  createEffect(
+    on(
+      () => currentUser()?.id,
+      () => kept.clear(),
+      { defer: true },
+    ),
+  ),
+);
+
+/** At the newest messages, not around a permalink, with no more held than a window: worth keeping. */
+const atNewest = (t: Timeline) =>
+  t.status() === 'ready' && !t.hasNewer() && !t.target() && t.messages().length <= WINDOW;
+
+/**
+ * `useTimeline`, but a chat opened again at its newest messages takes the
+ * timeline it had, kept live since (lib/kept.ts), and draws at once. One that
+ * opens elsewhere (a permalink, the first of many unread) is loaded afresh.
+ */
+export function useKeptTimeline(chatId: string, options: TimelineOptions): Timeline {
+  const elsewhere = Boolean(options.aroundId) || (!options.latest && options.lastSeq - options.readSeq > PAGE);
+  return kept.use(
+    chatId,
+    () => useTimeline(chatId, options),
+    (t) => !elsewhere && atNewest(t),
+    atNewest,
+  );
+}

@@ -15,7 +15,7 @@ import { quoteOf, type ReplyQuote } from '../../lib/reply-quote';
 import { newestSeq, timelineEntries } from '../../lib/timeline';
 import { layoutRows } from '../../lib/timeline-layout';
 import { markRead } from '../../stores/marks';
-import { useTimeline } from '../../stores/messages';
+import { useKeptTimeline } from '../../stores/messages';
 import { type Attachment, discardMessage, refusalIn, retryMessage, sendMessage, unsentIn } from '../../stores/outbox';
 import { useReceipts } from '../../stores/receipts';
 import { currentUser } from '../../stores/session';
@@ -71,7 +71,7 @@ export function MessagePane(props: MessagePaneProps) {
   const myId = () => currentUser()?.id ?? '';
   const opened = untrack(() => ({ readSeq: props.chat.readState.readSeq, lastSeq: props.chat.lastSeq }));
   const latest = !props.messageId && openAtLatest.delete(chatId);
-  const timeline = useTimeline(chatId, { aroundId: props.messageId, latest, ...opened });
+  const timeline = useKeptTimeline(chatId, { aroundId: props.messageId, latest, ...opened });
   const receipts = useReceipts(chatId);
   const ready = () => timeline.status() === 'ready';
 
