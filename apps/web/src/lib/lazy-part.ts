@@ -19,13 +19,21 @@ export function lazyPart<M extends { [P in K]: Component<any> }, K extends keyof
 }
 
 let preloading = false;
-/** Fetches every lazy part when the browser is next idle (once). */
+/**
+ * Fetches every lazy part (once) when the browser is idle after the next frame
+ * has painted: not before, so a cold load's first paint does not share the
+ * network or the main thread with them.
+ */
 export function preloadLazyParts(): void {
   if (preloading) return;
   preloading = true;
   const all = () => {
     for (const part of parts) void part.preload().catch(() => {});
   };
-  if ('requestIdleCallback' in window) window.requestIdleCallback(all, { timeout: 3_000 });
-  else setTimeout(all, 1_000);
+  const whenIdle = () => {
+    if ('requestIdleCallback' in window) window.requestIdleCallback(all, { timeout: 3_000 });
+    else setTimeout(all, 1_000);
+  };
+  // A frame's callback runs before its paint; a task queued from it runs after.
+  requestAnimationFrame(() => setTimeout(whenIdle, 0));
 }
