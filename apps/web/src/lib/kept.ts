@@ -19,6 +19,8 @@ export interface Keeper<T> {
    * when `keep` says no, let go.
    */
   use(key: string, create: () => T, fits: (value: T) => boolean, keep?: (value: T) => boolean): T;
+  /** Something is kept for `key` (not in use now). */
+  has(key: string): boolean;
   /** Lets go of everything kept (signing out). */
   clear(): void;
 }
@@ -53,6 +55,7 @@ export function createKeeper<T>(limit: number): Keeper<T> {
       });
       return held.value;
     },
+    has: (key) => kept.has(key),
     clear() {
       for (const key of [...kept.keys()]) letGo(key);
     },

@@ -12,7 +12,8 @@ import { lazyPart } from '../lib/lazy-part';
 import { usePageTitle } from '../lib/title';
 import { authorIn } from '../stores/authors';
 import { findChat } from '../stores/chats';
-import { type GoneReason, type OpenGroup, useKeptGroup } from '../stores/group';
+import { askForGroupPage, LATEST_PAGE } from '../stores/early-open';
+import { type GoneReason, groupKept, type OpenGroup, useKeptGroup } from '../stores/group';
 import { currentUser } from '../stores/session';
 
 // The side panels open on demand, so they are not in the first paint's script (lib/lazy-part.ts).
@@ -43,6 +44,16 @@ const GONE_TEXT: Record<GoneReason, string> = {
 };
 
 function Group(props: { chatId: string; messageId: string | undefined }) {
+  // Opened afresh at its newest page: that page is asked for now, beside the details the pane waits for.
+  const listed = findChat(props.chatId);
+  if (
+    !props.messageId &&
+    !groupKept(props.chatId) &&
+    listed &&
+    listed.lastSeq - listed.readState.readSeq <= LATEST_PAGE
+  ) {
+    askForGroupPage(props.chatId);
+  }
   const group = useKeptGroup(props.chatId);
   const details = () => group.details.value();
   const status = () => group.details.status();

@@ -22,22 +22,37 @@ function askEarly(key: string, ask: () => Promise<unknown>): void {
 
 /** The early answer for `key` when there is a fresh one that did not fail; otherwise `ask()`. Taken once. */
 export async function answerEarly<T>(key: string, ask: () => Promise<T>): Promise<T> {
+  return (await takeEarly(key, ask)).value;
+}
+
+/** `answerEarly`, saying whether the answer was the early one (read before the caller followed the stream). */
+export async function takeEarly<T>(key: string, ask: () => Promise<T>): Promise<{ value: T; early: boolean }> {
   const found = early.get(key);
   early.delete(key);
   if (found && performance.now() - found.at < FRESH_MS) {
     try {
-      return (await found.answer) as T;
+      return { value: (await found.answer) as T, early: true };
     } catch {
       // asked again below, now that the session is known
     }
   }
-  return ask();
+  return { value: await ask(), early: false };
 }
 
 export const groupKey = (chatId: string) => `chats.get ${chatId}`;
 export const latestKey = (chatId: string) => `message.history ${chatId}`;
 
 const GROUP_ADDRESS = /^\/groups\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
+
+/**
+ * A group opened in the app: its newest page is asked for now, beside its
+ * details, rather than once the details are there (the pane waits for them).
+ * Not when a cold load asked already.
+ */
+export function askForGroupPage(chatId: string): void {
+  if (early.has(latestKey(chatId))) return;
+  askEarly(latestKey(chatId), () => api.message.history.query({ chatId, direction: 'older', limit: LATEST_PAGE }));
+}
 
 /** Called once at start with the address opened: a group's asks for its details and newest page now. */
 export function askForAddress(path: string): void {

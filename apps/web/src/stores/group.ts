@@ -125,6 +125,9 @@ export function useGroup(chatId: string): OpenGroup {
 const kept = createKeeper<OpenGroup>(4);
 const usable = (g: OpenGroup) => g.details.status() === 'ready' && g.details.value() !== null && !g.gone();
 
+/** The group's details are kept from its last opening (and, most likely, its messages too). */
+export const groupKept = (chatId: string) => kept.has(chatId);
+
 /** `useGroup`, but a group opened again takes the details it had, kept live since, and draws at once. */
 export function useKeptGroup(chatId: string): OpenGroup {
   return kept.use(chatId, () => useGroup(chatId), usable, usable);

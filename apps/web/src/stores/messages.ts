@@ -15,7 +15,7 @@ import { applyReaction, type ReactionChange } from '../lib/reactions';
 import { withOriginal } from '../lib/reply-quote';
 import { mergeMessages, newestSeq, oldestSeq, replaceMessage } from '../lib/timeline';
 import { api } from '../lib/trpc';
-import { answerEarly, LATEST_PAGE, latestKey } from './early-open';
+import { LATEST_PAGE, latestKey, takeEarly } from './early-open';
 import { onEvents, onResync, streamLive } from './events';
 import { onSent } from './outbox';
 import { currentUser } from './session';
@@ -86,6 +86,8 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
   let aroundId = options.aroundId;
   /** Open at the newest page even when many are unread. */
   let latestOnly = options.latest ?? false;
+  /** The first page was read before this timeline followed the stream, which is live: fetch what is newer. */
+  let catchUp = false;
 
   const take = (incoming: MessageView[]) => setMessages((list) => mergeMessages(list, incoming));
   const arrived = (message: MessageView) => {
@@ -147,10 +149,12 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
       });
       return;
     }
-    const page = await answerEarly(latestKey(chatId), () =>
+    const { value: page, early } = await takeEarly(latestKey(chatId), () =>
       api.message.history.query({ chatId, direction: 'older', limit: PAGE }),
     );
     if (!current()) return;
+    // Read before this timeline followed the stream: what came in between is fetched once it is shown.
+    catchUp = early && streamLive();
     batch(() => {
       take(page.messages);
       setOlderCursor(page.nextCursor);
@@ -170,8 +174,10 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
     });
     aside = [];
     try {
+      catchUp = false;
       await firstPage(() => mine === generation);
       if (mine === generation) setStatus('ready');
+      if (mine === generation && catchUp) void fetchNewer(true).catch(() => {});
     } catch (failure) {
       if (mine !== generation) return;
       setError(failure);
