@@ -4,6 +4,8 @@
  * from the DevTools protocol (Performance.getMetrics), bytes from its
  * Network domain.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
 import { installProbe, type ScrollBackResult } from './probe';
@@ -92,7 +94,19 @@ export async function coldLoad(browser: Browser, url: string, seed: WebSeed): Pr
       if (s) s.transferred = e.encodedDataLength;
     });
     await cdp.send('Network.enable');
+    // BENCH_WEB_PROFILE=DIR: a CPU profile of the page's main thread from navigation to the paint, one file per load.
+    const profileDir = process.env.BENCH_WEB_PROFILE;
+    if (profileDir) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const ms = await loadAndPaint(page, seed.big.path, seed.big);
+    if (profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(join(profileDir, `cold-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
     const out: ColdLoad['scripts'] = [];
     for (const [requestId, s] of scripts) {
       const body = await cdp.send('Network.getResponseBody', { requestId });
