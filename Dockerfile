@@ -43,5 +43,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # The server compiled to JavaScript (apps/server/build.ts): no TypeScript at start-up;
-# stack traces name the .ts lines through the source map.
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# stack traces name the .ts lines through the source map. The same flags as
+# apps/server's `start`: a 32 MiB young generation (docs/event-stream.md, "Long-polling").
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "dist/main.js"]

@@ -68,7 +68,11 @@ describe('Dockerfile', () => {
   });
 
   it('starts the compiled server with plain node (no tsx), in production mode on port 3000', () => {
-    expect(runtime.cmd).toEqual(['node', '--enable-source-maps', 'dist/main.js']);
+    expect(runtime.cmd).toEqual(['node', '--enable-source-maps', '--max-semi-space-size=32', 'dist/main.js']);
+    // The same command as `pnpm start` runs, flags included.
+    const start = JSON.parse(readFileSync(new URL('../../apps/server/package.json', import.meta.url), 'utf8')).scripts
+      .start;
+    expect(start).toBe(runtime.cmd.join(' '));
     expect(runtime.cmd.join(' ')).not.toMatch(/tsx|\.ts\b/);
     expect(runtime.workdir).toBe('/app');
     expect(runtime.env).toMatchObject({ NODE_ENV: 'production', PORT: '3000', HOST: '0.0.0.0' });

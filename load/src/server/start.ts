@@ -6,8 +6,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type HubCounters, RATE_LIMIT_DEFAULTS } from '@chat/api/server';
 import { connectPostgres } from '@chat/db';
@@ -67,6 +68,16 @@ function spawnOne(databaseUrl: string, cpuProfDir: string | undefined): Promise<
 }
 
 /**
+ * The node flags of apps/server's `start` script (and the image's command,
+ * which a test holds equal to it), so a load run measures the server with the
+ * flags it is deployed with, though under tsx.
+ */
+export function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return manifest.scripts.start.split(' ').filter((word) => word.startsWith('--'));
+}
+
+/**
  * One server process on a free port with `env` over the tool's defaults
  * (its database: `DATABASE_URL` or `DATA_DIR`; `WEB_DIST` for a build of the
  * SPA elsewhere), once healthy.
@@ -74,9 +85,9 @@ function spawnOne(databaseUrl: string, cpuProfDir: string | undefined): Promise<
 export async function spawnServer(env: Record<string, string>, cpuProfDir?: string | undefined): Promise<Spawned> {
   const port = await freePort();
   const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-  // For finding stalls: LOAD_SERVER_NODE_FLAGS (e.g. --trace-gc) go to the server's node alone, and
-  // LOAD_SERVER_LOG=FILE keeps all it prints, each line stamped with the wall clock (load/README.md).
-  const flags = (process.env.LOAD_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // The flags `pnpm start` gives the server, then LOAD_SERVER_NODE_FLAGS (e.g. --trace-gc; a later
+  // flag wins), and LOAD_SERVER_LOG=FILE keeps all it prints, each line stamped with the wall clock (load/README.md).
+  const flags = [...startFlags(), ...(process.env.LOAD_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const log = process.env.LOAD_SERVER_LOG ? createWriteStream(process.env.LOAD_SERVER_LOG, { flags: 'a' }) : null;
   let output = '';
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', ...profile, 'src/main.ts'], {
