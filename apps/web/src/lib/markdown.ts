@@ -1,16 +1,19 @@
 /**
- * Message text, as typed, into a small tree of nodes, pure. marked's lexer
- * reads the marks (GFM, `breaks` on), its tokenizer switched down to this
- * subset: **bold**, *italic*, ~~strike~~, `code`, ``` fenced blocks ```,
- * backslash escapes, line breaks, and links found in the text (http, https
- * and mailto written out, `www.` ones as http, e-mail addresses as mailto;
- * `<https://…>` too). No HTML, no entities, no `[text](url)` or reference
- * links, headings, lists, quotes, tables, rules or indented code: those stay
- * the characters that were typed. The tree is built from marked's tokens
- * (never its HTML renderer) and holds text and a fixed set of node kinds, so
+ * Message text, as typed, into a small tree of nodes, pure. markdown-it reads
+ * the marks with only this subset switched on: **bold**, *italic*, ~~strike~~,
+ * `code`, ``` fenced blocks ```, backslash escapes, line breaks, and links it
+ * finds in the text (http, https, mailto; `www.` ones as http). No HTML, no
+ * entities, no `[text](url)` links, headings, lists or quotes: those stay the
+ * characters that were typed. The tree is built from markdown-it's tokens
+ * (never its HTML output) and holds text and a fixed set of node kinds, so
  * whatever renders it creates text nodes and known elements only.
+ *
+ * markdown-it rather than a smaller reader: its rules stay linear on hostile
+ * texts (4,000 characters of `*a_` take it about 8 ms; marked took about
+ * 100 ms per such message, and a page of them would freeze every reader's
+ * tab). It is part of the entry script, so nothing waits for it.
  */
-import { getDefaults, Lexer, type MarkedToken, type Token, Tokenizer } from 'marked';
+import MarkdownIt, { type Token } from 'markdown-it';
 
 export type MarkNode =
   | { kind: 'text'; text: string }
@@ -21,12 +24,10 @@ export type MarkNode =
 
 export type BlockNode = { kind: 'paragraph'; children: MarkNode[] } | { kind: 'codeBlock'; text: string };
 
-/**
- * Marks nest at most this deep; deeper ones stay as their characters. (marked
- * reads nested marks by recursion: 2,000 asterisks would make 1,000 levels,
- * and exhaust the stack of the lexer and of whatever walks the tree.)
- */
-export const MAX_DEPTH = 12;
+const parser = new MarkdownIt('zero', { html: false, linkify: true, breaks: true });
+parser.enable(['emphasis', 'strikethrough', 'backticks', 'fence', 'linkify', 'escape', 'newline']);
+// Finds `www.` addresses too (and bare domains, which `linkTarget` leaves as text).
+parser.linkify.set({ fuzzyLink: true });
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -46,155 +47,96 @@ export function safeHref(href: string): string | null {
   return url.href;
 }
 
+/** Links found in the text: with their scheme written out, or starting `www.`; bare domains stay text. */
+function linkTarget(open: Token, label: string): string | null {
+  const href = open.attrGet('href');
+  if (typeof href !== 'string' || !href) return null;
+  const written = /^(https?:\/\/|mailto:|www\.)/i.test(label) || href === `mailto:${label}`;
+  return written ? safeHref(href) : null;
+}
+
+type Container = Extract<MarkNode, { children: MarkNode[] }>;
+const CONTAINERS: Record<string, 'strong' | 'em' | 'strike'> = {
+  strong_open: 'strong',
+  em_open: 'em',
+  s_open: 'strike',
+};
+
+/** Plain text of inline tokens from `from` up to the matching close at `depth`. */
+function labelOf(tokens: Token[], from: number): string {
+  let text = '';
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t || t.type === 'link_close') break;
+    text += t.content;
+  }
+  return text;
+}
+
 /**
- * marked's tokenizer with every rule outside the subset off (a tokenizer that
- * returns undefined matches nothing, so its characters are read as text), and
- * emphasis and strike nested at most MAX_DEPTH deep: marked lexes a mark's
- * content from inside the rule that found it, so the count is kept here.
+ * Marks nest at most this deep; deeper ones stay as their characters. (The
+ * parser itself nests without limit: 2,000 asterisks make 1,000 levels,
+ * which would exhaust the stack of whatever walks the tree.)
  */
-class MessageTokenizer extends Tokenizer {
-  private depth = 0;
-
-  override code() {
-    return undefined; // indented code
-  }
-  override heading() {
-    return undefined;
-  }
-  override lheading() {
-    return undefined;
-  }
-  override hr() {
-    return undefined;
-  }
-  override blockquote() {
-    return undefined;
-  }
-  override list() {
-    return undefined;
-  }
-  override html() {
-    return undefined;
-  }
-  override def() {
-    return undefined;
-  }
-  override table() {
-    return undefined;
-  }
-  override tag() {
-    return undefined;
-  }
-  override link() {
-    return undefined;
-  }
-  override reflink() {
-    return undefined;
-  }
-
-  override emStrong(src: string, maskedSrc: string, prevChar?: string) {
-    return this.nested(() => super.emStrong(src, maskedSrc, prevChar));
-  }
-  override del(src: string, maskedSrc: string, prevChar?: string) {
-    return this.nested(() => super.del(src, maskedSrc, prevChar));
-  }
-
-  private nested<T>(read: () => T): T | undefined {
-    if (this.depth >= MAX_DEPTH) return undefined;
-    this.depth++;
-    try {
-      return read();
-    } finally {
-      this.depth--;
-    }
-  }
-}
-
-/** The text's tokens. A lexer holds one text's state, so each text gets its own. */
-function lex(text: string): Token[] {
-  return new Lexer({ ...getDefaults(), gfm: true, breaks: true, tokenizer: new MessageTokenizer() }).lex(text);
-}
-
-const CONTAINERS = { strong: 'strong', em: 'em', del: 'strike' } as const;
-
-function addText(list: MarkNode[], text: string): void {
-  if (!text) return;
-  const last = list[list.length - 1];
-  if (last?.kind === 'text') list[list.length - 1] = { kind: 'text', text: last.text + text };
-  else list.push({ kind: 'text', text });
-}
+export const MAX_DEPTH = 12;
 
 interface Frame {
-  tokens: Token[];
-  next: number;
   children: MarkNode[];
+  /** Too deep: its marks are kept as text, its content goes to the parent. */
+  flat: boolean;
+  markup: string;
 }
 
 /** One paragraph's inline tokens into nodes, with a stack (no recursion: nesting depth cannot overflow). */
-function inlineNodes(tokens: Token[]): MarkNode[] {
+export function inlineNodes(tokens: Token[]): MarkNode[] {
   const root: MarkNode[] = [];
-  const stack: Frame[] = [{ tokens, next: 0, children: root }];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1] as Frame;
-    // Only marked's own tokenizers run, so every token is one of its own kinds.
-    const t = frame.tokens[frame.next++] as MarkedToken | undefined;
-    if (!t) {
-      stack.pop();
-      continue;
-    }
-    const out = frame.children;
-    const depth = stack.length - 1;
-    if (t.type === 'strong' || t.type === 'em' || t.type === 'del') {
-      if (depth >= MAX_DEPTH) {
-        addText(out, t.raw);
-        continue;
-      }
-      const node: MarkNode = { kind: CONTAINERS[t.type], children: [] };
-      out.push(node);
-      stack.push({ tokens: t.tokens, next: 0, children: node.children });
-    } else if (t.type === 'link') {
-      // A link that is not opened as one (not http, https or mailto): it stays as typed.
-      const href = safeHref(t.href);
-      if (href && depth < MAX_DEPTH) out.push({ kind: 'link', href, children: [{ kind: 'text', text: t.text }] });
-      else addText(out, t.raw);
-    } else if (t.type === 'codespan') {
-      out.push({ kind: 'code', text: t.text });
-    } else if (t.type === 'br') {
-      out.push({ kind: 'break' });
-    } else if (t.type === 'escape') {
-      addText(out, t.text);
+  const stack: Frame[] = [{ children: root, flat: false, markup: '' }];
+  let depth = 0;
+  const top = () => stack[stack.length - 1] as Frame;
+  const addText = (text: string) => {
+    if (!text) return;
+    const list = top().children;
+    const last = list[list.length - 1];
+    if (last?.kind === 'text') list[list.length - 1] = { kind: 'text', text: last.text + text };
+    else list.push({ kind: 'text', text });
+  };
+  const open = (node: Container | null, markup: string) => {
+    if (node && depth < MAX_DEPTH) {
+      top().children.push(node);
+      stack.push({ children: node.children, flat: false, markup });
+      depth++;
     } else {
-      // text, and anything else: the characters typed (`raw`: marked's `text` decodes `&#60;`).
-      addText(out, t.raw);
+      addText(markup);
+      stack.push({ children: top().children, flat: true, markup });
+    }
+  };
+  const close = () => {
+    if (stack.length <= 1) return;
+    const frame = stack.pop() as Frame;
+    if (frame.flat) addText(frame.markup);
+    else depth--;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const kind = CONTAINERS[t.type];
+    if (kind) {
+      open({ kind, children: [] }, t.markup);
+    } else if (t.type === 'link_open') {
+      // A link that is not opened as one (not http, https or mailto): its label stays text.
+      const href = linkTarget(t, labelOf(tokens, i + 1));
+      open(href ? { kind: 'link', href, children: [] } : null, '');
+    } else if (t.nesting === -1) {
+      close();
+    } else if (t.type === 'code_inline') {
+      top().children.push({ kind: 'code', text: t.content });
+    } else if (t.type === 'softbreak' || t.type === 'hardbreak') {
+      top().children.push({ kind: 'break' });
+    } else {
+      // text, and anything else: its characters, never markup.
+      addText(t.content);
     }
   }
   return root;
-}
-
-/** A paragraph without the white space it starts and ends with, as CommonMark reads one. */
-function trimmed(nodes: MarkNode[]): MarkNode[] {
-  const first = nodes[0];
-  if (first?.kind === 'text') nodes[0] = { kind: 'text', text: first.text.trimStart() };
-  const last = nodes[nodes.length - 1];
-  if (last?.kind === 'text') nodes[nodes.length - 1] = { kind: 'text', text: last.text.trimEnd() };
-  return nodes.filter((n) => n.kind !== 'text' || n.text);
-}
-
-function parseBlocks(text: string): BlockNode[] {
-  const blocks: BlockNode[] = [];
-  for (const token of lex(text.replace(/\0/g, '\uFFFD'))) {
-    const t = token as MarkedToken;
-    if (t.type === 'code') {
-      blocks.push({ kind: 'codeBlock', text: t.text });
-    } else if (t.type === 'paragraph' || t.type === 'text') {
-      const children = trimmed(inlineNodes(t.tokens ?? []));
-      if (children.length > 0) blocks.push({ kind: 'paragraph', children });
-    } else if (t.type !== 'space' && t.raw.trim()) {
-      // Nothing else is lexed (its tokenizer is off); should it be, its characters.
-      blocks.push({ kind: 'paragraph', children: [{ kind: 'text', text: t.raw.trim() }] });
-    }
-  }
-  return blocks;
 }
 
 /** A message's text as blocks: paragraphs and fenced code. Should the parser fail, the text as it is. */
@@ -204,6 +146,16 @@ export function parseMessage(text: string): BlockNode[] {
   } catch {
     return [{ kind: 'paragraph', children: [{ kind: 'text', text }] }];
   }
+}
+
+function parseBlocks(text: string): BlockNode[] {
+  const blocks: BlockNode[] = [];
+  for (const t of parser.parse(text, {})) {
+    if (t.type === 'inline') blocks.push({ kind: 'paragraph', children: inlineNodes(t.children ?? []) });
+    else if (t.type === 'fence' || t.type === 'code_block')
+      blocks.push({ kind: 'codeBlock', text: t.content.replace(/\n$/, '') });
+  }
+  return blocks;
 }
 
 function inlineText(nodes: MarkNode[]): string {
