@@ -205,16 +205,19 @@ export async function readHead(db: Database): Promise<Position> {
  */
 export async function readAllAfter(db: Database, from: Position, limit: number): Promise<StoredEvent[]> {
   const found = await allAfter(db)({ from: from.id, limit });
-  return found.map((r) =>
-    toStored({
-      id: Number(r.id),
-      userId: (r.user_id as string | null) ?? null,
-      chatId: (r.chat_id as string | null) ?? null,
-      type: String(r.type),
-      payload: jsonOf(r.payload) as Row['payload'],
-      createdAt: asDate(r.created_at),
-    }),
-  );
+  return found.map(storedFromRaw);
+}
+
+/** An event row as a raw statement returns it (snake_case columns), read as drizzle reads the table. */
+function storedFromRaw(r: Record<string, unknown>): StoredEvent {
+  return toStored({
+    id: Number(r.id),
+    userId: (r.user_id as string | null) ?? null,
+    chatId: (r.chat_id as string | null) ?? null,
+    type: String(r.type),
+    payload: jsonOf(r.payload) as Row['payload'],
+    createdAt: asDate(r.created_at),
+  });
 }
 
 /** The hub's read, built once per database. */
@@ -284,20 +287,7 @@ export async function openLog(
   const rows = await openLogStatement(db)({ given: cursor ? cursor.id : null, sessionId, userId, limit });
   const first = rows[0];
   if (!first) throw new Error('opening the event log returned no row');
-  const page = rows.flatMap((r) =>
-    r.id === null || r.id === undefined
-      ? []
-      : [
-          toStored({
-            id: Number(r.id),
-            userId: (r.user_id as string | null) ?? null,
-            chatId: (r.chat_id as string | null) ?? null,
-            type: String(r.type),
-            payload: jsonOf(r.payload) as Row['payload'],
-            createdAt: asDate(r.created_at),
-          }),
-        ],
-  );
+  const page = rows.flatMap((r) => (r.id === null || r.id === undefined ? [] : [storedFromRaw(r)]));
   return {
     resync: first.resync === true,
     from: { id: Number(first.start_id) },
