@@ -1,4 +1,4 @@
-import { createRoot, onCleanup } from 'solid-js';
+import { createRoot, createSignal, onCleanup } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import { createKeeper } from './kept';
 
@@ -69,5 +69,25 @@ describe('createKeeper', () => {
     second.close();
     keeper.clear();
     expect(disposed).toEqual(['a1', 'b', 'a2']);
+  });
+
+  it('lets go of everything kept when its owner changes (another user signed in)', () => {
+    const disposed: string[] = [];
+    const [owner, setOwner] = createSignal('ann');
+    const keeper = createKeeper<{ name: string }>(4, owner);
+    const use = () =>
+      keeper.use(
+        'a',
+        () => thing('a', disposed),
+        () => true,
+      );
+    const first = open(use);
+    first.close();
+    expect(keeper.has('a')).toBe(true);
+    setOwner('bob');
+    expect(keeper.has('a')).toBe(false);
+    expect(disposed).toEqual(['a']);
+    const again = open(use);
+    expect(again.value).not.toBe(first.value);
   });
 });

@@ -25,15 +25,29 @@ export interface Keeper<T> {
   clear(): void;
 }
 
-export function createKeeper<T>(limit: number): Keeper<T> {
+/**
+ * Keeps at most `limit` values; everything kept is let go whenever `owner()`
+ * changes (another user signed in to this tab sees nothing the last one had).
+ */
+export function createKeeper<T>(limit: number, owner?: () => unknown): Keeper<T> {
   /** Not in use now, least recently closed first. */
   const kept = new Map<string, Entry<T>>();
   const letGo = (key: string) => {
     kept.get(key)?.dispose();
     kept.delete(key);
   };
+  /** Whose values are kept: when `owner()` says someone else, they are let go before anything is given out. */
+  let keptFor = owner?.();
+  const checkOwner = () => {
+    if (!owner) return;
+    const now = owner();
+    if (now === keptFor) return;
+    keptFor = now;
+    for (const key of [...kept.keys()]) letGo(key);
+  };
   return {
     use(key, create, fits, keep = () => true) {
+      checkOwner();
       let entry = kept.get(key);
       kept.delete(key);
       if (entry && !fits(entry.value)) {
@@ -55,7 +69,10 @@ export function createKeeper<T>(limit: number): Keeper<T> {
       });
       return held.value;
     },
-    has: (key) => kept.has(key),
+    has(key) {
+      checkOwner();
+      return kept.has(key);
+    },
     clear() {
       for (const key of [...kept.keys()]) letGo(key);
     },

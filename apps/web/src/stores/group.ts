@@ -10,6 +10,7 @@ import { api } from '../lib/trpc';
 import { forgetChat, renameInList } from './chats';
 import { answerEarly, groupKey } from './early-open';
 import { onEvents } from './events';
+import { currentUser } from './session';
 import { keepInSync } from './sync';
 
 type Member = ChatDetails['members'][number];
@@ -122,7 +123,8 @@ export function useGroup(chatId: string): OpenGroup {
 }
 
 /** Groups whose details (members) stay loaded, and followed, after their page closes (lib/kept.ts). */
-const kept = createKeeper<OpenGroup>(4);
+// Another user in this tab sees none of the groups the last one had open.
+const kept = createKeeper<OpenGroup>(4, () => currentUser()?.id);
 const usable = (g: OpenGroup) => g.details.status() === 'ready' && g.details.value() !== null && !g.gone();
 
 /** The group's details are kept from its last opening (and, most likely, its messages too). */

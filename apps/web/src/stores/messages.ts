@@ -9,7 +9,7 @@
  * (docs/web-timeline.md), so a long history costs what a few pages cost.
  */
 import type { MessageView } from '@chat/api';
-import { type Accessor, batch, createEffect, createRoot, createSignal, on, onCleanup } from 'solid-js';
+import { type Accessor, batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import { createKeeper } from '../lib/kept';
 import { applyReaction, type ReactionChange } from '../lib/reactions';
 import { withOriginal } from '../lib/reply-quote';
@@ -307,17 +307,8 @@ export function useTimeline(chatId: string, options: TimelineOptions): Timeline 
 
 /** Chats whose messages stay loaded, and followed, after their page closes (lib/kept.ts). */
 export const KEPT_CHATS = 4;
-const kept = createKeeper<Timeline>(KEPT_CHATS);
 // Another user in this tab sees none of what the last one had open.
-createRoot(() =>
-  createEffect(
-    on(
-      () => currentUser()?.id,
-      () => kept.clear(),
-      { defer: true },
-    ),
-  ),
-);
+const kept = createKeeper<Timeline>(KEPT_CHATS, () => currentUser()?.id);
 
 /** At the newest messages, not around a permalink, with no more held than a window: worth keeping. */
 const atNewest = (t: Timeline) =>
